@@ -1,0 +1,33 @@
+"""The audit trail and the change counter that every write moves on."""
+
+import json
+
+from models.tables import AuditEvent, Counter
+
+CHANGES_COUNTER = "changes"
+
+
+def record_event(customer_id: int | None, staff: str, action: str,
+                 changes: dict[str, tuple[object, object]] | None = None,
+                 detail: str = "") -> AuditEvent:
+    """Write one audit event and move the change counter on; call inside the write transaction."""
+    event = AuditEvent.create(
+        customer=customer_id,
+        staff=staff,
+        action=action,
+        changes=json.dumps({k: [b, a] for k, (b, a) in (changes or {}).items()},
+                           ensure_ascii=False),
+        detail=detail,
+    )
+    Counter.update(value=Counter.value + 1).where(Counter.name == CHANGES_COUNTER).execute()
+    return event
+
+
+def change_count() -> int:
+    """How many changes the database has seen: compare two readings to know if anything changed."""
+    return Counter.select(Counter.value).where(Counter.name == CHANGES_COUNTER).scalar() or 0
+
+
+def event_changes(event: AuditEvent) -> dict[str, tuple[object, object]]:
+    """The field-level before/after of an audit event."""
+    return {k: (v[0], v[1]) for k, v in json.loads(event.changes or "{}").items()}

@@ -1,0 +1,176 @@
+"""Creating, reading and saving customers: validated, version-checked and audited."""
+
+from dataclasses import dataclass, field
+
+import peewee as pw
+
+from models.audit import record_event
+from models.clock import utcnow
+from models.engine import write_transaction
+from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME
+from models.tables import Counter, Customer
+from models.validation import validate_customer
+
+CODE_COUNTER = "customer_code"
+CODE_PREFIX = "CST-"
+
+
+class ValidationFailed(Exception):
+    """Some fields are not valid; `errors` maps each field name to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class CustomerNotFound(Exception):
+    """No customer has that id."""
+
+
+@dataclass
+class CustomerRecord:
+    """A snapshot of one customer's editable values, with the version it was read at."""
+
+    id: int | None
+    version: int
+    values: dict[str, object]
+    code: str = ""
+    archived: bool = False
+
+    @property
+    def display_name(self) -> str:
+        """The business name, or else the contact name."""
+        return str(self.values.get("business_name") or self.values.get("contact_name") or "")
+
+
+@dataclass
+class SaveConflict(Exception):
+    """Another staff member saved the customer after it was loaded here."""
+
+    current: CustomerRecord
+    theirs: dict[str, tuple[object, object]] = field(default_factory=dict)  # field: (loaded, now)
+    mine: dict[str, tuple[object, object]] = field(default_factory=dict)  # field: (loaded, typed)
+
+    def __str__(self) -> str:
+        names = ", ".join(FIELDS_BY_NAME[n].label for n in self.theirs) or "nothing you changed"
+        return f"Someone else saved this customer since you opened it (they changed {names})."
+
+
+def empty_values() -> dict[str, object]:
+    """The values of a new, blank customer."""
+    return {spec.name: (False if spec.kind == "bool" else "no" if spec.kind == "choice" else "")
+            for spec in CUSTOMER_FIELDS}
+
+
+def customer_values(customer: Customer) -> dict[str, object]:
+    """The editable values of a customer row."""
+    return {spec.name: getattr(customer, spec.name) for spec in CUSTOMER_FIELDS}
+
+
+def _record(customer: Customer) -> CustomerRecord:
+    return CustomerRecord(customer.id, customer.version, customer_values(customer), customer.code,
+                          customer.archived_at is not None)
+
+
+def load_customer(customer_id: int) -> CustomerRecord:
+    """The current values of one customer."""
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise CustomerNotFound(f"Customer {customer_id} no longer exists.")
+    return _record(customer)
+
+
+def code_key(code: str) -> str:
+    """The form of a code that uniqueness is checked on: case does not count."""
+    return code.casefold()
+
+
+def next_customer_code() -> str:
+    """The next generated code, never used before; call inside the write transaction."""
+    while True:
+        Counter.update(value=Counter.value + 1).where(Counter.name == CODE_COUNTER).execute()
+        number = Counter.select(Counter.value).where(Counter.name == CODE_COUNTER).scalar()
+        code = f"{CODE_PREFIX}{number:06d}"
+        if not Customer.select().where(Customer.code_key == code_key(code)).exists():
+            return code
+
+
+def _code_holder_error(code: str, own_id: int | None) -> str | None:
+    """The message for a code another customer already holds, or None when it is free."""
+    query = Customer.select(Customer.code, Customer.business_name, Customer.contact_name).where(
+        Customer.code_key == code_key(code))
+    if own_id is not None:
+        query = query.where(Customer.id != own_id)
+    holder = query.first()
+    if holder is None:
+        return None
+    return f"Customer Code {code} is already used by {holder.code} ({holder.display_name})."
+
+
+def _check_code(values: dict[str, object], own_id: int | None) -> None:
+    """Fill a blank code and make sure the code is free; inside the write transaction."""
+    if not values.get("code"):
+        values["code"] = next_customer_code()
+        return
+    message = _code_holder_error(str(values["code"]), own_id)
+    if message:
+        raise ValidationFailed({"code": message})
+
+
+def _clean(values: dict[str, object]) -> dict[str, object]:
+    result = validate_customer(values)
+    if not result.ok:
+        raise ValidationFailed(result.errors)
+    return result.values
+
+
+def create_customer(values: dict[str, object], staff: str) -> CustomerRecord:
+    """Validate and insert a new customer, generating its code if blank; audited."""
+    clean = {**empty_values(), **_clean(values)}
+    try:
+        with write_transaction():
+            _check_code(clean, None)
+            customer = Customer.create(code_key=code_key(str(clean["code"])), **clean)
+            record_event(customer.id, staff, "created",
+                         {k: (None, v) for k, v in clean.items() if v not in ("", False)})
+    except pw.IntegrityError as error:  # a concurrent insert took the same code first
+        raise ValidationFailed(
+            {"code": _code_holder_error(str(clean["code"]), None) or str(error)}) from error
+    return _record(customer)
+
+
+def save_customer(loaded: CustomerRecord, values: dict[str, object], staff: str) -> CustomerRecord:
+    """Save changes to a loaded customer, unless someone else saved it meanwhile (SaveConflict)."""
+    if loaded.id is None:
+        return create_customer(values, staff)
+    clean = _clean({**loaded.values, **values})
+    changes = {k: (loaded.values.get(k), v) for k, v in clean.items() if loaded.values.get(k) != v}
+    if not changes:
+        return loaded
+    try:
+        with write_transaction():
+            if "code" in changes:
+                _check_code(clean, loaded.id)
+                changes["code"] = (loaded.values.get("code"), clean["code"])
+            updates = {getattr(Customer, k): clean[k] for k in changes}
+            if "code" in changes:
+                updates[Customer.code_key] = code_key(str(clean["code"]))
+            updated = (Customer.update({**updates, Customer.version: Customer.version + 1,
+                                        Customer.updated_at: utcnow()})
+                       .where((Customer.id == loaded.id) & (Customer.version == loaded.version))
+                       .execute())
+            if updated == 0:
+                raise _conflict(loaded, changes)
+            record_event(loaded.id, staff, "updated", changes)
+    except pw.IntegrityError as error:
+        raise ValidationFailed(
+            {"code": _code_holder_error(str(clean["code"]), loaded.id) or str(error)}) from error
+    return load_customer(loaded.id)
+
+
+def _conflict(loaded: CustomerRecord, mine: dict[str, tuple[object, object]]) -> SaveConflict:
+    """Describe what the other save changed, for the clerk to compare with their own edits."""
+    current = load_customer(loaded.id)
+    theirs = {k: (loaded.values.get(k), v) for k, v in current.values.items()
+              if loaded.values.get(k) != v}
+    return SaveConflict(current, theirs, mine)

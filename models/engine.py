@@ -1,0 +1,24 @@
+"""The few things SQLite and PostgreSQL do differently, kept in one place."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from models.db import database, is_sqlite
+
+MIGRATION_LOCK_KEY = 0x637573746465736B  # "custdesk": the advisory lock that serialises migrations
+
+
+def write_transaction():
+    """One write transaction: BEGIN IMMEDIATE on SQLite, so read-then-write never deadlocks."""
+    if is_sqlite():
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+@contextmanager
+def migration_lock() -> Iterator[None]:
+    """Hold the database's write lock while migrations run, so two starting processes take turns."""
+    with write_transaction():
+        if not is_sqlite():
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
+        yield

@@ -1,0 +1,146 @@
+"""The Peewee models: one class a table. Operations live in their own modules."""
+
+import peewee as pw
+
+from models.clock import utcnow
+from models.db import database
+
+PORTAL_NOT_ACTIVATED = "not_activated"
+PORTAL_ACTIVE = "active"
+PORTAL_LOCKED = "locked"
+PORTAL_STATUS_LABELS = {
+    PORTAL_NOT_ACTIVATED: "not activated",
+    PORTAL_ACTIVE: "active",
+    PORTAL_LOCKED: "locked",
+}
+
+
+class BaseModel(pw.Model):
+    """Every table lives in the one database opened at start."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def _address_columns(side: str) -> dict[str, pw.Field]:
+    """The columns of one address (billing or shipping)."""
+    return {
+        f"{side}_contact_name": pw.CharField(max_length=100, default=""),
+        f"{side}_business_name": pw.CharField(max_length=100, default=""),
+        f"{side}_street1": pw.CharField(max_length=100, default=""),
+        f"{side}_street2": pw.CharField(max_length=100, default=""),
+        f"{side}_city": pw.CharField(max_length=60, default=""),
+        f"{side}_country": pw.CharField(max_length=2, default=""),
+        f"{side}_state": pw.CharField(max_length=10, default=""),
+        f"{side}_postal_code": pw.CharField(max_length=16, default=""),
+        f"{side}_phone": pw.CharField(max_length=32, default=""),
+        f"{side}_fax": pw.CharField(max_length=32, default=""),
+        f"{side}_email": pw.CharField(max_length=254, default=""),
+    }
+
+
+class Customer(BaseModel):
+    """A customer of the merchant, with both addresses and the advanced options."""
+
+    code = pw.CharField(max_length=32)
+    code_key = pw.CharField(max_length=32, unique=True)  # code casefolded: unique regardless of case
+    business_name = pw.CharField(max_length=100, default="")
+    contact_name = pw.CharField(max_length=100, default="")
+    language = pw.CharField(max_length=8, default="")
+    locals().update(_address_columns("billing"))
+    locals().update(_address_columns("shipping"))
+    tax_exempt = pw.CharField(max_length=8, default="no")
+    vat_number = pw.CharField(max_length=20, default="")
+    accepts_marketing = pw.BooleanField(default=False)
+    wholesale = pw.BooleanField(default=False)
+    version = pw.IntegerField(default=1)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+    archived_at = pw.DateTimeField(null=True, index=True)
+
+    @property
+    def display_name(self) -> str:
+        """The business name, or else the contact name."""
+        return self.business_name or self.contact_name
+
+
+class PortalAccount(BaseModel):
+    """A customer's access to the customer portal; the password only as a bcrypt hash."""
+
+    customer = pw.ForeignKeyField(Customer, unique=True, backref="portal_accounts",
+                                  on_delete="CASCADE")
+    status = pw.CharField(max_length=16, default=PORTAL_NOT_ACTIVATED)
+    password_hash = pw.CharField(max_length=80, default="")
+    temp_password_expires_at = pw.DateTimeField(null=True)
+    must_change_password = pw.BooleanField(default=False)
+    failed_attempts = pw.IntegerField(default=0)
+    last_sign_in_at = pw.DateTimeField(null=True)
+    locked_until = pw.DateTimeField(null=True)  # an automatic lock after failed sign-ins
+    lock_reason = pw.CharField(max_length=200, default="")
+    version = pw.IntegerField(default=1)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class AuditEvent(BaseModel):
+    """One change or action, with the staff login name and the field-level before/after."""
+
+    customer = pw.ForeignKeyField(Customer, null=True, backref="audit_events",
+                                  on_delete="SET NULL")
+    staff = pw.CharField(max_length=64)
+    at = pw.DateTimeField(default=utcnow, index=True)
+    action = pw.CharField(max_length=32)
+    changes = pw.TextField(default="")  # JSON: {field: [before, after]}
+    detail = pw.TextField(default="")
+
+
+class Note(BaseModel):
+    """A note on a customer: internal, or public (shown in the customer portal)."""
+
+    customer = pw.ForeignKeyField(Customer, backref="notes", on_delete="CASCADE")
+    body = pw.TextField()
+    public = pw.BooleanField(default=False)
+    author = pw.CharField(max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    deleted_at = pw.DateTimeField(null=True)
+
+
+class OutboxMessage(BaseModel):
+    """An email waiting to be delivered, or delivered; the body is scrubbed after delivery."""
+
+    message_id = pw.CharField(max_length=200, unique=True)
+    customer = pw.ForeignKeyField(Customer, null=True, backref="outbox_messages",
+                                  on_delete="SET NULL")
+    to_address = pw.CharField(max_length=254)
+    subject = pw.CharField(max_length=200)
+    body = pw.TextField()
+    status = pw.CharField(max_length=16, default="pending", index=True)
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = pw.DateTimeField(default=utcnow, index=True)
+    claimed_by = pw.CharField(max_length=64, default="")
+    claimed_until = pw.DateTimeField(null=True)
+    last_error = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+
+
+class AccessLogEntry(BaseModel):
+    """One portal sign-in attempt: when, who, from where, and whether it succeeded."""
+
+    customer = pw.ForeignKeyField(Customer, null=True, backref="access_log",
+                                  on_delete="SET NULL")
+    email = pw.CharField(max_length=254)
+    at = pw.DateTimeField(default=utcnow, index=True)
+    address = pw.CharField(max_length=64, default="")
+    success = pw.BooleanField(default=False)
+    reason = pw.CharField(max_length=200, default="")
+
+
+class Counter(BaseModel):
+    """A named counter: the customer-code sequence and the change counter."""
+
+    name = pw.CharField(max_length=32, primary_key=True)
+    value = pw.BigIntegerField(default=0)
+
+
+ALL_TABLES = [Customer, PortalAccount, AuditEvent, Note, OutboxMessage, AccessLogEntry, Counter]

@@ -1,0 +1,10 @@
+"""custdesk's stylesheets (.tcss): every colour and size lives here, not in Python."""
+
+from pathlib import Path
+
+STYLES_DIR = Path(__file__).parent
+
+
+def stylesheet(name: str) -> Path:
+    """The path of one stylesheet in this folder."""
+    return STYLES_DIR / name

@@ -1,0 +1,80 @@
+"""The `custdesk` command line: bad arguments and databases give one line and exit status 2."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tui.cli import main
+
+
+def run_custdesk(*args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess:
+    """Run the installed `custdesk` command (or `python -m tui`) as a separate process."""
+    command = [shutil.which("custdesk")] if shutil.which("custdesk") else [sys.executable, "-m", "tui"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, input=stdin,
+                          timeout=60, env={**os.environ, **(env or {})})
+
+
+def test_unknown_option_is_one_line_and_status_2(capsys):
+    assert main(["--frobnicate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("custdesk: unrecognized arguments: --frobnicate")
+    assert err.count("\n") == 1
+
+
+def test_unknown_command_is_status_2(capsys):
+    assert main(["frobnicate"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_unknown_database_scheme_is_status_2(capsys):
+    assert main(["--db", "mysql://x/y", "demo", "--count", "1"]) == 2
+    assert capsys.readouterr().err.startswith("custdesk: Unknown database URL")
+
+
+def test_file_that_is_not_a_database_is_status_2(tmp_path, capsys):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(os.urandom(4096))
+    assert main(["--db", f"sqlite:///{junk}", "demo", "--count", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "junk.db" in err and "Traceback" not in err
+
+
+def test_environment_variable_chooses_the_database(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("CUSTDESK_DB", f"sqlite:///{target}")
+    assert main(["demo", "--count", "3"]) == 0
+    assert target.exists()
+    assert "Added 3 demo customers" in capsys.readouterr().out
+
+
+def test_demo_count_must_be_positive(tmp_path, capsys):
+    assert main(["demo", "--count", "0", "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
+
+
+def test_installed_command_reports_unreachable_server_without_traceback(tmp_path):
+    result = run_custdesk("--db", "postgresql://nobody@127.0.0.1:1/nothing", "demo",
+                          env={"CUSTDESK_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr.startswith("custdesk: Cannot reach PostgreSQL")
+    assert "Traceback" not in result.stderr
+
+
+def test_default_database_lives_in_the_data_folder(tmp_path):
+    result = run_custdesk("demo", "--count", "2", env={"CUSTDESK_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "custdesk.db").exists()
+
+
+def test_python_dash_m_tui_works(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tui", "--help"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0
+    assert "custdesk" in result.stdout and "--demo" in result.stdout
+
+
+@pytest.mark.parametrize("count", ["ten", "-5"])
+def test_bad_demo_count_is_status_2(tmp_path, count, capsys):
+    assert main(["demo", "--count", count, "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2

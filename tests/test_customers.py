@@ -1,0 +1,131 @@
+"""Creating and saving customers: codes, validation, version checks and the audit trail."""
+
+import pytest
+
+from models.audit import change_count
+from models.customers import (
+    SaveConflict,
+    ValidationFailed,
+    create_customer,
+    load_customer,
+    save_customer,
+)
+from models.tables import AuditEvent, Customer
+from models.audit import event_changes
+
+ACME = {"business_name": "Acme Ltd", "contact_name": "Ada Lovelace",
+        "billing_email": "ada@example.com", "billing_country": "GB",
+        "billing_postal_code": "SW1A 1AA"}
+
+
+def test_blank_code_is_generated_in_sequence(db):
+    first = create_customer(ACME, "alice")
+    second = create_customer({"contact_name": "Bob"}, "alice")
+    assert first.code == "CST-000001"
+    assert second.code == "CST-000002"
+
+
+def test_generated_code_skips_a_code_typed_by_hand(db):
+    create_customer({**ACME, "code": "cst-000001"}, "alice")
+    generated = create_customer({"contact_name": "Bob"}, "alice")
+    assert generated.code == "CST-000002"
+
+
+def test_codes_are_never_reused(db):
+    create_customer(ACME, "alice")
+    Customer.delete().execute()
+    assert create_customer(ACME, "alice").code == "CST-000002"
+
+
+def test_duplicate_code_regardless_of_case_names_the_holder(db):
+    create_customer({**ACME, "code": "VIP-1"}, "alice")
+    with pytest.raises(ValidationFailed) as caught:
+        create_customer({"contact_name": "Bob", "code": "vip-1"}, "alice")
+    assert caught.value.errors["code"] == (
+        "Customer Code vip-1 is already used by VIP-1 (Acme Ltd).")
+    assert Customer.select().count() == 1
+
+
+def test_renaming_to_a_taken_code_fails_and_changes_nothing(db):
+    create_customer({**ACME, "code": "A-1"}, "alice")
+    other = create_customer({"contact_name": "Bob", "code": "B-1"}, "alice")
+    with pytest.raises(ValidationFailed, match="already used by A-1"):
+        save_customer(other, {"code": "a-1"}, "alice")
+    assert load_customer(other.id).code == "B-1"
+
+
+def test_code_can_be_edited(db):
+    record = create_customer(ACME, "alice")
+    saved = save_customer(record, {"code": "ACME-HQ"}, "alice")
+    assert saved.code == "ACME-HQ"
+    assert saved.version == record.version + 1
+
+
+def test_invalid_input_returns_every_error_and_saves_nothing(db):
+    with pytest.raises(ValidationFailed) as caught:
+        create_customer({"business_name": "", "contact_name": "",
+                         "billing_email": "not-an-email", "billing_country": "Atlantis"},
+                        "alice")
+    errors = caught.value.errors
+    assert {"business_name", "billing_email", "billing_country"} <= set(errors)
+    assert Customer.select().count() == 0
+    assert AuditEvent.select().count() == 0
+
+
+def test_values_are_cleaned_before_they_are_stored(db):
+    record = create_customer({"business_name": "  Acme  ", "billing_country": "canada",
+                              "billing_state": "Ontario", "billing_postal_code": "k1a0b1",
+                              "billing_phone": "(613) 555-0123"}, "alice")
+    assert record.values["business_name"] == "Acme"
+    assert record.values["billing_country"] == "CA"
+    assert record.values["billing_state"] == "CA-ON"
+    assert record.values["billing_postal_code"] == "K1A 0B1"
+    assert record.values["billing_phone"] == "+16135550123"
+
+
+def test_save_writes_field_level_audit_with_staff(db):
+    record = create_customer(ACME, "alice")
+    save_customer(record, {"contact_name": "Ada King"}, "bob")
+    event = AuditEvent.select().where(AuditEvent.action == "updated").get()
+    assert event.staff == "bob"
+    assert event.customer_id == record.id
+    assert event_changes(event) == {"contact_name": ("Ada Lovelace", "Ada King")}
+
+
+def test_unchanged_save_writes_nothing(db):
+    record = create_customer(ACME, "alice")
+    before = (AuditEvent.select().count(), change_count())
+    again = save_customer(record, dict(record.values), "alice")
+    assert again.version == record.version
+    assert (AuditEvent.select().count(), change_count()) == before
+
+
+def test_every_write_moves_the_change_counter(db):
+    start = change_count()
+    record = create_customer(ACME, "alice")
+    save_customer(record, {"contact_name": "Ada King"}, "alice")
+    assert change_count() == start + 2
+
+
+def test_stale_save_is_a_conflict_naming_their_changes(db):
+    mine = create_customer(ACME, "alice")
+    theirs = load_customer(mine.id)
+    save_customer(theirs, {"contact_name": "Ada King"}, "bob")
+    with pytest.raises(SaveConflict) as caught:
+        save_customer(mine, {"business_name": "Acme Group"}, "alice")
+    conflict = caught.value
+    assert conflict.theirs == {"contact_name": ("Ada Lovelace", "Ada King")}
+    assert conflict.mine == {"business_name": ("Acme Ltd", "Acme Group")}
+    assert "Contact Name" in str(conflict)
+    assert load_customer(mine.id).values["business_name"] == "Acme Ltd"
+    resolved = save_customer(conflict.current, {"business_name": "Acme Group"}, "alice")
+    assert resolved.values["contact_name"] == "Ada King"
+    assert resolved.values["business_name"] == "Acme Group"
+
+
+def test_timestamps_are_utc(db):
+    from models.clock import utcnow
+
+    record = create_customer(ACME, "alice")
+    stored = Customer.get_by_id(record.id)
+    assert abs((utcnow() - stored.created_at).total_seconds()) < 60

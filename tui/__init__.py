@@ -1,0 +1,1 @@
+"""custdesk's application wiring: the Textual app, settings and the command line."""

@@ -1,0 +1,81 @@
+"""The `custdesk` command line: open the app, or run one of the subcommands."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import peewee
+
+from models.db import DatabaseUnavailable, open_database
+from models.staff import current_staff
+from models.upgrade import upgrade_database
+from tui.commands import COMMANDS
+from tui.settings import Settings, resolve_settings
+
+DEMO_SIZE = 1000
+
+
+class CommandLineError(Exception):
+    """Bad arguments or configuration: one line for the user, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that reports a mistake in one line instead of printing the usage."""
+
+    def error(self, message: str):
+        raise CommandLineError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for `custdesk` and its subcommands."""
+    parser = _Parser(prog="custdesk", description="Find customers, keep their details right and "
+                     "manage their portal accounts, from the keyboard.")
+    parser.add_argument("--db", metavar="URL", help="database: sqlite:///path.db or "
+                        "postgresql://user@host/dbname (default: CUSTDESK_DB, else a SQLite "
+                        "file in the user data folder)")
+    parser.add_argument("--mail", metavar="URL", help="mail: smtp://[user:pass@]host:port"
+                        "[?starttls=1], smtps://…, or maildir:PATH (default: CUSTDESK_MAIL_URL, "
+                        "else a Maildir in the user data folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help=f"open the demo database, filled with {DEMO_SIZE:,} customers "
+                        "the first time")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        command.register(sub)
+    return parser
+
+
+def _open(settings: Settings) -> None:
+    """Open the database and bring its schema up to date."""
+    try:
+        open_database(settings.db_url)
+        upgrade_database()
+    except peewee.DatabaseError as error:
+        raise DatabaseUnavailable(f"Cannot use the database {settings.db_url}: {error}") from error
+
+
+def _run_app(settings: Settings) -> int:
+    """Open the full-screen app; a demo database is filled the first time."""
+    if settings.demo:
+        from models.demo import ensure_demo_data
+
+        ensure_demo_data(DEMO_SIZE)
+    from tui.app import CustdeskApp
+
+    CustdeskApp(settings).run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run custdesk; returns the exit status (2 for bad arguments or an unusable database)."""
+    try:
+        args = build_parser().parse_args(argv)
+        settings = resolve_settings(getattr(args, "db_url", None) or args.db, args.mail,
+                                    args.demo, current_staff())
+        _open(settings)
+        if args.command is None:
+            return _run_app(settings)
+        return args.handler(args, settings)
+    except (CommandLineError, DatabaseUnavailable) as error:
+        print(f"custdesk: {error}", file=sys.stderr)
+        return 2

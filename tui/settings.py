@@ -1,0 +1,54 @@
+"""Where custdesk keeps its data and how it is configured: defaults, environment, flags."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+APP_NAME = "custdesk"
+
+
+def data_dir() -> Path:
+    """The user data folder: the default database, the default Maildir and the error log."""
+    return Path(os.environ.get("CUSTDESK_DATA_DIR") or user_data_dir(APP_NAME))
+
+
+def config_dir() -> Path:
+    """The user config folder: remembered preferences such as the theme."""
+    return Path(os.environ.get("CUSTDESK_CONFIG_DIR") or user_config_dir(APP_NAME))
+
+
+def default_db_url(demo: bool = False) -> str:
+    """The SQLite file in the user data folder (a separate one for the demo)."""
+    return f"sqlite:///{data_dir() / ('demo.db' if demo else 'custdesk.db')}"
+
+
+def default_mail_url() -> str:
+    """A Maildir in the user data folder, so mail works on a fresh machine."""
+    return f"maildir:{data_dir() / 'mail'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything custdesk was told at start: database, mail, portal and who is at the desk."""
+
+    db_url: str
+    mail_url: str
+    mail_from: str
+    portal_url: str
+    staff: str
+    demo: bool = False
+
+
+def resolve_settings(db: str | None, mail: str | None, demo: bool, staff: str) -> Settings:
+    """Settings from the flags, else the environment, else the defaults."""
+    return Settings(
+        db_url=db or (default_db_url(True) if demo else os.environ.get("CUSTDESK_DB")
+                      or default_db_url()),
+        mail_url=mail or os.environ.get("CUSTDESK_MAIL_URL") or default_mail_url(),
+        mail_from=os.environ.get("CUSTDESK_MAIL_FROM") or "custdesk <no-reply@localhost>",
+        portal_url=os.environ.get("CUSTDESK_PORTAL_URL", ""),
+        staff=staff,
+        demo=demo,
+    )
