@@ -1,6 +1,8 @@
 """The database handle: opened once from a URL, shared by every model."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
@@ -69,8 +71,7 @@ def _open_postgres(url: str) -> PooledPostgresqlDatabase:
         db.execute_sql("SELECT 1").fetchone()
     except peewee.OperationalError as error:
         db.close()
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
-        raise DatabaseUnavailable(f"Cannot reach PostgreSQL at {url}: {first_line}") from error
+        raise DatabaseUnavailable(f"Cannot reach PostgreSQL at {url}: {_first_line(error)}") from error
     return db
 
 
@@ -97,3 +98,23 @@ def close_database() -> None:
     """Close this thread's connection, if one is open."""
     if database.obj is not None and not database.is_closed():
         database.close()
+
+
+def _first_line(error: Exception) -> str:
+    """The first line of a driver's error message."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+@contextmanager
+def connection() -> Iterator[None]:
+    """A connection for one unit of work in a worker thread, returned to the pool afterwards.
+
+    A refused or lost connection becomes DatabaseUnavailable with one clear line; the pool drops
+    the dead connection, so the next unit of work connects afresh.
+    """
+    try:
+        with database.connection_context():
+            yield
+    except (peewee.OperationalError, peewee.InterfaceError) as error:
+        raise DatabaseUnavailable(f"The database did not answer: {_first_line(error)}") from error

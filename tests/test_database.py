@@ -104,3 +104,24 @@ def test_a_killed_writer_leaves_the_file_intact(sqlite_url, tmp_path):
 def test_ci_runs_the_postgresql_half():
     if os.environ.get("CI") and not os.environ.get("CUSTDESK_TEST_PG"):
         pytest.fail("CI must set CUSTDESK_TEST_PG: a skipped PostgreSQL half never passes CI")
+
+
+def test_lost_postgres_connection_is_one_clear_error_then_reconnects(db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("about PostgreSQL connections")
+    import psycopg2
+
+    from models.db import connection
+
+    open_database(db_url)
+    upgrade_database()
+    database.connect(reuse_if_open=True)
+    pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg2.connect(db_url.split("?")[0]) as admin, admin.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(DatabaseUnavailable, match="did not answer"):
+        with connection():
+            database.execute_sql("SELECT 1").fetchone()
+    with connection():
+        assert Customer.select().count() == 0
+    close_database()
