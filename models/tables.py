@@ -80,6 +80,7 @@ class PortalAccount(BaseModel):
     lock_reason = pw.CharField(max_length=200, default="")
     version = pw.IntegerField(default=1)
     updated_at = pw.DateTimeField(default=utcnow)
+    login_email = pw.CharField(max_length=254, null=True, unique=True)  # casefolded; 0003_portal
 
 
 class AuditEvent(BaseModel):
@@ -122,6 +123,8 @@ class OutboxMessage(BaseModel):
     last_error = pw.TextField(default="")
     created_at = pw.DateTimeField(default=utcnow)
     sent_at = pw.DateTimeField(null=True)
+    secret = pw.TextField(default="")  # the body's $secret until delivered, then ""; 0003_portal
+    discard_after = pw.DateTimeField(null=True)  # its secret expires: not sent later; 0003_portal
 
 
 class AccessLogEntry(BaseModel):

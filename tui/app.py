@@ -4,6 +4,7 @@ from textual.app import App
 
 from screens.customer_list import CustomerListScreen
 from styles import stylesheet
+from tui.mail_worker import start_mail_delivery
 from tui.settings import Settings
 
 
@@ -18,5 +19,6 @@ class CustdeskApp(App):
         self.settings = settings
 
     def on_mount(self) -> None:
-        """Show the customer list."""
+        """Show the customer list and start delivering the outbox in the background."""
         self.push_screen(CustomerListScreen())
+        start_mail_delivery(self)

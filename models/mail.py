@@ -1,0 +1,216 @@
+"""Mail delivery: the mail URL, and handing one message to an SMTP server or a Maildir."""
+
+import mailbox
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+SMTP_TIMEOUT = 30  # seconds; well inside the outbox's claim lease
+DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+STARTTLS_PORT = 587
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+class MailConfigError(ValueError):
+    """The mail URL or sender cannot be used; the message says why (never with a password)."""
+
+
+class DeliveryError(Exception):
+    """A message was not delivered; `permanent` says whether trying again could help."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """Where mail goes, parsed from the mail URL, and who it is from."""
+
+    scheme: str  # smtp | smtps | maildir
+    sender: str
+    host: str = ""
+    port: int = 0
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    path: str = ""
+
+    @property
+    def is_maildir(self) -> bool:
+        """Whether mail is saved to a local Maildir rather than sent to a server."""
+        return self.scheme == "maildir"
+
+    def describe(self) -> str:
+        """Where mail goes, for people: never shows the SMTP password."""
+        if self.is_maildir:
+            return f"the Maildir {self.path}"
+        login = f"{self.username}@" if self.username else ""
+        tls = " with STARTTLS" if self.starttls else " over TLS" if self.scheme == "smtps" else ""
+        return f"the mail server {login}{self.host}:{self.port}{tls}"
+
+
+def _flag(value: str) -> bool:
+    """A yes/no query value."""
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise MailConfigError(f"starttls must be 1 or 0 (it is {value!r}).")
+
+
+def _parse_smtp(url: str, sender: str) -> MailConfig:
+    """An smtp:// or smtps:// URL."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    shown = f"{scheme}://{parts.hostname or ''}"
+    if not parts.hostname:
+        raise MailConfigError(f"The mail URL {shown} names no host: use {scheme}://host:port.")
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise MailConfigError(f"The mail URL for {parts.hostname} has a bad port.") from error
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = sorted(set(options) - {"starttls"})
+    if unknown:
+        raise MailConfigError(f"Unknown mail URL option {unknown[0]!r}: only starttls=1 is known.")
+    starttls = _flag(options.get("starttls", "0"))
+    if starttls and scheme == "smtps":
+        raise MailConfigError("smtps:// is TLS from the start; starttls=1 is for smtp:// only.")
+    return MailConfig(
+        scheme=scheme, sender=sender, host=parts.hostname,
+        port=port or (STARTTLS_PORT if starttls else DEFAULT_PORTS[scheme]),
+        username=unquote(parts.username or ""), password=unquote(parts.password or ""),
+        starttls=starttls,
+    )
+
+
+def _parse_maildir(url: str, sender: str) -> MailConfig:
+    """A maildir:PATH URL (maildir:///abs/path is accepted too)."""
+    path = url[len("maildir:"):]
+    path = path.removeprefix("//")
+    if not path:
+        raise MailConfigError("The mail URL maildir: names no folder: use maildir:PATH.")
+    return MailConfig(scheme="maildir", sender=sender, path=str(Path(path).expanduser()))
+
+
+def _check_sender(sender: str) -> None:
+    """The sender must be one address, with an optional display name."""
+    _, address = parseaddr(sender)
+    if "@" not in address or any(char in sender for char in "\r\n"):
+        raise MailConfigError(f"The sender {sender!r} is not an email address "
+                              "(set CUSTDESK_MAIL_FROM, e.g. 'Shop <desk@shop.example>').")
+
+
+def parse_mail_url(url: str, sender: str) -> MailConfig:
+    """The mail configuration a URL names: smtp://[user:pass@]host:port[?starttls=1],
+    smtps://…, or maildir:PATH."""
+    _check_sender(sender)
+    scheme = url.split(":", 1)[0].lower()
+    if scheme in DEFAULT_PORTS and url[len(scheme):].startswith("://"):
+        return _parse_smtp(url, sender)
+    if scheme == "maildir":
+        return _parse_maildir(url, sender)
+    raise MailConfigError(f"Unknown mail URL scheme {scheme!r}: use smtp://host:port, "
+                          "smtps://host:port or maildir:PATH.")
+
+
+def new_message_id(sender: str) -> str:
+    """A Message-ID for a new message, in the sender's domain; fixed for every delivery attempt."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "custdesk.invalid"
+    return make_msgid(domain=domain)
+
+
+def build_message(config: MailConfig, to_address: str, subject: str, body: str,
+                  message_id: str) -> EmailMessage:
+    """A plain-text email with a fixed Message-ID, so a repeated delivery is recognisable."""
+    message = EmailMessage()
+    display, address = parseaddr(config.sender)
+    message["From"] = Address(display_name=display, addr_spec=address)
+    message["To"] = to_address
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = message_id
+    message.set_content(body)
+    return message
+
+
+def _permanent_recipients(error: smtplib.SMTPRecipientsRefused) -> bool:
+    """Whether every refused recipient was refused for good (a 5xx reply)."""
+    return all(code >= 500 for code, _ in error.recipients.values())
+
+
+def _reply_text(reply: object) -> str:
+    """An SMTP reply as text."""
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _send_smtp(config: MailConfig, message: EmailMessage) -> None:
+    """Hand a message to an SMTP server."""
+    context = ssl.create_default_context()
+    if config.scheme == "smtps":
+        client = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
+    else:
+        client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
+    with client:
+        if config.starttls:
+            client.starttls(context=context)
+        if config.username:
+            client.login(config.username, config.password)
+        client.send_message(message)
+
+
+def _deliver_smtp(config: MailConfig, message: EmailMessage) -> None:
+    """Send over SMTP, turning every failure into a DeliveryError that says what happened."""
+    where = f"{config.host}:{config.port}"
+    try:
+        _send_smtp(config, message)
+    except smtplib.SMTPRecipientsRefused as error:
+        code, reply = next(iter(error.recipients.values()))
+        raise DeliveryError(f"{where} refused the recipient: {code} {_reply_text(reply)}",
+                            permanent=_permanent_recipients(error)) from error
+    except smtplib.SMTPDataError as error:
+        raise DeliveryError(f"{where} refused the message: {error.smtp_code} "
+                            f"{_reply_text(error.smtp_error)}",
+                            permanent=error.smtp_code >= 500) from error
+    except smtplib.SMTPAuthenticationError as error:
+        raise DeliveryError(f"{where} refused the login for {config.username}: "
+                            f"{error.smtp_code} {_reply_text(error.smtp_error)}") from error
+    except smtplib.SMTPResponseException as error:
+        raise DeliveryError(f"{where} answered {error.smtp_code} "
+                            f"{_reply_text(error.smtp_error)}") from error
+    except smtplib.SMTPException as error:
+        raise DeliveryError(f"{where}: {error}") from error
+    except ConnectionRefusedError as error:
+        raise DeliveryError(f"{where} refused the connection (is the mail server running?)") \
+            from error
+    except TimeoutError as error:
+        raise DeliveryError(f"{where} did not answer within {SMTP_TIMEOUT} s") from error
+    except ssl.SSLError as error:
+        raise DeliveryError(f"TLS with {where} failed: {error.reason or error}") from error
+    except OSError as error:
+        raise DeliveryError(f"Cannot reach {where}: {error.strerror or error}") from error
+
+
+def _deliver_maildir(config: MailConfig, message: EmailMessage) -> None:
+    """Save a message in the Maildir, creating it (private to this user) if needed."""
+    try:
+        Path(config.path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        mailbox.Maildir(config.path, create=True).add(message)
+    except OSError as error:
+        raise DeliveryError(f"Cannot save to the Maildir {config.path}: "
+                            f"{error.strerror or error}") from error
+
+
+def deliver(config: MailConfig, message: EmailMessage) -> None:
+    """Deliver one message as the configuration says; DeliveryError when it did not go."""
+    if config.is_maildir:
+        _deliver_maildir(config, message)
+    else:
+        _deliver_smtp(config, message)

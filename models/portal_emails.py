@@ -1,0 +1,80 @@
+"""The texts of the portal emails: plain, addressed by name, saying what to do and by when."""
+
+import textwrap
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from models.outbox import SECRET_PLACEHOLDER, literal
+from models.passwords import MIN_PASSWORD_CHARS
+
+KIND_ACTIVATION = "activation"
+KIND_RESET = "reset"
+SUBJECTS = {
+    KIND_ACTIVATION: "Your customer portal account is ready",
+    KIND_RESET: "Your customer portal password has been reset",
+}
+OPENINGS = {
+    KIND_ACTIVATION: "You can now sign in to our customer portal.",
+    KIND_RESET: ("Your customer portal password has been reset and your account is unlocked. "
+                 "Your previous password no longer works."),
+}
+CLOSING = "If you did not expect this email, please reply to it and let us know."
+LINE_WIDTH = 72
+
+
+@dataclass(frozen=True)
+class EmailDraft:
+    """An email ready for the outbox: its body is a template with the secret kept apart."""
+
+    subject: str
+    body_template: str
+    secret: str = field(repr=False)  # never in a traceback or a log line
+    discard_after: datetime | None = None
+
+
+def one_line(text: str) -> str:
+    """Text squeezed onto one line: control characters and runs of space become one space."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph wrapped to a comfortable width for plain-text mail."""
+    return textwrap.fill(text, LINE_WIDTH, break_long_words=False, break_on_hyphens=False)
+
+
+def _when(moment: datetime) -> str:
+    """A moment in UTC, for an email."""
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _password_part(email: str, expires_at: datetime) -> list[str]:
+    """The lines that give a temporary password."""
+    return [
+        f"  Email:              {literal(email)}",
+        f"  Temporary password: {SECRET_PLACEHOLDER}",
+        "",
+        _paragraph(f"The temporary password works for one sign-in, until {_when(expires_at)}. "
+                   f"When you sign in you will choose your own password (at least "
+                   f"{MIN_PASSWORD_CHARS} characters); the temporary one then stops working."),
+    ]
+
+
+def _link_part(portal_url: str, expires_at: datetime) -> list[str]:
+    """The lines that give a one-time link."""
+    return [
+        _paragraph(f"To choose your password, open this link before {_when(expires_at)}:"),
+        "",
+        f"  {literal(portal_url.rstrip('/'))}/activate?token={SECRET_PLACEHOLDER}",
+        "",
+        "The link works once. If it has expired, ask us for a new one.",
+    ]
+
+
+def portal_email(kind: str, name: str, email: str, secret: str, expires_at: datetime,
+                 portal_url: str = "") -> EmailDraft:
+    """The activation or reset email for one customer: a temporary password, or a one-time link
+    when a portal address is configured."""
+    greeting = f"Hello {literal(one_line(name))}," if one_line(name) else "Hello,"
+    part = _link_part(portal_url, expires_at) if portal_url else _password_part(email, expires_at)
+    lines = [greeting, "", _paragraph(OPENINGS[kind]), "", *part, "", _paragraph(CLOSING), ""]
+    return EmailDraft(SUBJECTS[kind], "\n".join(lines), secret, expires_at)

@@ -1,0 +1,150 @@
+"""The portal-action flow shared by the list and the detail screen: menu, confirmation, the
+action in a worker thread (bcrypt, SMTP), then a toast that says honestly what happened."""
+
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+from textual.content import Content
+from textual.screen import Screen
+from textual.worker import WorkerFailed
+
+from models.customers import CustomerNotFound
+from models.db import database
+from models.portal import (
+    ACTION_LOCK,
+    ACTION_SEND,
+    PortalActionFailed,
+    PortalActionRefused,
+    PortalSummary,
+    portal_policy,
+    portal_summary,
+)
+from models.portal_service import ActionReport, perform_action
+from screens.actions_menu import ActionsMenu
+from screens.confirm import ConfirmDialog
+from screens.safe_text import safe
+
+T = TypeVar("T")
+
+
+def _with_connection(work: Callable[[], T]) -> T:
+    """Run database work on this worker thread's own connection, closed afterwards."""
+    with database.connection_context():
+        return work()
+
+
+async def _in_thread(screen: Screen, work: Callable[[], T], name: str) -> T:
+    """Run slow work in a thread worker and wait for it, without blocking the screen.
+
+    The worker belongs to the app: the action finishes even if the screen closes meanwhile,
+    and the calling screen's own worker-error handler does not report its failures twice.
+    WorkerFailed carries a failure to the caller.
+    """
+    worker = screen.app.run_worker(partial(_with_connection, work), name=name,
+                                   group="portal-action", thread=True, exit_on_error=False)
+    await worker.wait()
+    return worker.result
+
+
+def _who(summary: PortalSummary) -> dict[str, str]:
+    """The customer's name and email, made safe for display."""
+    return {"name": safe(summary.name), "email": safe(summary.email) or "no billing email"}
+
+
+def confirm_dialog(action: str, summary: PortalSummary, link_mode: bool) -> ConfirmDialog:
+    """The Yes/No question for an action: what will happen, and to whom."""
+    hours = int(portal_policy().temp_password_lifetime.total_seconds() // 3600)
+    secret = ("a one-time link to choose a password (valid 24 hours)" if link_mode else
+              f"a new temporary password (valid {hours} hours, to be changed at first sign-in)")
+    if action == ACTION_SEND:
+        question = Content.from_markup(
+            "Email [b]$name[/b] ($email) $secret, and make their portal account active?",
+            secret=secret, **_who(summary))
+        return ConfirmDialog("Send Activation Email", question, yes_label="Send")
+    if action == ACTION_LOCK:
+        question = Content.from_markup(
+            "Lock the portal account of [b]$name[/b] ($email)? The portal will refuse every "
+            "sign-in until staff use Reset Password and Unlock.", **_who(summary))
+        return ConfirmDialog("Lock Account", question, yes_label="Lock", focus_no=True,
+                             ask_reason="Reason for locking", dangerous=True)
+    secret = ("a one-time link to choose a new password (valid 1 hour)" if link_mode else
+              f"a new temporary password (valid {hours} hours)")
+    question = Content.from_markup(
+        "Unlock the portal account of [b]$name[/b] ($email), clear failed sign-ins and email "
+        "$secret? Their current password stops working at once.", secret=secret,
+        **_who(summary))
+    return ConfirmDialog("Reset Password and Unlock", question, yes_label="Reset and unlock",
+                         ask_reason="Reason for unlocking")
+
+
+def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, str]:
+    """The toast for a finished action and its severity: sent, saved locally, queued, or given
+    up — never "sent" for an email that has not left."""
+    who = f"{safe(report.result.name)} ({safe(report.result.email)})"
+    action = report.result.action
+    if action == ACTION_LOCK:
+        return f"The portal account of {who} has been locked.", "information"
+    credential = "one-time link" if link_mode else "temporary password"
+    if action == ACTION_SEND:
+        done = f"The portal account of {who} is active with a new {credential}"
+        email = "the activation email"
+        sent = (f"An activation email with a one-time link has been sent to {who}." if link_mode
+                else f"A new password and activation email has been sent to {who}.")
+    else:
+        done = f"The portal account of {who} has been unlocked with a new {credential}"
+        email = "the email"
+        sent = (f"The portal account of {who} has been unlocked and "
+                + ("an email with a one-time link" if link_mode else "a new password email")
+                + " has been sent to them.")
+    if report.delivered and report.to_maildir:
+        return ((f"{done}; {email} was saved in {safe(report.destination)} — no mail server is "
+                "set up, so it has not left this machine."), "warning")
+    if report.delivered:
+        return sent, "information"
+    if report.gave_up:
+        return ((f"{done}, but {email} could not be delivered: {safe(report.problem)}. "
+                "Do the action again once that is fixed."), "error")
+    return f"{done}; {email} is queued, not sent yet: {safe(report.problem)}.", "warning"
+
+
+def _failure_text(failure: WorkerFailed, label: str) -> str:
+    """Why an action or a lookup did not happen, in one line fit for the screen."""
+    error = failure.error
+    if isinstance(error, (PortalActionRefused, PortalActionFailed, CustomerNotFound)):
+        return safe(error)
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return f"{label} did not happen: {safe(first_line)}"
+
+
+async def run_actions_menu(screen: Screen, customer_id: int) -> None:
+    """The whole flow for one customer; call it from an async `@work` method of a screen."""
+    app = screen.app
+    settings = app.settings
+    link_mode = bool(settings.portal_url)
+    try:
+        summary = await _in_thread(screen, partial(portal_summary, customer_id), "portal-summary")
+    except WorkerFailed as failure:
+        app.notify(_failure_text(failure, "Actions"), title="Actions", severity="error",
+                   markup=False)
+        return
+    action = await app.push_screen_wait(ActionsMenu(summary))
+    if action is None:
+        return
+    dialog = confirm_dialog(action, summary, link_mode)
+    if not await app.push_screen_wait(dialog):
+        app.notify("Nothing was changed.", title=summary.choice(action).label, markup=False)
+        return
+    work = partial(perform_action, action, customer_id, staff=settings.staff,
+                   mail_url=settings.mail_url, sender=settings.mail_from,
+                   portal_url=settings.portal_url, reason=dialog.reason)
+    label = summary.choice(action).label
+    try:
+        report = await _in_thread(screen, work, f"portal-{action}")
+    except WorkerFailed as failure:
+        severity = "warning" if isinstance(failure.error, PortalActionRefused) else "error"
+        app.notify(_failure_text(failure, label), title=label, severity=severity, markup=False)
+        return
+    text, severity = outcome_message(report, link_mode)
+    app.notify(text, title=label, severity=severity, markup=False, timeout=8)
+

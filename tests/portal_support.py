@@ -1,0 +1,108 @@
+"""Helpers shared by the portal tests: customers, actions, and a real SMTP server on loopback."""
+
+import socket
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from models.customers import create_customer
+from models.portal import send_activation
+from models.tables import OutboxMessage
+
+SENDER = "Shop Desk <desk@shop.example>"
+STAFF = "tester"
+NEW_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def fast_bcrypt(monkeypatch):
+    """bcrypt at cost 4: the same code path, a few milliseconds a hash."""
+    monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
+
+
+def make_customer(email: str = "jo@example.com", name: str = "Jo Bloggs",
+                  business: str = "Acme Ltd") -> int:
+    """A saved customer with a billing email; returns its id."""
+    values = {"business_name": business, "contact_name": name, "billing_contact_name": name}
+    if email:
+        values["billing_email"] = email
+    return create_customer(values, STAFF).id
+
+
+def secret_of(outbox_id: int) -> str:
+    """The secret (temporary password or link token) an outbox message carries until sent."""
+    return OutboxMessage.get_by_id(outbox_id).secret
+
+
+def activated(email: str = "jo@example.com", portal_url: str = "") -> tuple[int, str]:
+    """A customer whose activation email is queued: (customer id, temporary password or token)."""
+    customer_id = make_customer(email)
+    result = send_activation(customer_id, STAFF, sender=SENDER, portal_url=portal_url)
+    return customer_id, secret_of(result.outbox_id)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message; replies can be set to refuse."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    rcpt_reply: str = ""
+    data_reply: str = ""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        """Accept the recipient, unless told to refuse it."""
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        """Keep the message, unless told to refuse it."""
+        if self.data_reply:
+            return self.data_reply
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """A real SMTP server on a loopback port, which can be stopped and started again."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.handler = RecordingHandler()
+        self._controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        """The mail URL that points at this server."""
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> "SmtpServer":
+        """Listen (again) on the same port."""
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening: connections are refused."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+def password_in(message: EmailMessage) -> str:
+    """The temporary password written in an activation or reset email."""
+    for line in message.get_content().splitlines():
+        if line.strip().startswith("Temporary password:"):
+            return line.split(":", 1)[1].strip()
+    raise AssertionError("no temporary password in the email")

@@ -1,0 +1,65 @@
+"""`custdesk outbox`: list the mail that waits and why; `--flush` delivers it now."""
+
+import argparse
+import sys
+
+from models.env import SettingError
+from models.mail import MailConfigError, parse_mail_url
+from models.outbox import DeliveryReport, WaitingMessage, deliver_waiting, waiting_messages
+from screens.safe_text import safe
+from tui.settings import Settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `outbox` subcommand."""
+    parser = sub.add_parser("outbox", help="list the mail waiting in the outbox and why; "
+                            "--flush delivers it now")
+    parser.add_argument("--flush", action="store_true",
+                        help="deliver every waiting message now, without waiting for its retry "
+                        "time (exit 1 if any could not be delivered)")
+    parser.set_defaults(handler=run)
+
+
+def _print_waiting(messages: list[WaitingMessage]) -> None:
+    """One block per message: when, to whom, what, and why it waits."""
+    if not messages:
+        print("The outbox is empty: every message has been delivered.")
+        return
+    print(f"{len(messages)} message(s) in the outbox:")
+    for m in messages:
+        print(f"#{m.outbox_id}  {m.created_at:%Y-%m-%d %H:%M} UTC  {safe(m.to_address)}  "
+              f"{safe(m.subject)}")
+        print(f"    {m.status}: {safe(m.reason)}")
+
+
+def _print_report(report: DeliveryReport, destination: str) -> None:
+    """What one flush did."""
+    if not report.outcomes:
+        print("Nothing to deliver.")
+    if report.sent:
+        print(f"Delivered {len(report.sent)} message(s) to {destination}.")
+    for outcome in report.retrying:
+        print(f"Not delivered to {safe(outcome.to_address)} (#{outcome.outbox_id}): "
+              f"{safe(outcome.error)}; it stays in the outbox and will be retried.")
+    for outcome in report.gave_up:
+        print(f"Given up on {safe(outcome.to_address)} (#{outcome.outbox_id}): "
+              f"{safe(outcome.error)}; do the portal action again.")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """List the outbox, or deliver it first; exit 1 when a flush left something undelivered."""
+    try:
+        config = parse_mail_url(settings.mail_url, settings.mail_from)
+        if not args.flush:
+            _print_waiting(waiting_messages())
+            return 0
+        report = deliver_waiting(config, due_only=False)
+    except (MailConfigError, SettingError) as error:
+        print(f"custdesk: {error}", file=sys.stderr)
+        return 2
+    _print_report(report, config.describe())
+    remaining = waiting_messages(include_failed=False)
+    if remaining:
+        print()
+        _print_waiting(remaining)
+    return 1 if report.retrying or report.gave_up else 0
