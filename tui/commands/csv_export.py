@@ -1,0 +1,77 @@
+"""`custdesk export FILE.csv [--force]` (or `-` for stdout): every customer, streamed to CSV."""
+
+import argparse
+import io
+import os
+import sys
+import time
+
+from models.customer_export import (
+    ExportTargetExists,
+    ExportTargetUnwritable,
+    export_to_file,
+    write_customers,
+)
+from screens.safe_text import safe
+from tui.progress_line import ProgressLine
+from tui.settings import Settings
+
+STDOUT = "-"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `export` subcommand."""
+    parser = sub.add_parser(
+        "export", help="export every customer (not archived) to a CSV file",
+        description="Write every customer that is not archived to a CSV file in code order, "
+        "with the columns `custdesk import` reads. The file appears only when complete.")
+    parser.add_argument("file", metavar="FILE.csv", help="where to write; - for standard output")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE.csv if it exists")
+    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to export")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Export to the file (or stdout) and say how many customers were written."""
+    started = time.perf_counter()
+    progress = ProgressLine()
+    try:
+        if args.file == STDOUT:
+            count = _export_to_stdout(progress)
+        else:
+            count = export_to_file(args.file, overwrite=args.force, progress=progress)
+    except ExportTargetExists:
+        return _fail(progress, f"{args.file} already exists; add --force to overwrite it.",
+                     EXIT_USAGE)
+    except ExportTargetUnwritable as error:
+        return _fail(progress, str(error), EXIT_USAGE)
+    except BrokenPipeError:  # the reader of stdout stopped early (e.g. `| head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return _fail(progress, "Interrupted: no file was written.", EXIT_INTERRUPTED)
+    progress.finish()
+    where = "standard output" if args.file == STDOUT else safe(args.file)
+    print(f"Exported {count:,} customer{'s' if count != 1 else ''} to {where} in "
+          f"{time.perf_counter() - started:.1f} s.",
+          file=sys.stderr if args.file == STDOUT else sys.stdout)
+    return EXIT_OK
+
+
+def _export_to_stdout(progress: ProgressLine) -> int:
+    """Write the CSV to stdout as UTF-8 (no BOM, for pipes), whatever the locale says."""
+    sys.stdout.flush()
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        return write_customers(out, progress)
+    finally:
+        out.flush()
+        out.detach()  # leave sys.stdout's buffer open
+
+
+def _fail(progress: ProgressLine, message: str, status: int) -> int:
+    """Say in one line on stderr why the export did not happen; returns the exit status."""
+    progress.finish()
+    print(f"custdesk: {safe(message)}", file=sys.stderr)
+    return status
