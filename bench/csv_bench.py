@@ -12,26 +12,29 @@ replace the "## CSV import/export" section of bench/RESULTS.md, keeping every ot
 
 import argparse
 import csv
-import datetime
 import os
-import platform
 import random
-import re
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.results import (
+    machine,  # noqa: F401 - bench/list_bench.py imports it from here
+    postgres_schema,
+    report,
+    run_lines,
+)
 from models.csv_format import COLUMNS, HEADER, cell_formatter
 
-RESULTS = REPO / "bench" / "RESULTS.md"
 SECTION = "## CSV import/export"
 IMPORT_LIMIT_S = 60.0
 METHOD = ("Each step is the real command line in a child process (`python -m tui --db URL "
@@ -200,34 +203,6 @@ def custdesk(url: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "tui", "--db", url, *args]
 
 
-def machine() -> str:
-    """CPU, cores, memory, Python and SQLite versions, in one line."""
-    import sqlite3
-
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        cpu = found.group(1) if found else cpu
-    memory = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        found = re.search(r"MemTotal:\s*(\d+)", meminfo.read_text())
-        memory = f", {int(found.group(1)) / 1024 / 1024:.0f} GB RAM" if found else ""
-    return (f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}")
-
-
-def postgres_schema(base_url: str, action: str, schema: str) -> str:
-    """Create or drop a scratch schema on the server; returns a URL that uses it."""
-    import psycopg2
-
-    with psycopg2.connect(base_url) as conn, conn.cursor() as cur:
-        cur.execute(f"{action} SCHEMA {schema}" + (" CASCADE" if action == "DROP" else ""))
-    sep = "&" if "?" in base_url else "?"
-    return f"{base_url}{sep}options={quote(f'-csearch_path={schema},public')}"
-
-
 def bench_engine(label: str, url: str, import_file: Path, import_rows: int,
                  export_rows: int, work: Path) -> list[str]:
     """Import into an empty database, then export 1/10 and all of `export_rows` customers."""
@@ -245,16 +220,13 @@ def bench_export(label: str, base_url: str, export_rows: int, work: Path) -> lis
     lines = []
     peaks = []
     for rows in (export_rows // 10, export_rows):
-        url, cleanup = fresh_database(base_url, work, f"export{rows}")
-        try:
+        with fresh_database(base_url, work, f"export{rows}") as url:
             fill_seconds = fill_database(url, rows)
             print(f"  filled {rows:,} customers in {fill_seconds:.0f} s", flush=True)
             target = work / f"export-{rows}.csv"
             run = measure(custdesk(url, "export", "--force", str(target)))
             size = target.stat().st_size / 1024 / 1024
             target.unlink()
-        finally:
-            cleanup()
         peaks.append(run.peak_rss_mb)
         lines.append(f"| {label} | export {rows:,} customers ({size:,.0f} MB file) | "
                      f"{run.cells()} | |")
@@ -265,26 +237,18 @@ def bench_export(label: str, base_url: str, export_rows: int, work: Path) -> lis
     return lines
 
 
-def fresh_database(base_url: str, work: Path, name: str):
-    """An empty database (a SQLite file or a PostgreSQL schema) and how to remove it."""
-    if base_url.startswith("sqlite"):
-        path = work / f"{name}.db"
-        return f"sqlite:///{path}", lambda: [p.unlink() for p in work.glob(f"{name}.db*")]
-    schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-    url = postgres_schema(base_url, "CREATE", schema)
-    return url, lambda: postgres_schema(base_url, "DROP", schema)
-
-
-def write_section(lines: list[str]) -> None:
-    """Replace (or add) this benchmark's section of RESULTS.md, keeping the other sections."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    parts = re.split(r"(?m)^(?=## )", text)
-    mine = "\n".join(lines)
-    if any(part.startswith(SECTION) for part in parts):
-        parts = [mine if part.startswith(SECTION) else part for part in parts]
-    else:
-        parts.append(mine)
-    RESULTS.write_text("\n\n".join(part.strip("\n") for part in parts) + "\n")
+@contextmanager
+def fresh_database(base_url: str, work: Path, name: str) -> Iterator[str]:
+    """An empty database (a SQLite file or a PostgreSQL schema), removed afterwards."""
+    if not base_url.startswith("sqlite"):
+        with postgres_schema(base_url, f"bench_{name}_{uuid.uuid4().hex[:8]}") as url:
+            yield url
+        return
+    try:
+        yield f"sqlite:///{work / f'{name}.db'}"
+    finally:
+        for path in work.glob(f"{name}.db*"):
+            path.unlink()
 
 
 def main() -> int:
@@ -295,7 +259,6 @@ def main() -> int:
     parser.add_argument("--pg", metavar="URL", help="also run on this PostgreSQL server")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
-    command = "/tmp/v/bin/python bench/csv_bench.py " + " ".join(sys.argv[1:])
     table = ["| engine | step | wall time | CPU time | peak RSS | load avg | target |",
              "|---|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory(prefix="csv-bench-") as folder:
@@ -305,19 +268,10 @@ def main() -> int:
         print(f"wrote {args.rows:,} rows ({import_file.stat().st_size / 1e6:.0f} MB)", flush=True)
         engines = [("SQLite", "sqlite")] + ([("PostgreSQL", args.pg)] if args.pg else [])
         for label, base in engines:
-            url, cleanup = fresh_database(base, work, "import")
-            try:
+            with fresh_database(base, work, "import") as url:
                 table += bench_engine(label, url, import_file, args.rows, args.export_rows,
                                       work)
-            finally:
-                cleanup()
-    lines = [SECTION, "",
-             f"Date: {datetime.date.today().isoformat()}. Machine: {machine()}.",
-             f"Command: `{command.strip()}`", "",
-             METHOD, "", *table]
-    print("\n".join(lines))
-    if not args.no_record:
-        write_section(lines)
+    report(SECTION, ["", *run_lines(), "", METHOD, "", *table], record=not args.no_record)
     return 0
 
 

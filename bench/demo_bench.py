@@ -9,8 +9,6 @@ every other section.
 """
 
 import argparse
-import datetime
-import re
 import sys
 import tempfile
 import time
@@ -19,13 +17,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.csv_bench import machine, postgres_schema
+from bench.results import postgres_schema, report, run_lines
 from models.db import close_database, database, open_database
 from models.demo import fill_demo_database
 from models.tables import Customer, Note, PortalAccount
 from models.upgrade import MIGRATIONS_DIR, upgrade_database
 
-RESULTS = REPO / "bench" / "RESULTS.md"
 SECTION = "## Demo data"
 LIMIT_S = 60.0
 LIMIT_ROWS = 100_000
@@ -71,18 +68,6 @@ def row(engine: str, count: int, seconds: float, contents: str) -> str:
     return line
 
 
-def write_section(lines: list[str]) -> None:
-    """Replace (or add) this benchmark's section of RESULTS.md, keeping the other sections."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    parts = re.split(r"(?m)^(?=## )", text)
-    mine = "\n".join(lines)
-    if any(part.startswith(SECTION) for part in parts):
-        parts = [mine if part.startswith(SECTION) else part for part in parts]
-    else:
-        parts.append(mine)
-    RESULTS.write_text("\n\n".join(part.strip("\n") for part in parts) + "\n")
-
-
 def main() -> int:
     """Fill fresh databases of each size on SQLite (and PostgreSQL with --pg); record results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -90,7 +75,6 @@ def main() -> int:
     parser.add_argument("--pg", metavar="URL", help="also run on this PostgreSQL server")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
-    command = " ".join(["/tmp/v/bin/python bench/demo_bench.py", *sys.argv[1:]])
     sizes = [10_000, 100_000] + ([1_000_000] if args.million else [])
     table = ["| engine | customers | wall time | customers/s | also added | target |",
              "|---|---|---|---|---|---|"]
@@ -100,18 +84,10 @@ def main() -> int:
             table.append(row("SQLite", count, *fill(url, count)))
     if args.pg:
         for count in sizes:
-            url = postgres_schema(args.pg, "CREATE", PG_SCHEMA)
-            try:
+            with postgres_schema(args.pg, PG_SCHEMA) as url:
                 table.append(row("PostgreSQL", count, *fill(url, count)))
-            finally:
-                postgres_schema(args.pg, "DROP", PG_SCHEMA)
-    lines = [SECTION, "",
-             f"Date: {datetime.date.today().isoformat()}. Machine: {machine()}.",
-             f"Command: `{command}`", "",
-             f"{METHOD} Migrations applied: {migrations()}.", "", *table]
-    print("\n".join(lines))
-    if not args.no_record:
-        write_section(lines)
+    report(SECTION, ["", *run_lines(), "", f"{METHOD} Migrations applied: {migrations()}.", "",
+                     *table], record=not args.no_record)
     return 0
 
 

@@ -7,7 +7,6 @@ customer. Both take a progress callback and a cancel flag, so a screen can drive
 thread worker.
 """
 
-import functools
 import json
 import pickle
 import tempfile
@@ -20,6 +19,7 @@ from typing import Self
 import peewee as pw
 
 from models.audit import CHANGES_COUNTER
+from models.bulk import bulk_insert
 from models.clock import utcnow
 from models.csv_format import (
     CODE_COLUMN,
@@ -33,8 +33,7 @@ from models.csv_format import (
     check_cancelled,
 )
 from models.csv_reader import BadFile, CsvFileReader, CsvRecord, UnreadableFile
-from models.customers import CODE_COUNTER, CODE_PREFIX, code_key, customer_values, empty_values
-from models.db import database
+from models.customers import code_key, customer_values, empty_values, reserve_customer_codes
 from models.engine import write_transaction
 from models.fields import CUSTOMER_FIELDS
 from models.tables import AuditEvent, Counter, Customer
@@ -50,10 +49,8 @@ IMPORT_ACTION = "imported"
 
 _FIELD_NAMES = [spec.name for spec in CUSTOMER_FIELDS]
 _COLUMN_ORDER = {name: index for index, (_, name) in enumerate(COLUMNS)}
-_INSERT_FIELDS = [Customer.code_key, *(getattr(Customer, name) for name in _FIELD_NAMES),
-                  Customer.language, Customer.version, Customer.created_at, Customer.updated_at]
-_AUDIT_FIELDS = [AuditEvent.customer, AuditEvent.staff, AuditEvent.at, AuditEvent.action,
-                 AuditEvent.changes, AuditEvent.detail]
+_INSERT_COLUMNS = ("code_key", *_FIELD_NAMES, "language", "version", "created_at", "updated_at")
+_AUDIT_COLUMNS = ("customer", "staff", "at", "action", "changes", "detail")
 
 
 class ImportConflict(Exception):
@@ -333,7 +330,8 @@ def apply_import(preview: ImportPreview, staff: str, progress: Progress | None =
     writer = _ImportWriter(preview, staff)
     try:
         with write_transaction():
-            writer.codes = iter(_reserve_codes(preview._blank_codes, preview._file_codes))
+            writer.codes = iter(reserve_customer_codes(preview._blank_codes,
+                                                       preview._file_codes))
             for operations in preview._planned():
                 check_cancelled(cancel)
                 writer.write(operations)
@@ -362,7 +360,7 @@ class _ImportWriter:
         self.creating = [op for op in operations if isinstance(op, _Create)]
         events = self._create(self.creating)
         events += [self._update(op) for op in operations if isinstance(op, _Update)]
-        _insert_rows(AuditEvent, _AUDIT_FIELDS, events)
+        bulk_insert(AuditEvent, _AUDIT_COLUMNS, events)
         self.done += len(operations)
 
     def _create(self, creates: list[_Create]) -> list[tuple]:
@@ -373,14 +371,11 @@ class _ImportWriter:
                 op.values["code"] = next(self.codes)
         rows = [(code_key(str(op.values["code"])), *(op.values[name] for name in _FIELD_NAMES),
                  "", 1, self.now, self.now) for op in creates]
-        _insert_rows(Customer, _INSERT_FIELDS, rows)
-        keys = [row[0] for row in rows]
-        ids = dict(Customer.select(Customer.code_key, Customer.id)
-                   .where(Customer.code_key.in_(keys)).tuples())
-        return [self._event(ids[key], "created", op.line,
+        ids = dict(bulk_insert(Customer, _INSERT_COLUMNS, rows, ("code_key", "id")))
+        return [self._event(ids[row[0]], "created", op.line,
                             {name: (None, value) for name, value in op.values.items()
                              if value not in ("", False)})
-                for key, op in zip(keys, creates, strict=True)]
+                for row, op in zip(rows, creates, strict=True)]
 
     def _update(self, op: _Update) -> tuple:
         updates = {getattr(Customer, name): after for name, (_, after) in op.changes.items()}
@@ -400,40 +395,6 @@ class _ImportWriter:
         return (customer_id, self.staff, self.now, IMPORT_ACTION,
                 json.dumps({k: [b, a] for k, (b, a) in changes.items()}, ensure_ascii=False),
                 f"{verb} from {self.source} line {line}")
-
-
-def _insert_rows(model: type[pw.Model], fields: list[pw.Field], rows: list[tuple]) -> None:
-    """insert_many for rows whose values are already of their column's type, faster: peewee
-    builds the statement once per batch size, not once per batch (building it is most of
-    insert_many's time)."""
-    if rows:
-        statement = _insert_statement(model, tuple(fields), len(rows), database.param)
-        database.execute_sql(statement, [value for row in rows for value in row])
-
-
-@functools.lru_cache(maxsize=16)
-def _insert_statement(model: type[pw.Model], fields: tuple[pw.Field, ...], count: int,
-                      param: str) -> str:
-    """The INSERT statement of `count` rows for the open database (`param`: its placeholder)."""
-    sql, _ = model.insert_many([(None,) * len(fields)] * count, fields=list(fields)).sql()
-    return sql
-
-
-def _reserve_codes(count: int, taken_in_file: set[str]) -> list[str]:
-    """`count` generated customer codes, never used before and not in the file."""
-    codes: list[str] = []
-    while len(codes) < count:
-        wanted = count - len(codes)
-        Counter.update(value=Counter.value + wanted).where(Counter.name == CODE_COUNTER).execute()
-        last = Counter.select(Counter.value).where(Counter.name == CODE_COUNTER).scalar()
-        candidates = [f"{CODE_PREFIX}{number:06d}" for number in range(last - wanted + 1, last + 1)]
-        taken = set(taken_in_file)
-        for start in range(0, len(candidates), BATCH_ROWS):
-            chunk = [code_key(code) for code in candidates[start:start + BATCH_ROWS]]
-            taken.update(Customer.select(Customer.code_key)
-                         .where(Customer.code_key.in_(chunk)).scalars())
-        codes += [code for code in candidates if code_key(code) not in taken]
-    return codes
 
 
 def _taken_message(creating: list[_Create]) -> str:

@@ -1,5 +1,6 @@
 """Creating, reading and saving customers: validated, version-checked and audited."""
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import peewee as pw
@@ -13,6 +14,7 @@ from models.validation import validate_customer
 
 CODE_COUNTER = "customer_code"
 CODE_PREFIX = "CST-"
+CODE_LOOKUP_ROWS = 900  # codes checked a query when reserving many
 
 
 class ValidationFailed(Exception):
@@ -85,14 +87,27 @@ def code_key(code: str) -> str:
     return code.casefold()
 
 
+def reserve_customer_codes(count: int, also_taken: AbstractSet[str] = frozenset()) -> list[str]:
+    """`count` generated codes no customer holds and none of `also_taken` (code keys), moving
+    the code counter past them; call inside the write transaction."""
+    codes: list[str] = []
+    while len(codes) < count:
+        wanted = count - len(codes)
+        Counter.update(value=Counter.value + wanted).where(Counter.name == CODE_COUNTER).execute()
+        last = Counter.select(Counter.value).where(Counter.name == CODE_COUNTER).scalar()
+        candidates = [f"{CODE_PREFIX}{number:06d}" for number in range(last - wanted + 1, last + 1)]
+        taken = set(also_taken)
+        for start in range(0, len(candidates), CODE_LOOKUP_ROWS):
+            keys = [code_key(code) for code in candidates[start:start + CODE_LOOKUP_ROWS]]
+            taken.update(Customer.select(Customer.code_key)
+                         .where(Customer.code_key.in_(keys)).scalars())
+        codes += [code for code in candidates if code_key(code) not in taken]
+    return codes
+
+
 def next_customer_code() -> str:
     """The next generated code, never used before; call inside the write transaction."""
-    while True:
-        Counter.update(value=Counter.value + 1).where(Counter.name == CODE_COUNTER).execute()
-        number = Counter.select(Counter.value).where(Counter.name == CODE_COUNTER).scalar()
-        code = f"{CODE_PREFIX}{number:06d}"
-        if not Customer.select().where(Customer.code_key == code_key(code)).exists():
-            return code
+    return reserve_customer_codes(1)[0]
 
 
 def _code_holder_error(code: str, own_id: int | None) -> str | None:

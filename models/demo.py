@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from models.audit import CHANGES_COUNTER
+from models.bulk import bulk_insert
 from models.clock import utcnow
-from models.customers import CODE_COUNTER, CODE_PREFIX, code_key
-from models.db import database
+from models.customers import CODE_COUNTER, CODE_PREFIX, code_key, reserve_customer_codes
 from models.engine import write_transaction
 from models.fields import ADDRESS_PARTS, ADDRESS_SIDES
 from models.tables import (
@@ -39,7 +39,6 @@ DEMO_PASSWORD_HASH = "$2b$12$wiDs3J87E6g1FNwfiGztje.brdl1MdbOPsVh8MHrEKzYrVRaMT8
 NOTE_AUTHOR = "demo"
 
 TRANSACTION_ROWS = 2_000  # customers a write transaction: keeps other writers' waits short
-STATEMENT_ROWS = 900  # rows an INSERT: 900 x 35 columns stays under SQLite's 32,766 variables
 
 CUSTOMER_COLUMNS = ("code", "code_key", "business_name", "contact_name",
                     *(f"{side}_{part}" for side in ADDRESS_SIDES for part in ADDRESS_PARTS),
@@ -1037,75 +1036,6 @@ class DemoGenerator:
 # Writing them
 # ---------------------------------------------------------------------------------------------
 
-def _free_codes(count: int) -> list[str]:
-    """`count` customer codes no customer holds, moving the code counter past them (in the
-    same write transaction, like models.customers)."""
-    codes: list[str] = []
-    while len(codes) < count:
-        wanted = count - len(codes)
-        Counter.update(value=Counter.value + wanted).where(Counter.name == CODE_COUNTER).execute()
-        last = Counter.select(Counter.value).where(Counter.name == CODE_COUNTER).scalar()
-        candidates = [f"{CODE_PREFIX}{n:06d}" for n in range(last - wanted + 1, last + 1)]
-        taken: set[str] = set()
-        for start in range(0, len(candidates), STATEMENT_ROWS):
-            keys = [code_key(c) for c in candidates[start:start + STATEMENT_ROWS]]
-            query = Customer.select(Customer.code_key).where(Customer.code_key.in_(keys))
-            taken.update(key for (key,) in query.tuples())
-        codes += [c for c in candidates if code_key(c) not in taken]
-    return codes
-
-
-@functools.cache
-def _insert_sql(model, columns: tuple[str, ...], size: int, returning: tuple[str, ...],
-                param: str) -> str:
-    """The INSERT of `size` rows, built once by Peewee's insert_many for the open engine
-    (`param`, its placeholder, keys the cache: SQLite's and PostgreSQL's differ)."""
-    query = model.insert_many([(None,) * len(columns)] * size,
-                              fields=[getattr(model, name) for name in columns])
-    if returning:
-        query = query.returning(*(getattr(model, name) for name in returning))
-    return query.sql()[0]
-
-
-def _left_defaults(model, columns: tuple[str, ...]) -> dict[str, object]:
-    """The model's fields with a default that `columns` leave out, with their default values
-    (insert_many adds those columns, so every row must carry them)."""
-    return {field.name: default() if callable(default) else default
-            for field, default in model._meta.defaults.items() if field.name not in columns}
-
-
-def _statement_spans(count: int) -> Iterator[tuple[int, int]]:
-    """(start, stop) of each statement's rows: full statements, then the rest in powers of
-    two, so a handful of statement sizes (each built once) serve every count."""
-    start = 0
-    size = STATEMENT_ROWS
-    while start < count:
-        while size > count - start:
-            size = 1 << ((count - start).bit_length() - 1)
-        yield start, start + size
-        start += size
-
-
-def _insert(model, columns: tuple[str, ...], rows: list[tuple],
-            returning: tuple[str, ...] = ()) -> list[tuple]:
-    """Insert tuples (already in their stored form) in statements small enough for every
-    engine; returns the `returning` columns of the new rows."""
-    defaults = _left_defaults(model, columns)
-    columns, extra = (*columns, *defaults), tuple(defaults.values())
-    fetched: list[tuple] = []
-    for start, stop in _statement_spans(len(rows)):
-        chunk = rows[start:stop]
-        params: list[object] = []
-        for row in chunk:
-            params += row
-            params += extra
-        sql = _insert_sql(model, columns, len(chunk), returning, database.param)
-        cursor = database.execute_sql(sql, params)
-        if returning:
-            fetched += cursor.fetchall()
-    return fetched
-
-
 def _created_times(generator: DemoGenerator, done: int, size: int, total: int) -> list[datetime]:
     """Creation times that grow with the customer code, spread over the last three years."""
     start = generator.now - HISTORY
@@ -1123,10 +1053,10 @@ def _add_batch(generator: DemoGenerator, done: int, size: int, total: int,
             Counter.update(value=Counter.value).where(Counter.name == CODE_COUNTER).execute()
             if Customer.select().exists():
                 return 0
-        codes = _free_codes(size)
+        codes = reserve_customer_codes(size)
         times = _created_times(generator, done, size, total)
         rows = [generator.customer_row(code, at) for code, at in zip(codes, times)]
-        ids = dict(_insert(Customer, CUSTOMER_COLUMNS, rows, ("code_key", "id")))
+        ids = dict(bulk_insert(Customer, CUSTOMER_COLUMNS, rows, ("code_key", "id")))
         portal, notes = [], []
         for row in rows:
             customer_id = ids[row[1]]
@@ -1134,8 +1064,8 @@ def _add_batch(generator: DemoGenerator, done: int, size: int, total: int,
             if account is not None:
                 portal.append(account)
             notes += generator.note_rows(customer_id, row)
-        _insert(PortalAccount, PORTAL_COLUMNS, portal)
-        _insert(Note, NOTE_COLUMNS, notes)
+        bulk_insert(PortalAccount, PORTAL_COLUMNS, portal)
+        bulk_insert(Note, NOTE_COLUMNS, notes)
         Counter.update(value=Counter.value + 1).where(Counter.name == CHANGES_COUNTER).execute()
     return size
 
