@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import peewee
 from playhouse.pool import PooledPostgresqlDatabase
 
+from models.search_index import register_sqlite_functions
+
 database = peewee.DatabaseProxy()
 
 SQLITE_PRAGMAS = (
@@ -40,6 +42,7 @@ def _open_sqlite(url: str) -> peewee.SqliteDatabase:
         raise DatabaseUnavailable(f"Cannot create the folder for {path}: {error.strerror}.") from error
     db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10,
                                check_same_thread=False)
+    register_sqlite_functions(db)  # the search index's triggers call them on every write
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()

@@ -1,10 +1,14 @@
 """Several staff processes on one database at once: real OS processes, both engines."""
 
 import multiprocessing
+import os
 import time
 
+from portal_support import SENDER, SmtpServer
+
 from models.customers import create_customer, load_customer
-from models.tables import AuditEvent, Customer
+from models.portal import send_activation
+from models.tables import AuditEvent, Customer, OutboxMessage, PortalAccount
 
 PROCESSES = 4
 CUSTOMERS_EACH = 15
@@ -43,6 +47,36 @@ def _save_once(url: str, start_at: float, customer_id: int, version: int, values
 _BASE = {"contact_name": "Ada Lovelace", "business_name": "Acme"}
 
 
+def _portal_action(url: str, start_at: float, action: str, customer_id: int, name: str) -> str:
+    """Run one portal action; returns 'done' or 'refused: <reason>'."""
+    from models.portal import PortalActionRefused, lock_account, reset_and_unlock
+
+    os.environ["CUSTDESK_BCRYPT_COST"] = "4"
+    _open(url)
+    time.sleep(max(0.0, start_at - time.time()))
+    try:
+        if action == "send":
+            send_activation(customer_id, name, sender=SENDER)
+        elif action == "lock":
+            lock_account(customer_id, name)
+        else:
+            reset_and_unlock(customer_id, name, sender=SENDER)
+    except PortalActionRefused as refused:
+        return f"refused: {refused}"
+    return "done"
+
+
+def _deliver(url: str, start_at: float, mail_url: str) -> int:
+    """Deliver what waits in the outbox; returns how many this process sent."""
+    from models.mail import parse_mail_url
+    from models.outbox import deliver_waiting
+
+    _open(url)
+    time.sleep(max(0.0, start_at - time.time()))
+    report = deliver_waiting(parse_mail_url(mail_url, SENDER))
+    return len(report.sent)
+
+
 def _pool(size: int):
     return multiprocessing.get_context("spawn").Pool(size)
 
@@ -72,3 +106,65 @@ def test_two_processes_saving_one_customer_get_one_success_and_one_conflict(db, 
     changed = {"contact_name": final.values["contact_name"] == "Ada King",
                "business_name": final.values["business_name"] == "Acme Group"}
     assert sum(changed.values()) == 1  # exactly one edit landed, the other was refused, not merged
+
+
+def _activated_customer(number: int) -> int:
+    """A customer with a billing email whose portal account is active."""
+    customer = create_customer({"contact_name": f"Jo {number}",
+                                "billing_email": f"jo{number}@example.com"}, "alice")
+    send_activation(customer.id, "alice", sender=SENDER)
+    return customer.id
+
+
+def test_two_processes_activating_one_account_send_one_email_per_success(db, db_url,
+                                                                         monkeypatch):
+    monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
+    customer = create_customer({"contact_name": "Jo", "billing_email": "jo@example.com"}, "alice")
+    start_at = time.time() + 1.5
+    with _pool(2) as pool:
+        outcomes = pool.starmap(_portal_action, [(db_url, start_at, "send", customer.id, name)
+                                                 for name in ("bob", "eve")])
+    successes = outcomes.count("done")
+    assert successes >= 1  # a resend before first sign-in is allowed; a clash is refused
+    assert all(o == "done" or o.startswith("refused: ") for o in outcomes)
+    assert OutboxMessage.select().count() == successes
+    assert AuditEvent.select().where(AuditEvent.action == "portal_send_activation").count() \
+        == successes
+    assert PortalAccount.select().where(PortalAccount.customer == customer.id).count() == 1
+    assert PortalAccount.get(PortalAccount.customer == customer.id).status == "active"
+
+
+def test_lock_and_reset_racing_leave_one_consistent_state(db, db_url, monkeypatch):
+    monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
+    customer_id = _activated_customer(1)
+    emails_before = OutboxMessage.select().count()
+    start_at = time.time() + 1.5
+    with _pool(2) as pool:
+        outcomes = pool.starmap(_portal_action, [(db_url, start_at, "lock", customer_id, "bob"),
+                                                 (db_url, start_at, "reset", customer_id, "eve")])
+    account = PortalAccount.get(PortalAccount.customer == customer_id)
+    lock, reset = outcomes
+    assert lock == "done"
+    resets_done = 1 if reset == "done" else 0
+    assert OutboxMessage.select().count() == emails_before + resets_done
+    audit = [e.action for e in AuditEvent.select().where(AuditEvent.customer == customer_id)
+             .order_by(AuditEvent.id)]
+    # Whichever came last decides the state, and the audit trail says the same order.
+    assert account.status == ("active" if audit[-1] == "portal_reset_and_unlock" else "locked")
+
+
+def test_two_deliverer_processes_send_every_message_exactly_once(db, db_url, monkeypatch):
+    monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
+    for number in range(12):
+        _activated_customer(number)
+    server = SmtpServer().start()
+    try:
+        start_at = time.time() + 1.5
+        with _pool(2) as pool:
+            sent = pool.starmap(_deliver, [(db_url, start_at, server.url)] * 2)
+    finally:
+        server.stop()
+    ids = [m["Message-ID"] for m in server.handler.messages]
+    assert sum(sent) == 12
+    assert len(ids) == len(set(ids)) == 12
+    assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
