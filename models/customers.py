@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
+from models.aliases import code_is_alias, taken_alias_keys
 from models.audit import record_event
 from models.clock import utcnow
 from models.engine import write_transaction
@@ -101,6 +102,7 @@ def reserve_customer_codes(count: int, also_taken: AbstractSet[str] = frozenset(
             keys = [code_key(code) for code in candidates[start:start + CODE_LOOKUP_ROWS]]
             taken.update(Customer.select(Customer.code_key)
                          .where(Customer.code_key.in_(keys)).scalars())
+            taken.update(taken_alias_keys(keys))
         codes += [code for code in candidates if code_key(code) not in taken]
     return codes
 
@@ -112,6 +114,10 @@ def next_customer_code() -> str:
 
 def _code_holder_error(code: str, own_id: int | None) -> str | None:
     """The message for a code another customer already holds, or None when it is free."""
+    survivor = code_is_alias(code_key(code))
+    if survivor is not None:
+        return (f"Customer Code {code} is reserved: it belonged to a customer merged into "
+                f"{survivor}, and still finds {survivor}.")
     query = Customer.select(Customer.code, Customer.business_name, Customer.contact_name).where(
         Customer.code_key == code_key(code))
     if own_id is not None:

@@ -11,7 +11,7 @@ from models.engine import write_transaction
 from models.passwords import hash_password, password_problem, spend_equal_time, verify_password
 from models.portal import PortalPolicy, login_key, portal_policy, when
 from models.portal_tokens import TokenRefused, mark_used, usable_token
-from models.tables import PORTAL_LOCKED, AccessLogEntry, PortalAccount
+from models.tables import PORTAL_LOCKED, AccessLogEntry, Customer, PortalAccount
 
 NOT_RIGHT = "The email or password is not right."
 STAFF_LOCKED = "This portal account is locked. Please contact us to unlock it."
@@ -93,6 +93,12 @@ def _accept(account: PortalAccount, email: str, address: str, now: datetime,
                         account.customer_id)
 
 
+def _archived(account: PortalAccount) -> bool:
+    """Whether the account's customer is archived: an archived customer cannot sign in."""
+    return Customer.select(Customer.archived_at).where(
+        Customer.id == account.customer_id).scalar() is not None
+
+
 def _account(key: str) -> PortalAccount | None:
     """The portal account that signs in with this email."""
     return PortalAccount.get_or_none(PortalAccount.login_email == key) if key else None
@@ -118,6 +124,8 @@ def sign_in(email: str, password: str, new_password: str | None = None,
         return _count_failure(account, email, address, now, policy)
     if account.status == PORTAL_LOCKED:
         return _refuse(account, email, address, "refused: locked by staff", STAFF_LOCKED)
+    if _archived(account):
+        return _refuse(account, email, address, "refused: customer archived", STAFF_LOCKED)
     temporary = password if account.must_change_password else ""
     if temporary:
         expires = account.temp_password_expires_at
@@ -147,6 +155,8 @@ def activate_with_link(token: str, new_password: str, address: str = "") -> Sign
     email = account.login_email or ""
     if account.status == PORTAL_LOCKED:
         return _refuse(account, email, address, "refused: locked by staff", STAFF_LOCKED)
+    if _archived(account):
+        return _refuse(account, email, address, "refused: customer archived", STAFF_LOCKED)
     problem = password_problem(new_password, email=email)
     if problem:
         return _refuse(account, email, address, "refused: new password not acceptable", problem)

@@ -1,0 +1,551 @@
+"""Benchmark of the customer list at 10k, 100k and 1M customers, over a pseudo-terminal and headless.
+
+    /tmp/v/bin/python bench/list_bench.py [--sizes 10000,100000,1000000] [--baseline-max 100000]
+                                          [--data DIR] [--rebuild] [--no-record]
+
+For each size a SQLite database is filled once with models.demo.fill_demo_database (seed 1) and
+kept in --data for later runs. Then, in one run:
+- over a pseudo-terminal (80x24, a real `python -m tui` process): process start to the first
+  painted rows, and the same for a hello-world Textual app; each search keystroke to the frame
+  that shows its results (the status line names the term); arrow-down and page-down to the next
+  frame; the process's peak RSS;
+- headless (Textual's pilot, in a child process): the same keystrokes, timed in-process from the
+  key to the screen refresh that shows the results;
+- a baseline that fills a DataTable with every row (up to --baseline-max customers).
+It prints a table and replaces the "## Customer list" section of bench/RESULTS.md.
+"""
+
+import argparse
+import asyncio
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SECTION = "## Customer list"
+SIZE = (80, 24)
+START_RUNS = 3
+KEY_GAP_S = 0.15  # a fast typist: the next key comes this long after the last frame settled
+QUIET_S = 0.08
+BASELINE_SEARCH_MAX = 10_000  # the baseline refills its DataTable per key: minutes at 100k  # no output for this long: the frame (and any follow-up) is done
+ESC = "\x1b"
+KEYS = {"down": f"{ESC}[B", "pagedown": f"{ESC}[6~", "escape": ESC, "slash": "/"}
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)")
+TARGETS = {"start_ratio": 1.25, "search_median": 35, "search_max": 80, "move_median": 10,
+           "move_max": 33, "rss": 80, "rss_growth": 1.3}
+
+METHOD = (
+    "Databases: SQLite files filled by `fill_demo_database(N, seed=1)`. Over a pseudo-terminal "
+    "of 80×24, `python -m tui --db …` is timed from process start to the first frame holding "
+    "the first row (median of 3 starts); each typed key of the search terms (taken from real "
+    "rows: a surname, a business word, a city, an email prefix, telephone digits with a space, "
+    "an exact code, a miss) to the frame whose status line names the term; 30 arrow-downs and "
+    "30 page-downs to the next frame. Headless: the same keys through Textual's pilot in one "
+    "process, from the key to the first frame drawn with the results. The baseline fills a "
+    "DataTable with every row and searches with LIKE, refilling it (one term, 10k only).")
+
+HELLO_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("hello, world")
+
+Hello().run()
+"""
+
+BASELINE_APP = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from textual import work
+from textual.app import App
+from textual.widgets import DataTable, Input, Static
+from models.db import open_database, database
+
+QUERY = ("SELECT code, business_name, contact_name, billing_email, billing_phone, "
+         "billing_city || ', ' || billing_country FROM customer WHERE archived_at IS NULL")
+
+class Baseline(App):
+    BINDINGS = [("slash", "search", "Search"), ("q", "quit", "Quit")]
+
+    def compose(self):
+        yield Input(id="search", compact=True)
+        yield Static("", id="summary", markup=False)
+        yield DataTable(cursor_type="row")
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("Code", "Business Name", "Contact Name", "Email", "Telephone", "City")
+        rows = database.execute_sql(QUERY + " ORDER BY business_name, id").fetchall()
+        table.add_rows(rows)
+        self.query_one("#summary").update(f"{len(rows):,} customers")
+        table.focus()
+
+    def action_search(self):
+        self.query_one("#search").focus()
+
+    def on_input_changed(self, event):
+        self.find(event.value)
+
+    @work(thread=True, exclusive=True)
+    def find(self, term):
+        pattern = f"%{term}%"
+        with database.connection_context():
+            rows = database.execute_sql(
+                QUERY + " AND (code LIKE ? OR business_name LIKE ? OR contact_name LIKE ? OR "
+                "billing_email LIKE ? OR billing_city LIKE ?) ORDER BY business_name, id",
+                (pattern,) * 5).fetchall()
+        self.call_from_thread(self.show, term, rows)
+
+    def show(self, term, rows):
+        table = self.query_one(DataTable)
+        table.clear()
+        table.add_rows(rows)
+        self.query_one("#summary").update(f"{len(rows):,} match '{term}'")
+
+open_database(sys.argv[1])
+Baseline().run()
+"""
+
+
+# --- databases ---
+
+
+def build(path: Path, count: int) -> None:
+    """A SQLite database with `count` demo customers (seed 1), made once."""
+    from models.db import close_database, open_database
+    from models.demo import fill_demo_database
+    from models.upgrade import upgrade_database
+
+    for stale in path.parent.glob(path.name + "*"):
+        stale.unlink()
+    partial = path.with_suffix(".building")
+    for stale in path.parent.glob(partial.name + "*"):
+        stale.unlink()
+    started = time.perf_counter()
+    open_database(f"sqlite:///{partial}")
+    try:
+        upgrade_database()
+        fill_demo_database(count, seed=1, progress=lambda done: print(
+            f"\r  {path.name}: {done:,} customers", end="", flush=True))
+    finally:
+        close_database()
+    partial.rename(path)
+    print(f"\r  {path.name}: {count:,} customers in {time.perf_counter() - started:.0f} s")
+
+
+def probe(url: str) -> dict:
+    """What the benchmark types and expects, read from the database (a child process)."""
+    output = subprocess.run([sys.executable, __file__, "--probe", url], capture_output=True,
+                            text=True, check=True, cwd=REPO).stdout
+    return json.loads(output)
+
+
+def probe_child(url: str) -> None:
+    """Print the first row's code and search terms taken from real customers, as JSON."""
+    from models.db import open_database
+    from models.search import CustomerResults, ListQuery
+    from models.search_index import digits
+    from models.tables import Customer
+
+    open_database(url)
+    first = CustomerResults(ListQuery()).first(1)[0].code
+    total = Customer.select().count()
+
+    def pick(field, share: int):
+        """A customer with this field filled, a share of the way through the table."""
+        return (Customer.select().where(field != "").order_by(Customer.id)
+                .offset(total * share // 4).first())
+
+    phone = digits(pick(Customer.billing_phone, 2).billing_phone)[-7:-2]
+    terms = [
+        pick(Customer.contact_name, 1).contact_name.split()[-1].lower(),  # a surname, typed
+        pick(Customer.business_name, 2).business_name.split()[0],  # a business word
+        pick(Customer.billing_city, 3).billing_city,
+        pick(Customer.billing_email, 1).billing_email.split("@")[0][:8],
+        f"{phone[:3]} {phone[3:]}",  # telephone digits, with a space
+        pick(Customer.code, 2).code,  # an exact code
+        "zqxj",  # no match
+    ]
+    print(json.dumps({"first_code": first, "terms": terms}))
+
+
+# --- a process on a pseudo-terminal ---
+
+
+class Terminal:
+    """A program running on a pseudo-terminal of the benchmark's size."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]):
+        self.started = time.perf_counter()
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                        cwd=REPO, start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.fd = master
+        self.seen = ""
+        self.typed: list[tuple[str, float]] = []  # each search key: the term so far, seconds
+
+    def read(self, timeout: float) -> tuple[str, float]:
+        """Output that arrives within `timeout` (plain text), and when its first byte came."""
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return "", 0.0
+        arrived = time.perf_counter()
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except OSError:  # the program has ended
+            return "", 0.0
+        text = ANSI.sub("", data.decode("utf-8", "replace"))
+        self.seen += text
+        return text, arrived
+
+    def wait_for(self, marker: str, since: float, timeout: float = 60.0) -> float:
+        """Seconds from `since` until output containing `marker` (new output only)."""
+        window = ""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            text, arrived = self.read(0.5)
+            window = (window + text)[-4000:]
+            if marker in window:
+                return arrived - since
+        raise TimeoutError(f"no {marker!r} on screen within {timeout:.0f} s")
+
+    def first_frame(self, since: float, timeout: float = 5.0) -> float:
+        """Seconds from `since` to the next output."""
+        text, arrived = self.read(timeout)
+        if not text and not arrived:
+            raise TimeoutError("no frame after the key")
+        return arrived - since
+
+    def settle(self, quiet: float = QUIET_S, limit: float = 5.0) -> None:
+        """Read until nothing more comes for `quiet` seconds."""
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline:
+            _, arrived = self.read(quiet)
+            if not arrived:
+                return
+
+    def press(self, key: str) -> float:
+        """Send one key; returns when it was sent."""
+        os.write(self.fd, KEYS.get(key, key).encode())
+        return time.perf_counter()
+
+    def peak_rss_mb(self) -> float:
+        """The program's peak resident memory so far."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s*(\d+)", status).group(1)) / 1024
+
+    def close(self) -> None:
+        """Quit the program (q), or end it."""
+        try:
+            os.write(self.fd, b"q")
+            self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        os.close(self.fd)
+
+
+def bench_env(home: Path) -> dict[str, str]:
+    """The environment of the measured programs: a plain 256-colour terminal, private folders."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CUSTDESK_", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8",
+               CUSTDESK_DATA_DIR=str(home / "data"), CUSTDESK_CONFIG_DIR=str(home / "config"),
+               PYTHONPATH=str(REPO))
+    return env
+
+
+def time_start(argv: list[str], env: dict, marker: str) -> float:
+    """Process start to the first frame showing `marker` (median of a few runs)."""
+    times = []
+    for _ in range(START_RUNS):
+        terminal = Terminal(argv, env)
+        try:
+            times.append(terminal.wait_for(marker, terminal.started))
+        finally:
+            terminal.close()
+    return statistics.median(times)
+
+
+def type_terms(terminal: Terminal, terms: list[str], summary_marker) -> list[float]:
+    """Type each term a key at a time; seconds from each key to the frame naming the term."""
+    times = []
+    for number, term in enumerate(terms):
+        terminal.press("slash")
+        terminal.settle()
+        for length in range(1, len(term) + 1):
+            time.sleep(KEY_GAP_S)
+            sent = terminal.press(term[length - 1])
+            times.append(terminal.wait_for(summary_marker(term[:length].strip()), sent,
+                                           timeout=60))
+            terminal.typed.append((term[:length], times[-1]))
+            terminal.settle()
+        if number < len(terms) - 1:
+            terminal.press("escape")
+            terminal.settle(quiet=0.3)
+    return times
+
+
+def time_moves(terminal: Terminal, key: str, count: int) -> list[float]:
+    """Seconds from each key to the next frame."""
+    times = []
+    for _ in range(count):
+        time.sleep(0.05)
+        terminal.settle(quiet=0.03)
+        sent = terminal.press(key)
+        times.append(terminal.first_frame(sent))
+    terminal.settle()
+    return times
+
+
+def pty_run(argv: list[str], env: dict, first_marker: str, terms: list[str],
+            summary_marker) -> dict:
+    """One session: the first frame, typed searches, arrows and page-downs, peak RSS."""
+    terminal = Terminal(argv, env)
+    try:
+        terminal.wait_for(first_marker, terminal.started)
+        terminal.settle(quiet=0.5, limit=60)  # the count, and anything else at start
+        arrows = time_moves(terminal, "down", 30)
+        pages = time_moves(terminal, "pagedown", 30)
+        search = type_terms(terminal, terms, summary_marker) if terms else []
+        slowest = sorted(terminal.typed, key=lambda typed: -typed[1])[:3]
+        return {"search": search, "arrow": arrows, "page": pages,
+                "rss": terminal.peak_rss_mb(),
+                "slowest": ", ".join(f"'{term}' {seconds * 1000:.0f}" for term, seconds in slowest)}
+    finally:
+        terminal.close()
+
+
+def app_marker(term: str) -> str:
+    """How the list's status line names a search term once its results are on screen."""
+    return f"'{term}'"
+
+
+# --- headless, in a child process ---
+
+
+def headless_child(url: str, terms: list[str]) -> None:
+    """Time the same keys in-process with Textual's pilot, from the key to the frame; print JSON."""
+    from models.db import open_database
+    from screens.customer_list import CustomerListScreen
+    from screens.customer_table import CustomerTable
+    from tui.app import CustdeskApp
+    from tui.settings import resolve_settings
+
+    open_database(url)
+    app = CustdeskApp(resolve_settings(url, None, False, "bench"))
+    frames: list[tuple[float, str | None]] = []  # when each frame was drawn, and for what term
+    draw = app._display
+
+    def showing() -> str | None:
+        """The search term whose results are on the list screen now (None while loading)."""
+        screen = app.screen
+        if not isinstance(screen, CustomerListScreen) or screen._shown is None:
+            return None
+        if screen._searching or screen.query_one(CustomerTable)._loading:
+            return None
+        return screen._shown.query.text
+
+    def display(screen, update) -> None:
+        frames.append((time.perf_counter(), showing()))
+        draw(screen, update)
+
+    app._display = display
+
+    async def key_to_frame(pilot, key: str, term: str | None) -> float:
+        """Press a key; seconds to the first frame after it (showing `term`, when given)."""
+        started = time.perf_counter()
+        await pilot.press(key)
+        deadline = started + 60
+        while time.perf_counter() < deadline:
+            for drawn, shown in frames:
+                if drawn > started and (term is None or shown == term):
+                    return drawn - started
+            await asyncio.sleep(0.001)
+        raise TimeoutError(f"no frame for {key!r}")
+
+    async def run() -> dict:
+        timings = {"search": [], "arrow": [], "page": []}
+        async with app.run_test(size=SIZE) as pilot:
+            while showing() != "":
+                await asyncio.sleep(0.01)
+            await pilot.pause(0.5)
+            for key, name in (("down", "arrow"), ("pagedown", "page")):
+                for _ in range(30):
+                    timings[name].append(await key_to_frame(pilot, key, None))
+                    await pilot.pause(0.02)
+            for term in terms:
+                await pilot.press("slash")
+                for length in range(1, len(term) + 1):
+                    await asyncio.sleep(KEY_GAP_S)
+                    timings["search"].append(
+                        await key_to_frame(pilot, term[length - 1], term[:length]))
+                await pilot.press("escape")
+                while showing() != "":
+                    await asyncio.sleep(0.01)
+        return timings
+
+    timings = asyncio.run(run())
+    status = Path("/proc/self/status").read_text()
+    timings["rss"] = int(re.search(r"VmHWM:\s*(\d+)", status).group(1)) / 1024
+    print(json.dumps(timings))
+
+
+def headless_run(url: str, terms: list[str], env: dict) -> dict:
+    output = subprocess.run([sys.executable, __file__, "--headless", url, json.dumps(terms)],
+                            capture_output=True, text=True, check=True, cwd=REPO, env=env).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+# --- reporting ---
+
+
+def stats_ms(values: list[float]) -> tuple[float, float, float]:
+    """Median, 95th percentile and maximum, in milliseconds."""
+    ordered = sorted(v * 1000 for v in values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95, ordered[-1]
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def row(size: int, how: str, start: float | None, hello: float, run: dict) -> tuple[str, dict]:
+    """One table row, and the checks against the targets."""
+    search, arrow, page = (stats_ms(run[k]) if run.get(k) else None
+                           for k in ("search", "arrow", "page"))
+    checks = {}
+    cells = [f"{size:,}", how]
+    if start is None:
+        cells.append("—")
+    else:
+        checks["start"] = start <= TARGETS["start_ratio"] * hello
+        cells.append(f"{start:.2f} s ({start / hello:.2f}×)")
+    if search:
+        checks["search"] = search[0] <= TARGETS["search_median"] and \
+            search[2] <= TARGETS["search_max"]
+        cells.append(f"{search[0]:.0f} / {search[1]:.0f} / {search[2]:.0f}")
+    else:
+        cells.append("—")
+    for name, values in (("arrow", arrow), ("page", page)):
+        checks[name] = values[0] <= TARGETS["move_median"] and values[2] <= TARGETS["move_max"]
+        cells.append(f"{values[0]:.1f} / {values[2]:.1f}")
+    checks["rss"] = run["rss"] <= TARGETS["rss"]
+    cells.append(f"{run['rss']:.0f} MB")
+    return "| " + " | ".join(cells) + " |", checks
+
+
+def main() -> int:
+    """Build the databases if needed, measure, print and record."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--baseline-max", type=int, default=100_000)
+    parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "custdesk-bench")
+    parser.add_argument("--rebuild", action="store_true", help="build the databases again")
+    parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
+    args = parser.parse_args()
+    from bench.results import report, run_lines
+
+    sizes = [int(size) for size in args.sizes.split(",")]
+    args.data.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="custdesk-list-bench-"))
+    env = bench_env(home)
+    load_before = os.getloadavg()
+    try:
+        hello_file = home / "hello.py"
+        hello_file.write_text(HELLO_APP)
+        baseline_file = home / "baseline.py"
+        baseline_file.write_text(BASELINE_APP)
+        hello = time_start([sys.executable, str(hello_file)], env, "hello, world")
+        print(f"hello-world Textual app: first frame {hello:.2f} s")
+        lines, all_checks, rss, slowest = [], {}, {}, []
+        for size in sizes:
+            path = args.data / f"list-{size}.db"
+            if args.rebuild or not path.exists():
+                build(path, size)
+            url = f"sqlite:///{path}"
+            expect = probe(url)
+            app = [sys.executable, "-m", "tui", "--db", url]
+            start = time_start(app, env, expect["first_code"])
+            run = pty_run(app, env, expect["first_code"], expect["terms"], app_marker)
+            line, checks = row(size, "custdesk, pty", start, hello, run)
+            lines.append(line)
+            slowest.append(f"- {size:,} customers, pty: slowest search keys (ms): "
+                           f"{run['slowest']}")
+            all_checks[(size, "pty")] = checks
+            rss[size] = run["rss"]
+            print(line)
+            headless = headless_run(url, expect["terms"], env)
+            line, checks = row(size, "custdesk, headless", None, hello, headless)
+            lines.append(line)
+            all_checks[(size, "headless")] = checks
+            print(line)
+            if size <= args.baseline_max:
+                argv = [sys.executable, str(baseline_file), url, str(REPO)]
+                first = "customers"
+                start = time_start(argv, env, first)
+                terms = expect["terms"][:1] if size <= BASELINE_SEARCH_MAX else []
+                run = pty_run(argv, env, first, terms, lambda term: f"match '{term}'")
+                line, _ = row(size, "baseline DataTable, pty", start, hello, run)
+                lines.append(line)
+                print(line)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    load_after = os.getloadavg()
+    growth = rss[max(rss)] / rss[min(rss)] if len(rss) > 1 else 1.0
+    summary = [
+        f"- First painted list within {TARGETS['start_ratio']}× of the hello-world app "
+        f"({hello:.2f} s): " + verdict(all(c["start"] for k, c in all_checks.items()
+                                            if "start" in c)),
+        f"- Search keystroke to painted results ≤ {TARGETS['search_median']} ms median, "
+        f"≤ {TARGETS['search_max']} ms max: "
+        + verdict(all(c["search"] for c in all_checks.values())),
+        f"- Arrow and page-down to next frame ≤ {TARGETS['move_median']} ms median, "
+        f"≤ {TARGETS['move_max']} ms max: "
+        + verdict(all(c["arrow"] and c["page"] for c in all_checks.values())),
+        f"- Peak RSS ≤ {TARGETS['rss']} MB: "
+        + verdict(all(c["rss"] for c in all_checks.values()))
+        + f"; growth from {min(rss):,} to {max(rss):,} customers {growth:.2f}× "
+        f"(target ≤ {TARGETS['rss_growth']}×): " + verdict(growth <= TARGETS["rss_growth"]),
+    ]
+    table = [
+        ("| customers | program | start to first rows | search key to results, ms "
+         "(median / p95 / max) | arrow, ms (median / max) | page-down, ms (median / max) "
+         "| peak RSS |"),
+        "|---|---|---|---|---|---|---|",
+        *lines,
+    ]
+    report(SECTION, [
+        *run_lines(),
+        (f"Load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} "
+         "(other work on the machine shows up in every figure)."), "",
+        METHOD, "", *table, "", *summary, *slowest,
+    ], record=not args.no_record)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--probe":
+        probe_child(sys.argv[2])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--headless":
+        headless_child(sys.argv[2], json.loads(sys.argv[3]))
+    else:
+        sys.exit(main())

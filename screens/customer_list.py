@@ -1,0 +1,298 @@
+"""The customer list: the home screen, where desk staff find any customer as fast as they type."""
+
+from contextlib import ExitStack
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from models.search import (
+    SORT_ORDERS,
+    CustomerResults,
+    CustomerRow,
+    ListQuery,
+    ReadCancelled,
+    change_marker,
+)
+from screens.customer_table import BLOCK, CustomerTable
+from screens.safe_text import safe
+from styles import stylesheet
+
+CHANGE_CHECK_SECONDS = 2.0
+HOLD_FRAME_SECONDS = 0.04  # a typed key waits this long at most for its results' frame
+COUNT_DELAY_SECONDS = 0.2  # count once typing pauses, not for every key
+SORT_CYCLE = list(SORT_ORDERS)
+
+
+class CustomerListScreen(Screen):
+    """Search, sort and browse every customer; open one, add one, or act on one."""
+
+    CSS_PATH = stylesheet("list.tcss")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("enter", "open_customer", "Open"),
+        Binding("n", "new_customer", "New"),
+        Binding("s", "next_sort", "Sort"),
+        Binding("S", "reverse_sort", "Reverse"),
+        Binding("ctrl+o", "actions", "Actions"),
+        Binding("ctrl+r", "reload", "Refresh"),
+        Binding("escape", "clear_search", "Clear search", show=False),
+        Binding("down", "focus_table", "Results", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self._query = ListQuery()
+        self._generation = 0  # moves on with every change of query; older results are dropped
+        self._searching = False
+        self._pending: tuple[int, bool] | None = None  # a read asked for while one runs
+        self._shown: CustomerResults | None = None
+        self._changes_seen: int | None = None
+        self._loaded_once = False
+        self._held: ExitStack | None = None
+        self._counting: CustomerResults | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Search code, name, email, city or telephone   ( / )",
+                    id="search", compact=True)
+        with Horizontal(id="status"):
+            yield Static("Loading customers…", id="summary", markup=False)
+            yield Static("", id="sort-hint", markup=False)
+        yield CustomerTable(id="customers")
+
+    def on_mount(self) -> None:
+        """Start on the list, and watch for other staff's changes."""
+        self.query_one(CustomerTable).focus()
+        self._show_sort()
+        self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
+
+    def on_screen_resume(self) -> None:
+        """Load the list the first time; read it again on coming back (it may have changed)."""
+        if self._loaded_once:
+            self.reload()
+        else:
+            self._loaded_once = True
+            self._search()
+
+    # --- searching ---
+
+    @on(Input.Changed, "#search")
+    def _term_typed(self, event: Input.Changed) -> None:
+        self._query = ListQuery(event.value, self._query.sort, self._query.descending)
+        self._hold_frame()
+        self._search()
+
+    def _hold_frame(self) -> None:
+        """Paint the typed key together with its results (waiting HOLD_FRAME_SECONDS at most):
+        one frame instead of two, so the results are not held back behind the key's echo."""
+        if self._held is None:
+            self._held = ExitStack()
+            self._held.enter_context(self.app.batch_update())
+            self.set_timer(HOLD_FRAME_SECONDS, self._release_frame)
+
+    def _release_frame(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.close()
+
+    @on(Input.Submitted, "#search")
+    def _term_submitted(self) -> None:
+        self.query_one(CustomerTable).focus()
+
+    def _search(self, cursor: int = 0, reload: bool = False) -> None:
+        """Read the list for the current query; one read runs at a time, the latest wins."""
+        self._generation += 1
+        if self._counting is not None:
+            self._counting.cancel()  # a count of a list no longer wanted
+            self._counting = None
+        if self._searching:
+            self._pending = (cursor, reload)
+            return
+        self._searching = True
+        blocks = self.query_one(CustomerTable).visible_blocks() if reload else [0]
+        self._read_list(self._query, self._generation, blocks, cursor)
+
+    @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False)
+    def _read_list(self, query: ListQuery, generation: int, blocks: list[int],
+                   cursor: int) -> None:
+        """Find the first page (or, on a reload, the pages on screen) in a thread."""
+        results = CustomerResults(query)
+        total = results.count() if any(blocks) else None  # positions past the first page
+        pages = {number: (results.first(BLOCK) if number == 0 else
+                          results.slice(number * BLOCK, BLOCK)) for number in blocks}
+        self.app.call_from_thread(self._list_read, generation, results, pages,
+                                  total if total is not None else results.known_count, cursor)
+
+    def _list_read(self, generation: int, results: CustomerResults,
+                   pages: dict[int, list[CustomerRow]], total: int | None, cursor: int) -> None:
+        self._search_done()
+        if generation != self._generation:
+            return  # a newer query is on its way
+        self._shown = results
+        self.query_one(CustomerTable).show(results, pages, total, cursor)
+        self._show_summary(results, total)
+        self._release_frame()
+        if not self.query(Footer):
+            self.call_after_refresh(self._add_footer)  # after the first rows: a faster start
+        if total is None:
+            self.set_timer(COUNT_DELAY_SECONDS, lambda: self._start_count(generation, results))
+
+    def _start_count(self, generation: int, results: CustomerResults) -> None:
+        if generation == self._generation and results.known_count is None:
+            self._counting = results
+            self._count(generation, results)
+
+    async def _add_footer(self) -> None:
+        await self.mount(Footer())
+        self.refresh_bindings()
+
+    def _search_done(self) -> None:
+        self._searching = False
+        if self._pending is not None:
+            cursor, reload = self._pending
+            self._pending = None
+            self._search(cursor, reload)
+
+    @work(thread=True, exclusive=True, group="customer-count", exit_on_error=False)
+    def _count(self, generation: int, results: CustomerResults) -> None:
+        """Count the list in a thread, after its first page is on screen."""
+        try:
+            total = results.count()
+        except ReadCancelled:
+            return  # the list changed meanwhile; its own count follows
+        self.app.call_from_thread(self._counted, generation, results, total)
+
+    def _counted(self, generation: int, results: CustomerResults, total: int) -> None:
+        if self._counting is results:
+            self._counting = None
+        if generation != self._generation:
+            return
+        self.query_one(CustomerTable).set_total(results, total)
+        self._show_summary(results, total)
+
+    @on(CustomerTable.CountNeeded)
+    def _count_for_table(self) -> None:
+        if self._shown is not None and self._shown.known_count is None:
+            self._start_count(self._generation, self._shown)
+
+    def _show_summary(self, results: CustomerResults, total: int | None) -> None:
+        term = safe(results.query.text.strip())
+        if not term:
+            text = ("Counting customers…" if total is None
+                    else f"{total:,} customer{'' if total == 1 else 's'}")
+        elif total is None:
+            text = f"Searching '{term}'…"
+        elif total == 0:
+            text = f"No customer matches '{term}'"
+        else:
+            text = f"{total:,} match{'' if total == 1 else 'es'} '{term}'"
+        self.query_one("#summary", Static).update(Content(text))
+
+    # --- freshness ---
+
+    def reload(self) -> None:
+        """Read the list again where it is (after a change here or by other staff)."""
+        self._search(cursor=self.query_one(CustomerTable).cursor, reload=True)
+
+    def action_reload(self) -> None:
+        """Read the list again now."""
+        self.reload()
+
+    def _check_for_changes(self) -> None:
+        if not self._searching:
+            self._read_change_marker()
+
+    @work(thread=True, exclusive=True, group="customer-changes", exit_on_error=False)
+    def _read_change_marker(self) -> None:
+        """Read the change counter in a thread; reload only when it moved."""
+        marker = change_marker()
+        self.app.call_from_thread(self._change_marker_read, marker)
+
+    def _change_marker_read(self, marker: int) -> None:
+        seen, self._changes_seen = self._changes_seen, marker
+        if seen is not None and marker != seen:
+            self.reload()
+
+    # --- keys ---
+
+    def action_focus_search(self) -> None:
+        """Put the cursor in the search field."""
+        self.query_one("#search", Input).focus()
+
+    def action_focus_table(self) -> None:
+        """Move from the search field to the results."""
+        self.query_one(CustomerTable).focus()
+
+    def action_clear_search(self) -> None:
+        """Empty the search field and show every customer again."""
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+        self.query_one(CustomerTable).focus()
+
+    def action_next_sort(self) -> None:
+        """Sort by the next column."""
+        sort = SORT_CYCLE[(SORT_CYCLE.index(self._query.sort) + 1) % len(SORT_CYCLE)]
+        self._resort(sort, False)
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the order."""
+        self._resort(self._query.sort, not self._query.descending)
+
+    def _resort(self, sort: str, descending: bool) -> None:
+        self._query = ListQuery(self._query.text, sort, descending)
+        self._show_sort()
+        self._search()
+
+    def _show_sort(self) -> None:
+        arrow = "▼" if self._query.descending else "▲"
+        self.query_one("#sort-hint", Static).update(
+            Content(f"Sorted by {SORT_ORDERS[self._query.sort]} {arrow}   s: column  S: reverse"))
+
+    def action_open_customer(self) -> None:
+        """Open the highlighted customer."""
+        row = self.query_one(CustomerTable).current_row
+        if row is not None:
+            from screens.customer_detail import CustomerDetailScreen
+
+            self.app.push_screen(CustomerDetailScreen(row.id))
+
+    def action_new_customer(self) -> None:
+        """Start a new customer."""
+        from screens.customer_detail import CustomerDetailScreen
+
+        self.app.push_screen(CustomerDetailScreen(None))
+
+    @work(exclusive=True, group="actions-menu")
+    async def action_actions(self) -> None:
+        """The Actions menu for the highlighted customer."""
+        row = self.query_one(CustomerTable).current_row
+        if row is None:
+            return
+        from screens.portal_flow import run_actions_menu
+
+        await run_actions_menu(self, row.id)
+
+    # --- trouble ---
+
+    @on(CustomerTable.Failed)
+    def _page_failed(self, event: CustomerTable.Failed) -> None:
+        self.notify(f"Could not read the customer list: {event.error}", severity="error",
+                    markup=False)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR or not event.worker.group.startswith("customer-"):
+            return
+        if event.worker.group == "customer-search":
+            self._release_frame()
+            self._search_done()
+        self.notify(f"Could not read the customer list: {event.worker.error}", severity="error",
+                    markup=False)
