@@ -1,0 +1,36 @@
+"""A customer's portal sign-in attempts, newest first, as the Access log tab shows them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.tables import AccessLogEntry
+
+DEFAULT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    """One sign-in attempt: when, whether it succeeded and why, from where, with which email."""
+
+    id: int
+    at: datetime
+    success: bool
+    reason: str
+    address: str
+    email: str
+
+    @property
+    def outcome(self) -> str:
+        """"Success" or "Failed", for people."""
+        return "Success" if self.success else "Failed"
+
+
+def access_log(customer_id: int, limit: int = DEFAULT_LIMIT,
+               before_id: int | None = None) -> list[AccessRow]:
+    """The customer's sign-in attempts, newest first; `before_id` pages on from an older row."""
+    query = (AccessLogEntry.select().where(AccessLogEntry.customer == customer_id)
+             .order_by(AccessLogEntry.id.desc()).limit(limit))
+    if before_id is not None:
+        query = query.where(AccessLogEntry.id < before_id)
+    return [AccessRow(entry.id, entry.at, entry.success, entry.reason, entry.address,
+                      entry.email) for entry in query]

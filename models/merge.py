@@ -1,0 +1,402 @@
+"""Merging two customers into one, and undoing it.
+
+merge_customers does it all in one write transaction: the survivor takes the chosen values;
+the other's notes, audit events, access log and outbox rows move to the survivor; the portal
+account moves too (when both have one, the caller says which is kept, the other is deleted);
+the other is archived and its code becomes an alias (models.aliases) that still finds the
+survivor and stays reserved. The "merged" audit event on the survivor holds, as JSON in its
+detail, everything undo_merge needs to put both customers back as they were.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import peewee as pw
+
+from models.aliases import CustomerAlias
+from models.audit import event_changes, record_event
+from models.clock import utcnow
+from models.customers import (
+    CustomerNotFound,
+    CustomerRecord,
+    ValidationFailed,
+    load_customer,
+)
+from models.engine import write_transaction
+from models.fields import CUSTOMER_FIELDS
+from models.tables import (
+    PORTAL_NOT_ACTIVATED,
+    PORTAL_STATUS_LABELS,
+    AccessLogEntry,
+    AuditEvent,
+    Customer,
+    Note,
+    OutboxMessage,
+    PortalAccount,
+)
+from models.validation import validate_customer
+
+ACTION_MERGED = "merged"
+ACTION_MERGED_INTO = "merged_into"
+ACTION_UNDONE = "merge_undone"
+
+# The fields the clerk chooses between; the survivor always keeps its own code.
+MERGE_FIELDS = tuple(spec.name for spec in CUSTOMER_FIELDS if spec.name != "code")
+
+# The rows that belong to a customer and move to the survivor:
+# (key in the undo data, table, one, several).
+MOVED_ROWS = (
+    ("notes", Note, "note", "notes"),
+    ("audit_events", AuditEvent, "history event", "history events"),
+    ("access_log", AccessLogEntry, "access log entry", "access log entries"),
+    ("outbox", OutboxMessage, "email", "emails"),
+)
+_ID_CHUNK = 500  # ids in one IN (...) list
+
+
+class MergeRefused(Exception):
+    """The merge (or its undo) cannot be done; the message says why. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class MergeField:
+    """One field of the two customers, side by side."""
+
+    name: str
+    label: str
+    a_value: object
+    b_value: object
+
+    @property
+    def differs(self) -> bool:
+        """Whether the clerk has a choice to make for this field."""
+        return self.a_value != self.b_value
+
+
+@dataclass(frozen=True)
+class MergeSide:
+    """One of the two customers: its values, its portal account, and what would move with it."""
+
+    record: CustomerRecord
+    portal_status: str  # the PORTAL_* status, PORTAL_NOT_ACTIVATED when it has no account
+    has_portal_account: bool
+    counts: dict[str, int] = field(default_factory=dict)  # MOVED_ROWS key: rows
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """Both customers side by side, for the merge dialog: `fields` are the ones the clerk
+    chooses between (every field but the code, which stays the survivor's)."""
+
+    a: MergeSide
+    b: MergeSide
+    fields: tuple[MergeField, ...]
+
+    @property
+    def differing(self) -> tuple[MergeField, ...]:
+        """The fields whose values differ."""
+        return tuple(f for f in self.fields if f.differs)
+
+    @property
+    def portal_choice_needed(self) -> bool:
+        """Both have a portal account: the clerk must say which one the survivor keeps."""
+        return self.a.has_portal_account and self.b.has_portal_account
+
+    @property
+    def versions(self) -> dict[int, int]:
+        """The versions shown, to pass as merge_customers' expected_versions."""
+        return {self.a.record.id: self.a.record.version, self.b.record.id: self.b.record.version}
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge did."""
+
+    survivor: CustomerRecord
+    other: CustomerRecord
+    event_id: int
+    moved: dict[str, int]
+
+
+def _label(customer: Customer) -> str:
+    name = customer.display_name
+    return f"{customer.code} ({name})" if name else customer.code
+
+
+def _customer(customer_id: int) -> Customer:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise CustomerNotFound(f"Customer {customer_id} no longer exists.")
+    return customer
+
+
+def _pair(first_id: int, second_id: int) -> tuple[Customer, Customer]:
+    """Two different customers, neither archived."""
+    if first_id == second_id:
+        raise MergeRefused("Pick two different customers to merge.")
+    pair = _customer(first_id), _customer(second_id)
+    for customer in pair:
+        if customer.archived_at is not None:
+            raise MergeRefused(f"{_label(customer)} is archived; restore it before merging.")
+    return pair
+
+
+def _account(customer_id: int) -> PortalAccount | None:
+    return PortalAccount.get_or_none(PortalAccount.customer == customer_id)
+
+
+def _side(customer: Customer) -> MergeSide:
+    account = _account(customer.id)
+    counts = {key: model.select().where(model.customer == customer.id).count()
+              for key, model, *_ in MOVED_ROWS}
+    return MergeSide(load_customer(customer.id),
+                     account.status if account else PORTAL_NOT_ACTIVATED,
+                     account is not None, counts)
+
+
+def merge_preview(a_id: int, b_id: int) -> MergePreview:
+    """Both customers side by side with the fields that differ (read-only)."""
+    a, b = _pair(a_id, b_id)
+    side_a, side_b = _side(a), _side(b)
+    fields = tuple(MergeField(spec.name, spec.label, side_a.record.values[spec.name],
+                              side_b.record.values[spec.name])
+                   for spec in CUSTOMER_FIELDS if spec.name in MERGE_FIELDS)
+    return MergePreview(side_a, side_b, fields)
+
+
+def _chosen(survivor: CustomerRecord, chosen_values: dict[str, object]) -> dict[str, object]:
+    """The survivor's values after the merge, validated; MergeRefused or ValidationFailed."""
+    code = chosen_values.get("code", survivor.code)
+    if code != survivor.code:
+        raise MergeRefused(f"The surviving customer keeps its code {survivor.code}; the other "
+                           "customer's code becomes an alias that still finds it.")
+    unknown = [name for name in chosen_values if name != "code" and name not in MERGE_FIELDS]
+    if unknown:
+        raise MergeRefused(f"Unknown field {unknown[0]} in the merge.")
+    result = validate_customer({**survivor.values, **chosen_values, "code": survivor.code})
+    if not result.ok:
+        raise ValidationFailed(result.errors)
+    return result.values
+
+
+def _ids(model: type[pw.Model], customer_id: int) -> list[int]:
+    return [row[0] for row in model.select(model.id).where(model.customer == customer_id)
+            .order_by(model.id).tuples()]
+
+
+def _move(model: type[pw.Model], ids: list[int], from_id: int, to_id: int) -> None:
+    """Give rows (by id, still on from_id) to another customer."""
+    for start in range(0, len(ids), _ID_CHUNK):
+        chunk = ids[start:start + _ID_CHUNK]
+        (model.update(customer=to_id)
+         .where(model.id.in_(chunk) & (model.customer == from_id)).execute())
+
+
+def _snapshot(account: PortalAccount) -> dict[str, object]:
+    """Every column of a portal account, as JSON values."""
+    row = PortalAccount.select().where(PortalAccount.id == account.id).dicts().get()
+    return {name: value.isoformat() if isinstance(value, datetime) else value
+            for name, value in row.items()}
+
+
+def _from_snapshot(snapshot: dict[str, object]) -> dict[str, object]:
+    """A portal account's columns from its snapshot."""
+    fields = PortalAccount._meta.fields
+    return {name: datetime.fromisoformat(value)
+            if value is not None and isinstance(fields[name], pw.DateTimeField) else value
+            for name, value in snapshot.items()}
+
+
+def _merge_portal(survivor: Customer, other: Customer, portal_from: int | None) -> dict:
+    """Give the survivor the chosen portal account; the undo data of what was done."""
+    kept_side = {survivor.id: _account(survivor.id), other.id: _account(other.id)}
+    if portal_from is not None and portal_from not in kept_side:
+        raise MergeRefused("The portal account to keep must be one of the two customers'.")
+    if portal_from is not None and kept_side[portal_from] is None:
+        chosen = survivor if portal_from == survivor.id else other
+        raise MergeRefused(f"{_label(chosen)} has no portal account to keep.")
+    mine, theirs = kept_side[survivor.id], kept_side[other.id]
+    if mine is not None and theirs is not None and portal_from is None:
+        raise MergeRefused("Both customers have a portal account: choose which one to keep.")
+    undo: dict[str, object] = {"moved_account": None, "moved_version": None,
+                               "dropped_account": None}
+    if theirs is None:
+        return undo
+    if mine is not None and portal_from == survivor.id:
+        undo["dropped_account"] = _snapshot(theirs)
+        PortalAccount.delete().where(PortalAccount.id == theirs.id).execute()
+        return undo
+    if mine is not None:
+        undo["dropped_account"] = _snapshot(mine)
+        PortalAccount.delete().where(PortalAccount.id == mine.id).execute()
+    PortalAccount.update(customer=survivor.id).where(PortalAccount.id == theirs.id).execute()
+    undo["moved_account"], undo["moved_version"] = theirs.id, theirs.version
+    return undo
+
+
+def _portal_words(portal: dict, other: Customer) -> str:
+    if portal["moved_account"] and portal["dropped_account"]:
+        return f"kept the portal account of {other.code}, deleted this customer's"
+    if portal["moved_account"]:
+        return f"the portal account of {other.code} moved here"
+    if portal["dropped_account"]:
+        status = PORTAL_STATUS_LABELS.get(portal["dropped_account"]["status"], "unknown")
+        return f"kept this customer's portal account, deleted {other.code}'s ({status})"
+    return ""
+
+
+def _summary(other: Customer, moved: dict[str, list[int]], portal: dict) -> str:
+    """One line for the history: what was merged in and what moved."""
+    parts = [f"{len(moved[key])} {one if len(moved[key]) == 1 else several}"
+             for key, _, one, several in MOVED_ROWS if moved[key]]
+    text = f"Merged {_label(other)} into this customer; its code now finds this one"
+    if parts:
+        text += "; moved " + ", ".join(parts)
+    words = _portal_words(portal, other)
+    return f"{text}; {words}" if words else text
+
+
+def _bump(customer: Customer, version: int, **changes) -> int:
+    """Update a customer unless it changed since read; returns the new version."""
+    updated = (Customer.update(**changes, version=Customer.version + 1, updated_at=utcnow())
+               .where((Customer.id == customer.id) & (Customer.version == version)).execute())
+    if not updated:
+        raise MergeRefused(f"Someone else changed {_label(customer)} just now; "
+                           "look at both customers again and retry.")
+    return version + 1
+
+
+def _check_versions(customers: Iterable[CustomerRecord], expected: dict[int, int]) -> None:
+    for record in customers:
+        if record.id in expected and expected[record.id] != record.version:
+            raise MergeRefused(f"{record.code} was changed since the merge was opened; "
+                               "look at both customers again.")
+
+
+def merge_customers(survivor_id: int, other_id: int, chosen_values: dict[str, object],
+                    portal_from: int | None, staff: str,
+                    expected_versions: dict[int, int] | None = None) -> MergeResult:
+    """Merge `other_id` into `survivor_id` in one transaction (see the module's docstring).
+
+    `chosen_values`: the fields whose value the survivor takes (the others keep the survivor's);
+    `portal_from`: whose portal account the survivor keeps when both have one;
+    `expected_versions` (e.g. MergePreview.versions): refuse if either changed since.
+    """
+    _pair(survivor_id, other_id)
+    survivor_record, other_record = load_customer(survivor_id), load_customer(other_id)
+    _check_versions((survivor_record, other_record), expected_versions or {})
+    clean = _chosen(survivor_record, chosen_values)
+    changes = {name: (survivor_record.values[name], clean[name]) for name in MERGE_FIELDS
+               if survivor_record.values[name] != clean[name]}
+    try:
+        with write_transaction():
+            survivor, other = _pair(survivor_id, other_id)
+            # Both as validated above, or refused; the updates lock both rows (PostgreSQL).
+            survivor_version = _bump(survivor, survivor_record.version,
+                                     **{name: after for name, (_, after) in changes.items()})
+            other_version = _bump(other, other_record.version, archived_at=utcnow())
+            portal = _merge_portal(survivor, other, portal_from)
+            moved = {key: _ids(model, other.id) for key, model, *_ in MOVED_ROWS}
+            for key, model, *_ in MOVED_ROWS:
+                _move(model, moved[key], other.id, survivor.id)
+            repointed = [row.id for row in CustomerAlias.select(CustomerAlias.id)
+                         .where(CustomerAlias.customer == other.id)]
+            if repointed:
+                (CustomerAlias.update(customer=survivor.id)
+                 .where(CustomerAlias.id.in_(repointed)).execute())
+            undo = {"summary": _summary(other, moved, portal),
+                    "survivor": {"id": survivor.id, "code": survivor.code,
+                                 "version": survivor_version},
+                    "other": {"id": other.id, "code": other.code, "version": other_version},
+                    "moved": moved, "portal": portal, "repointed_aliases": repointed}
+            event = record_event(survivor.id, staff, ACTION_MERGED, changes,
+                                 json.dumps(undo, ensure_ascii=False))
+            CustomerAlias.create(alias_key=other.code_key, code=other.code,
+                                 customer=survivor.id, merged_from=other.id, merge_event=event.id)
+            record_event(other.id, staff, ACTION_MERGED_INTO,
+                         detail=f"Merged into {_label(survivor)}; archived, and its code "
+                                f"{other.code} now finds {survivor.code}")
+    except pw.IntegrityError as error:
+        raise MergeRefused("Someone else changed one of these customers or its portal account "
+                           "just now; look at both again and retry.") from error
+    return MergeResult(load_customer(survivor_id), load_customer(other_id), event.id,
+                       {key: len(ids) for key, ids in moved.items()})
+
+
+def merge_summary(detail: str) -> str:
+    """The line the history shows for a "merged" event (its detail holds the undo data)."""
+    try:
+        data = json.loads(detail)
+    except (json.JSONDecodeError, TypeError):
+        return detail or ""
+    return str(data.get("summary", "")) if isinstance(data, dict) else detail
+
+
+def _merge_event(event_id: int) -> tuple[AuditEvent, dict, CustomerAlias]:
+    """The merge event, its undo data and its alias; MergeRefused when it cannot be undone."""
+    event = AuditEvent.get_or_none(AuditEvent.id == event_id)
+    if event is None or event.action != ACTION_MERGED:
+        raise MergeRefused(f"History event #{event_id} is not a merge.")
+    alias = CustomerAlias.get_or_none(CustomerAlias.merge_event == event_id)
+    if alias is None:
+        raise MergeRefused("This merge has already been undone.")
+    return event, json.loads(event.detail), alias
+
+
+def _unchanged(customer: Customer, version: int, role: str) -> None:
+    if customer.version != version:
+        raise MergeRefused(f"The merge cannot be undone: {_label(customer)} ({role}) has been "
+                           "changed since the merge. Make the changes by hand instead.")
+
+
+def _undo_portal(portal: dict, survivor: Customer, other: Customer) -> None:
+    """Put the portal accounts back where the merge found them."""
+    moved_id = portal["moved_account"]
+    if moved_id is not None:
+        account = PortalAccount.get_or_none(PortalAccount.id == moved_id)
+        if (account is None or account.customer_id != survivor.id
+                or account.version != portal["moved_version"]):
+            raise MergeRefused("The merge cannot be undone: the portal account it moved has "
+                               "been changed since. Make the changes by hand instead.")
+        PortalAccount.update(customer=other.id).where(PortalAccount.id == moved_id).execute()
+    dropped = portal["dropped_account"]
+    if dropped is not None:
+        PortalAccount.insert(**_from_snapshot(dropped)).execute()
+
+
+def undo_merge(event_id: int, staff: str) -> MergeResult:
+    """Undo a merge from the survivor's history: both customers as they were, the moved rows and
+    portal account back, the alias gone, the other customer back in the list. Refused when
+    either customer (or the moved portal account) has been changed since the merge."""
+    try:
+        with write_transaction():
+            event, undo, alias = _merge_event(event_id)
+            survivor = _customer(undo["survivor"]["id"])
+            other = _customer(undo["other"]["id"])
+            _unchanged(survivor, undo["survivor"]["version"], "the survivor")
+            _unchanged(other, undo["other"]["version"], "the merged-away customer")
+            changes = event_changes(event)
+            _bump(survivor, survivor.version,
+                  **{name: before for name, (before, _) in changes.items()})
+            _bump(other, other.version, archived_at=None)
+            for key, model, *_ in MOVED_ROWS:
+                _move(model, undo["moved"][key], survivor.id, other.id)
+            _undo_portal(undo["portal"], survivor, other)
+            CustomerAlias.delete().where(CustomerAlias.id == alias.id).execute()
+            if undo["repointed_aliases"]:
+                (CustomerAlias.update(customer=other.id)
+                 .where(CustomerAlias.id.in_(undo["repointed_aliases"])).execute())
+            restored = {name: (after, before) for name, (before, after) in changes.items()}
+            record_event(survivor.id, staff, ACTION_UNDONE, restored,
+                         f"Undid the merge of {_label(other)} (history event #{event_id}); "
+                         f"{other.code} is its own customer again")
+            record_event(other.id, staff, ACTION_UNDONE,
+                         detail=f"Separated again from {_label(survivor)}: the merge was undone")
+    except pw.IntegrityError as error:
+        raise MergeRefused("The merge cannot be undone: the sign-in email of the portal account "
+                           "it deleted is now used by another account.") from error
+    return MergeResult(load_customer(survivor.id), load_customer(other.id), event_id,
+                       {key: len(undo["moved"][key]) for key, *_ in MOVED_ROWS})
+
