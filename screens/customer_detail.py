@@ -1,0 +1,464 @@
+"""The customer detail screen: every field in three tabs, saved safely.
+
+Keys: ctrl+s saves, escape leaves (asking first when something changed), tab/shift+tab move,
+F2/F3/F4 show the Customer Information, Billing & Shipping and Advanced Options tabs from any
+field (F5-F7 are kept for the notes, history and access-log tabs), F8 copies the billing
+address to the shipping address, ctrl+o opens the Actions menu.
+"""
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    RadioSet,
+    Static,
+    Switch,
+    TabbedContent,
+    TabPane,
+)
+from textual.worker import Worker, WorkerState
+
+from models.customers import (
+    CustomerNotFound,
+    CustomerRecord,
+    SaveConflict,
+    ValidationFailed,
+    empty_values,
+    load_customer,
+    save_customer,
+)
+from models.db import database
+from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
+from models.portal_status import portal_status_label
+from models.validation import country_choices, validate_customer
+from screens.address_form import AddressForm
+from screens.form_fields import FieldRow, TaxExemptChoice, TextEditor, YesNoSwitch
+from screens.safe_text import safe, safe_text
+from styles import stylesheet
+
+TABS = {"info": "f2", "addresses": "f3", "advanced": "f4"}  # F5-F7 kept for later tabs
+INFO_FIELDS = ("code", "business_name", "contact_name")
+LOAD_GROUP = "customer-load"
+SAVE_GROUP = "customer-save"
+CHECK_GROUP = "customer-check"
+
+
+class FormScroll(VerticalScroll):
+    """A scrolling form; it is no stop of its own for tab, the fields are."""
+
+    can_focus = False
+
+
+class SteadyFooter(Footer):
+    """A Footer redrawn only when the keys it shows change, not on every move between fields."""
+
+    _keys: tuple[tuple[str, str, bool], ...] | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Redraw when the shown keys differ from those on show."""
+        keys = tuple((binding.key, binding.description, enabled)
+                     for _node, binding, enabled, _tip in screen.active_bindings.values()
+                     if binding.show)
+        if keys != self._keys:
+            self._keys = keys
+            super().bindings_changed(screen)
+
+
+class CustomerDetailScreen(Screen[int | None]):
+    """Read and correct one customer (or create one: customer_id None); dismisses with its id."""
+
+    CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "leave", "Back"),
+        Binding(TABS["info"], "show_tab('info')", "Info"),
+        Binding(TABS["addresses"], "show_tab('addresses')", "Addresses"),
+        Binding(TABS["advanced"], "show_tab('advanced')", "Options"),
+        Binding("f8", "copy_billing", "Bill→Ship"),
+        Binding("ctrl+o", "actions", "Actions"),
+    ]
+
+    def __init__(self, customer_id: int | None):
+        super().__init__()
+        self.customer_id = customer_id
+        self._record: CustomerRecord | None = None
+        self._shown: dict[str, object] = {}  # the editors' values as last loaded or saved
+        self._marked: dict[str, object] = {}  # field: the value it had when marked invalid
+        self._portal = ""
+        self._state_shown: str | None = None
+        self._row_cache: dict[str, FieldRow] = {}
+        self._saving = False
+        self._leave_after_save = False
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="detail-header"):
+            yield Static(id="header-code")
+            yield Static(id="header-name")
+            yield Static(id="header-state")
+            yield Static(id="header-portal")
+            yield Button("Actions", id="actions", compact=True)
+        with TabbedContent(initial="info", id="detail-tabs"):
+            with TabPane("Customer Information", id="info"), FormScroll(classes="form"):
+                yield FieldRow("code", TextEditor(FIELDS_BY_NAME["code"],
+                                                  "left blank: generated on save"))
+                for name in INFO_FIELDS[1:]:
+                    yield FieldRow(name, TextEditor(FIELDS_BY_NAME[name]))
+            with (TabPane("Billing & Shipping", id="addresses"), FormScroll(classes="form"),
+                  Container(id="address-columns")):
+                yield AddressForm("billing")
+                yield AddressForm("shipping")
+            with TabPane("Advanced Options", id="advanced"), FormScroll(classes="form"):
+                yield FieldRow("tax_exempt", TaxExemptChoice("tax_exempt"), "Tax-Exempt")
+                yield FieldRow("vat_number", TextEditor(FIELDS_BY_NAME["vat_number"]))
+                yield FieldRow("accepts_marketing", YesNoSwitch("accepts_marketing"))
+                yield FieldRow("wholesale", YesNoSwitch("wholesale"))
+        yield SteadyFooter(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Read the customer (or start a blank one) without blocking the screen."""
+        self.query_one("#detail-tabs").loading = True
+        self._load(self.customer_id)
+
+    # ----------------------------------------------------------------- the form
+
+    def _rows(self) -> dict[str, FieldRow]:
+        """Every field's row, in form order (found once: the form never changes shape)."""
+        if not self._row_cache:
+            self._row_cache = {row.field: row for row in self.query(FieldRow)}
+        return self._row_cache
+
+    def _collect(self) -> dict[str, object]:
+        """What every editor holds now."""
+        return {name: row.value for name, row in self._rows().items()}
+
+    def changed_fields(self) -> list[str]:
+        """The fields edited since the customer was loaded or saved, in form order."""
+        now = self._collect()
+        return [spec.name for spec in CUSTOMER_FIELDS
+                if spec.name in now and now[spec.name] != self._shown.get(spec.name)]
+
+    def _fill(self, values: dict[str, object]) -> None:
+        """Show stored values in every editor (in form order: a country before its state)."""
+        for name, row in self._rows().items():
+            row.editor.show_value(values.get(name))
+
+    def _show_record(self, record: CustomerRecord, portal: str | None) -> None:
+        """Show a freshly read or saved customer; nothing is changed after this."""
+        self._record = record
+        self.customer_id = record.id
+        self._fill(record.values)
+        self._shown = self._collect()
+        self._mark_all({})
+        self._show_header(portal)
+
+    def _show_header(self, portal: str | None = None) -> None:
+        if portal is not None:
+            self._portal = portal
+        record = self._record
+        if record is None or not self.is_attached:
+            return
+        code = record.code or str(record.values.get("code") or "")
+        self.query_one("#header-code", Static).update(
+            safe_text(code if record.id is not None else "New customer", "bold"))
+        self.query_one("#header-name", Static).update(safe_text(record.display_name))
+        self._show_state()
+        self.query_one("#header-portal", Static).update(Text(f"Portal: {self._portal}"))
+
+    def _state_words(self) -> str:
+        words = []
+        if self._record is not None and self._record.archived:
+            words.append("archived")
+        if self._shown and self.changed_fields():
+            words.append("modified")
+        return " ".join(words)
+
+    def _mark_all(self, errors: dict[str, str]) -> None:
+        """Mark each invalid field beside it with its message and clear the others."""
+        now = self._collect()
+        self._marked = {name: now.get(name) for name in errors}
+        for name, row in self._rows().items():
+            row.mark(errors.get(name))
+
+    @on(Input.Changed)
+    @on(Switch.Changed)
+    @on(RadioSet.Changed)
+    def _edited(self, event: Input.Changed | Switch.Changed | RadioSet.Changed) -> None:
+        """An edit clears that field's mark once its value differs from the one marked."""
+        try:
+            row = event.control.query_ancestor(FieldRow)
+        except NoMatches:
+            return
+        if row.field in self._marked and row.value != self._marked[row.field]:
+            del self._marked[row.field]
+            row.mark(None)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """Say in the header whether the customer is archived or has unsaved changes."""
+        words = self._state_words()
+        if words != self._state_shown:
+            self._state_shown = words
+            self.query_one("#header-state", Static).update(Text(words))
+
+    def on_descendant_blur(self) -> None:
+        """Leaving a field checks the edited fields, so a mistake is marked before saving."""
+        if self._record is not None and (self._marked or self.changed_fields()):
+            self._check_fields(self._collect())
+
+    @work(thread=True, exclusive=True, group=CHECK_GROUP, exit_on_error=False)
+    def _check_fields(self, values: dict[str, object]) -> None:
+        """Run the models' validation on what is typed, in a worker thread."""
+        errors = validate_customer(values).errors
+        self.app.call_from_thread(self._checked, values, errors)
+
+    def _checked(self, values: dict[str, object], errors: dict[str, str]) -> None:
+        """Mark or clear the edited (and the already marked) fields; nothing else is judged
+        before the clerk saves."""
+        if not self.is_attached or self._collect() != values:
+            return  # the clerk typed on meanwhile: the next blur checks again
+        rows = self._rows()
+        for name in {*self.changed_fields(), *self._marked}:
+            rows[name].mark(errors.get(name))
+            if name in errors:
+                self._marked[name] = values[name]
+            else:
+                self._marked.pop(name, None)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter in a text box moves on, as tab does."""
+        event.stop()
+        self.focus_next()
+
+    # ----------------------------------------------------------------- loading
+
+    @work(thread=True, exclusive=True, group=LOAD_GROUP, exit_on_error=False)
+    def _load(self, customer_id: int | None) -> None:
+        """Read the customer and its portal status in a worker thread."""
+        country_choices()  # the pickers' list, read once in the background
+        try:
+            with database.connection_context():
+                record = (load_customer(customer_id) if customer_id is not None
+                          else CustomerRecord(None, 0, empty_values()))
+                portal = portal_status_label(customer_id)
+        except CustomerNotFound as error:
+            self.app.call_from_thread(self._gone, str(error))
+            return
+        self.app.call_from_thread(self._loaded, record, portal)
+
+    def _loaded(self, record: CustomerRecord, portal: str) -> None:
+        if not self.is_attached:  # the clerk left before the customer arrived
+            return
+        self._show_record(record, portal)
+        self.query_one("#detail-tabs").loading = False
+        first = "code" if record.id is not None else "business_name"
+        self.call_after_refresh(self._rows()[first].focus_editor)
+
+    def _gone(self, message: str) -> None:
+        """The customer no longer exists: say so and go back."""
+        self.notify(safe(message), title="Customer not found", severity="error", markup=False)
+        if self.is_current:
+            self.dismiss(None)
+
+    # ----------------------------------------------------------------- saving
+
+    def action_save(self) -> None:
+        """Save the edits (or create the new customer); nothing is written if nothing changed."""
+        if self._record is None or self._saving:
+            return
+        changed = self.changed_fields()
+        if self._record.id is not None and not changed:
+            self.notify("No changes to save.", markup=False)
+            if self._leave_after_save:
+                self._leave()
+            return
+        now = self._collect()
+        values = now if self._record.id is None else {name: now[name] for name in changed}
+        self._saving = True
+        self._save(self._record, values, self.app.settings.staff)
+
+    @work(thread=True, group=SAVE_GROUP, exit_on_error=False)
+    def _save(self, loaded: CustomerRecord, values: dict[str, object], staff: str) -> None:
+        """Validate and write in a worker thread; the outcome is handed back to the screen."""
+        try:
+            with database.connection_context():
+                saved = save_customer(loaded, values, staff)
+                portal = portal_status_label(saved.id)
+        except ValidationFailed as failure:
+            self.app.call_from_thread(self._invalid, failure.errors)
+        except SaveConflict as conflict:
+            self.app.call_from_thread(self._conflicted, conflict)
+        except CustomerNotFound as error:
+            self.app.call_from_thread(self._save_ended)
+            self.app.call_from_thread(self._gone, str(error))
+        else:
+            self.app.call_from_thread(self._saved, loaded, saved, portal)
+
+    def _save_ended(self) -> None:
+        self._saving = False
+
+    def _saved(self, loaded: CustomerRecord, saved: CustomerRecord, portal: str) -> None:
+        self._saving = False
+        if self.is_attached:
+            self._show_record(saved, portal)
+        if loaded.id is None:
+            self.notify(f"Customer {safe(saved.code)} created.", markup=False)
+        elif saved.version == loaded.version:
+            self.notify("No changes to save: the values are the same as stored.", markup=False)
+        else:
+            self.notify(f"Customer {safe(saved.code)} saved.", markup=False)
+        if self._leave_after_save:
+            self._leave()
+
+    def _invalid(self, errors: dict[str, str]) -> None:
+        """Mark every invalid field, go to the first one, and say what failed."""
+        self._saving = False
+        self._leave_after_save = False
+        if not self.is_attached:
+            return
+        self._mark_all(errors)
+        invalid = [spec.name for spec in CUSTOMER_FIELDS if spec.name in errors]
+        if invalid:
+            self._go_to(invalid[0])
+        names = ", ".join(label(name) for name in invalid) or safe("; ".join(errors.values()))
+        count = len(invalid) or len(errors)
+        self.notify(f"Not saved: {count} field{'s' if count != 1 else ''} to correct: {names}.",
+                    title="Not saved", severity="error", markup=False)
+
+    def _go_to(self, name: str) -> None:
+        """Show the tab of a field and put the cursor in it."""
+        row = self._rows()[name]
+        pane = row.query_ancestor(TabPane)
+        self.query_one(TabbedContent).active = pane.id or "info"
+        self.call_after_refresh(row.focus_editor)
+
+    # ----------------------------------------------------------------- conflicts
+
+    def _conflicted(self, conflict: SaveConflict) -> None:
+        self._saving = False
+        if self.is_attached:
+            self._resolve_conflict(conflict)
+
+    @work(exclusive=True, group="customer-conflict", exit_on_error=False)
+    async def _resolve_conflict(self, conflict: SaveConflict) -> None:
+        """Show their values beside the clerk's; reload, or save with the clerk's choices."""
+        from screens.conflict_dialog import RELOAD, ConflictDialog
+
+        choice = await self.app.push_screen_wait(ConflictDialog(conflict))
+        if choice is None:
+            self._leave_after_save = False
+            self.notify("Not saved: someone else saved this customer first. Press ctrl+s to "
+                        "compare again.", title="Not saved", severity="warning", markup=False)
+            return
+        if choice.action == RELOAD:
+            self._leave_after_save = False
+            self._show_record(conflict.current, None)
+            self.notify("Reloaded: the form shows what is saved now; your changes were dropped.",
+                        markup=False)
+            return
+        kept = {name: typed for name, (_before, typed) in conflict.mine.items()
+                if name not in conflict.theirs or name in choice.keep_mine}
+        self._show_record(conflict.current, None)
+        rows = self._rows()
+        for name, value in kept.items():
+            rows[name].editor.show_value(value)
+        self.action_save()
+
+    # ----------------------------------------------------------------- leaving
+
+    def action_leave(self) -> None:
+        """Go back; when something changed, ask Save / Discard / Cancel first."""
+        if self._record is None or not self.changed_fields():
+            self._leave()
+            return
+        self._ask_before_leaving()
+
+    @work(exclusive=True, group="customer-leave", exit_on_error=False)
+    async def _ask_before_leaving(self) -> None:
+        from screens.unsaved_dialog import DISCARD, SAVE, UnsavedDialog
+
+        answer = await self.app.push_screen_wait(
+            UnsavedDialog([label(name) for name in self.changed_fields()]))
+        if answer == SAVE:
+            self._leave_after_save = True
+            self.action_save()
+        elif answer == DISCARD:
+            self._leave()
+
+    def _leave(self) -> None:
+        self._leave_after_save = False
+        if self.is_current:
+            self.dismiss(self.customer_id)
+
+    # ----------------------------------------------------------------- tabs and keys
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show a tab and put the cursor in its first field."""
+        self.query_one(TabbedContent).active = tab
+        pane = self.query_one(f"#{tab}", TabPane)
+        rows = list(pane.query(FieldRow))
+        if rows:
+            self.call_after_refresh(rows[0].focus_editor)
+
+    def action_copy_billing(self) -> None:
+        """Copy what is typed in the billing address to the shipping address."""
+        self.query_one("#shipping-address", AddressForm).copy_from(
+            self.query_one("#billing-address", AddressForm))
+        self.query_one(TabbedContent).active = "addresses"
+        self.notify("Billing address copied to the shipping address; ctrl+s saves it.",
+                    markup=False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """The Actions button."""
+        if event.button.id == "actions":
+            event.stop()
+            self.action_actions()
+
+    def action_actions(self) -> None:
+        """Open the portal Actions menu for this customer."""
+        if self.customer_id is None:
+            self.notify("Save the new customer first: portal actions need a saved customer.",
+                        severity="warning", markup=False)
+            return
+        self._run_actions(self.customer_id)
+
+    @work(exclusive=True, group="customer-actions", exit_on_error=False)
+    async def _run_actions(self, customer_id: int) -> None:
+        from screens.portal_flow import run_actions_menu
+
+        await run_actions_menu(self, customer_id)
+        self._refresh_portal(customer_id)
+
+    @work(thread=True, exclusive=True, group="customer-portal", exit_on_error=False)
+    def _refresh_portal(self, customer_id: int) -> None:
+        """Read the portal status again after an action."""
+        with database.connection_context():
+            portal = portal_status_label(customer_id)
+        self.app.call_from_thread(self._show_header, portal)
+
+    # ----------------------------------------------------------------- errors
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure in a worker: say what failed, keep every edit."""
+        if event.state != WorkerState.ERROR:
+            return
+        if event.worker.group == SAVE_GROUP:
+            self._saving = False
+            self._leave_after_save = False
+        if event.worker.group == LOAD_GROUP:
+            self.query_one("#detail-tabs").loading = False
+        self.notify(safe(event.worker.error), title="Something went wrong", severity="error",
+                    markup=False)

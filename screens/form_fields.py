@@ -1,0 +1,174 @@
+"""The pieces of a customer form: a labelled row with its error mark, and one editor per kind."""
+
+import unicodedata
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static, Switch
+
+from models.fields import TAX_EXEMPT_CHOICES, FieldSpec, label
+from models.validation import display_phone
+from screens.safe_text import REPLACEMENT, safe
+
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def visible_inline(value: str) -> str:
+    """`value` with each control or invisible character shown as one visible placeholder.
+
+    One character in, one character out, so the cursor of an Input stays where the text is.
+    """
+    if value.isprintable():
+        return value
+    return "".join(_one_visible(char) for char in value)
+
+
+def _one_visible(char: str) -> str:
+    if unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+        return char
+    shown = safe(char)
+    return shown if len(shown) == 1 and shown != char else REPLACEMENT
+
+
+class SafeInput(Input):
+    """An Input that never sends a stored control character to the terminal.
+
+    The value stays exactly what is stored or typed (validation then names the bad character);
+    only the drawing shows placeholders such as ␛ instead of the raw bytes.
+    """
+
+    @property
+    def _value(self) -> Text:
+        """The value as drawn: control and bidi characters made visible, never markup."""
+        return Text(visible_inline(self.value), no_wrap=True, overflow="ignore", end="")
+
+    def _position_to_cell(self, position: int) -> int:
+        """The screen column of a character position, measured on the text as drawn."""
+        return Text(visible_inline(self.value[:position])).cell_len
+
+
+class TextEditor(SafeInput):
+    """A one-line text box for a text, email, telephone, postal code or VAT field."""
+
+    def __init__(self, spec: FieldSpec, placeholder: str = ""):
+        super().__init__(id=spec.name, compact=True, placeholder=placeholder)
+        self.kind = spec.kind
+
+    @property
+    def field_value(self) -> object:
+        """What the clerk typed."""
+        return self.value
+
+    @property
+    def raw(self) -> str:
+        """The text in the box."""
+        return self.value
+
+    @raw.setter
+    def raw(self, text: str) -> None:
+        self.value = text
+
+    def show_value(self, value: object) -> None:
+        """Show a stored value (telephone numbers in international format)."""
+        text = "" if value is None else str(value)
+        text = display_phone(text) if self.kind == "phone" else text
+        if text != self.value:
+            self.value = text
+            self.cursor_position = len(text) if self.has_focus else 0
+
+
+class YesNoSwitch(Horizontal):
+    """A Yes/No switch with the word beside it."""
+
+    def __init__(self, name: str):
+        super().__init__(classes="yes-no")
+        self._switch = Switch(animate=False, id=name)
+
+    def compose(self) -> ComposeResult:
+        yield self._switch
+        yield Label("No", classes="yes-no-word")
+
+    @property
+    def field_value(self) -> object:
+        """True for Yes."""
+        return self._switch.value
+
+    def show_value(self, value: object) -> None:
+        """Show a stored Yes/No."""
+        self._switch.value = bool(value)
+        self._show_word()
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        """Keep the word in step with the switch."""
+        self._show_word()
+
+    def focus(self, scroll_visible: bool = True) -> Widget:
+        """Focus the switch itself."""
+        return self._switch.focus(scroll_visible)
+
+    def _show_word(self) -> None:
+        if self.is_mounted:
+            self.query_one(".yes-no-word", Label).update("Yes" if self._switch.value else "No")
+
+
+class TaxExemptChoice(RadioSet):
+    """The four-way Tax-Exempt choice."""
+
+    def __init__(self, name: str):
+        super().__init__(*(RadioButton(text, id=f"tax-{key}", compact=True)
+                           for key, text in TAX_EXEMPT_CHOICES.items()),
+                         id=name, compact=True)
+
+    @property
+    def field_value(self) -> object:
+        """The key of the chosen option ("no", "all", "state", "country")."""
+        for button in self.query(RadioButton):
+            if button.value and button.id:
+                return button.id.removeprefix("tax-")
+        return ""
+
+    def show_value(self, value: object) -> None:
+        """Press the button of a stored choice."""
+        key = str(value or "no")
+        for button in self.query(RadioButton):
+            button.value = button.id == f"tax-{key}"
+
+
+class FieldRow(Horizontal):
+    """One field: its label, its editor, and the validation message beside it when invalid."""
+
+    def __init__(self, field: str, editor: Widget, text: str | None = None):
+        super().__init__(id=f"row-{field}", classes="field-row")
+        self.field = field
+        self.editor = editor
+        self._label = text or label(field)
+        self._message = ""
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="field-label", markup=False)
+        with Vertical(classes="field-editor"):
+            yield self.editor
+            yield Static("", classes="field-error", markup=False)
+
+    @property
+    def value(self) -> object:
+        """The editor's current value, in the form validation accepts."""
+        return self.editor.field_value
+
+    @property
+    def message(self) -> str:
+        """The validation message shown beside the field, or ""."""
+        return self._message
+
+    def mark(self, message: str | None) -> None:
+        """Show a validation message beside the field, or clear it with None."""
+        self._message = message or ""
+        error = self.query_one(".field-error", Static)
+        error.update(Text(f"✗ {safe(message)}") if message else "")
+        self.set_class(bool(message), "-invalid")
+
+    def focus_editor(self) -> None:
+        """Put the cursor in this field."""
+        self.editor.focus()

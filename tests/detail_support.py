@@ -1,0 +1,64 @@
+"""What the detail-screen tests share: a fixed customer and an app that shows only that screen."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import ClassVar
+
+from textual.app import App
+from textual.widgets import Input
+
+from models.db import close_database, open_database
+from models.upgrade import upgrade_database
+from screens.customer_detail import CustomerDetailScreen
+from styles import stylesheet
+from tui.settings import resolve_settings
+
+SAMPLE = {
+    "business_name": "Maple Leaf Supplies",
+    "contact_name": "Jane Doe",
+    "billing_contact_name": "Jane Doe",
+    "billing_street1": "100 Queen St W",
+    "billing_city": "Toronto",
+    "billing_country": "CA",
+    "billing_state": "CA-ON",
+    "billing_postal_code": "M5H 2N2",
+    "billing_phone": "+1 416 555 0100",
+    "billing_email": "jane@example.com",
+    "tax_exempt": "state",
+    "accepts_marketing": True,
+}
+
+
+class DetailApp(App):
+    """The detail screen alone, on an app that has the settings the real app has."""
+
+    CSS_PATH: ClassVar = [stylesheet("app.tcss")]
+
+    def __init__(self, db_url: str, customer_id: int | None, steady_cursor: bool = False):
+        super().__init__()
+        self.animation_level = "none"  # as over a slow link: no tab underline sliding about
+        self.settings = resolve_settings(db_url, None, False, "tester")
+        self.customer_id = customer_id
+        self.steady_cursor = steady_cursor
+        self.dismissed: list[int | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(CustomerDetailScreen(self.customer_id), self.dismissed.append)
+
+    def on_descendant_focus(self) -> None:
+        """For snapshots: a cursor that does not blink is the same in every screenshot."""
+        if self.steady_cursor:
+            for box in self.screen.query(Input):
+                box.cursor_blink = False
+
+
+
+@contextmanager
+def opened_sqlite(url: str) -> Iterator[str]:
+    """An open, migrated SQLite file for tests of what is only shown (one engine is enough)."""
+    open_database(url)
+    upgrade_database()
+    try:
+        yield url
+    finally:
+        close_database()
