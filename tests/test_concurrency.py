@@ -143,9 +143,9 @@ def test_lock_and_reset_racing_leave_one_consistent_state(db, db_url, monkeypatc
         outcomes = pool.starmap(_portal_action, [(db_url, start_at, "lock", customer_id, "bob"),
                                                  (db_url, start_at, "reset", customer_id, "eve")])
     account = PortalAccount.get(PortalAccount.customer == customer_id)
-    lock, reset = outcomes
-    assert lock == "done"
-    resets_done = 1 if reset == "done" else 0
+    assert all(o == "done" or o.startswith("refused: ") for o in outcomes)
+    assert "done" in outcomes  # a clash refuses one of them, never both
+    resets_done = 1 if outcomes[1] == "done" else 0
     assert OutboxMessage.select().count() == emails_before + resets_done
     audit = [e.action for e in AuditEvent.select().where(AuditEvent.customer == customer_id)
              .order_by(AuditEvent.id)]
