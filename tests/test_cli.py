@@ -14,7 +14,7 @@ def run_custdesk(*args: str, env: dict | None = None, stdin: str = "") -> subpro
     """Run the installed `custdesk` command (or `python -m tui`) as a separate process."""
     command = [shutil.which("custdesk")] if shutil.which("custdesk") else [sys.executable, "-m", "tui"]
     return subprocess.run([*command, *args], capture_output=True, text=True, input=stdin,
-                          timeout=60, env={**os.environ, **(env or {})})
+                          timeout=60, env={**os.environ, **(env or {})}, check=False)
 
 
 def test_unknown_option_is_one_line_and_status_2(capsys):
@@ -70,7 +70,7 @@ def test_default_database_lives_in_the_data_folder(tmp_path):
 
 def test_python_dash_m_tui_works(tmp_path):
     result = subprocess.run([sys.executable, "-m", "tui", "--help"], capture_output=True,
-                            text=True, timeout=60)
+                            text=True, timeout=60, check=False)
     assert result.returncode == 0
     assert "custdesk" in result.stdout and "--demo" in result.stdout
 

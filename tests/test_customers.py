@@ -2,7 +2,7 @@
 
 import pytest
 
-from models.audit import change_count
+from models.audit import change_count, event_changes
 from models.customers import (
     SaveConflict,
     ValidationFailed,
@@ -11,7 +11,6 @@ from models.customers import (
     save_customer,
 )
 from models.tables import AuditEvent, Customer
-from models.audit import event_changes
 
 ACME = {"business_name": "Acme Ltd", "contact_name": "Ada Lovelace",
         "billing_email": "ada@example.com", "billing_country": "GB",

@@ -119,9 +119,8 @@ def test_lost_postgres_connection_is_one_clear_error_then_reconnects(db_url):
     pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
     with psycopg2.connect(db_url.split("?")[0]) as admin, admin.cursor() as cur:
         cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    with pytest.raises(DatabaseUnavailable, match="did not answer"):
-        with connection():
-            database.execute_sql("SELECT 1").fetchone()
+    with pytest.raises(DatabaseUnavailable, match="did not answer"), connection():
+        database.execute_sql("SELECT 1").fetchone()
     with connection():
         assert Customer.select().count() == 0
     close_database()
