@@ -53,10 +53,19 @@ def cancel_open_tokens(account_id: int, now: datetime) -> int:
             .execute())
 
 
+def new_token() -> str:
+    """A random link token (256 bits) that never starts with '-', so a command line takes it
+    as an argument, not an option."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
+
+
 def issue_token(account_id: int, purpose: str, staff: str, now: datetime) -> IssuedToken:
     """A new link for an account, cancelling the older ones; inside the write transaction."""
     cancel_open_tokens(account_id, now)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     expires_at = now + LINK_LIFETIME[purpose]
     PortalToken.create(account=account_id, purpose=purpose, token_hash=token_hash(token),
                        created_by=staff, created_at=now, expires_at=expires_at)

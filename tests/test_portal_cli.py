@@ -147,3 +147,9 @@ def test_portal_login_as_a_real_process(db, db_url):
                              text=True, timeout=60, cwd=REPO, check=False)
     assert refused.returncode == 1 and refused.stdout.strip() == NOT_RIGHT
     assert temporary not in done.stdout + done.stderr + refused.stdout + refused.stderr
+
+
+def test_link_tokens_never_look_like_options():
+    from models.portal_tokens import new_token
+
+    assert not any(new_token().startswith("-") for _ in range(2000))
