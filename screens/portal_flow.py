@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from models.customers import CustomerNotFound
-from models.db import database
+from models.db import DatabaseUnavailable, connection
 from models.portal import (
     ACTION_LOCK,
     ACTION_SEND,
@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 def _with_connection(work: Callable[[], T]) -> T:
     """Run database work on this worker thread's own connection, closed afterwards."""
-    with database.connection_context():
+    with connection():
         return work()
 
 
@@ -111,7 +111,8 @@ def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, str]:
 def _failure_text(failure: WorkerFailed, label: str) -> str:
     """Why an action or a lookup did not happen, in one line fit for the screen."""
     error = failure.error
-    if isinstance(error, (PortalActionRefused, PortalActionFailed, CustomerNotFound)):
+    if isinstance(error, (PortalActionRefused, PortalActionFailed, CustomerNotFound,
+                          DatabaseUnavailable)):
         return safe(error)
     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
     return f"{label} did not happen: {safe(first_line)}"

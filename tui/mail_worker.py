@@ -6,7 +6,7 @@ from textual.app import App
 from textual.timer import Timer
 from textual.worker import Worker
 
-from models.db import database
+from models.db import DatabaseUnavailable, connection
 from models.env import SettingError, env_int
 from models.mail import MailConfig, MailConfigError, parse_mail_url
 from models.outbox import DeliveryReport, deliver_waiting
@@ -44,9 +44,9 @@ class MailDelivery:
         """One run, on this thread's own database connection; tells staff what was given up,
         and (once, until it changes) why a run could not happen."""
         try:
-            with database.connection_context():
+            with connection():
                 report = deliver_waiting(self.config)
-        except (peewee.DatabaseError, SettingError) as error:
+        except (DatabaseUnavailable, peewee.DatabaseError, SettingError) as error:
             first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
             self._tell(f"Mail delivery could not run: {first_line}. It will try again.")
             return None
