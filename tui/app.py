@@ -1,24 +1,130 @@
-"""The custdesk Textual app: settings, the first screen, and app-wide keys."""
+"""The custdesk Textual app: settings, the first screen, and app-wide keys, theme and errors."""
 
-from textual.app import App
+import os
+import sys
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from screens.customer_list import CustomerListScreen
+from screens.error_report import LOGGER, report_failure
 from styles import stylesheet
+from tui.error_log import start_error_log
 from tui.mail_worker import start_mail_delivery
+from tui.preferences import (
+    DARK_THEME,
+    LIGHT_THEME,
+    Preferences,
+    load_preferences,
+    save_preferences,
+)
 from tui.settings import Settings
+
+
+def _customer_commands() -> type[Provider]:
+    from screens.customer_commands import CustomerCommands
+
+    return CustomerCommands
+
+
+def _screen_commands() -> type[Provider]:
+    from screens.customer_commands import ScreenCommands
+
+    return ScreenCommands
 
 
 class CustdeskApp(App):
     """The full-screen desk app; it opens on the customer list."""
 
     TITLE = "custdesk"
-    CSS_PATH = [stylesheet("app.tcss")]
+    CSS_PATH = stylesheet("app.tcss")
+    COMMANDS = App.COMMANDS | {_customer_commands, _screen_commands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "help", "Help", show=False),
+        Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
+    ]
 
     def __init__(self, settings: Settings):
         super().__init__()
         self.settings = settings
+        self.error_log = start_error_log()
+        self._stopped_by = ""  # the line printed on stderr after an unexpected error
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            self.animation_level = "none"  # nothing moves unless asked: kind to slow links
+        self._use_theme(load_preferences().theme)
 
     def on_mount(self) -> None:
-        """Show the customer list and start delivering the outbox in the background."""
+        """Show the customer list, remember theme changes, and start delivering the outbox."""
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(CustomerListScreen())
         start_mail_delivery(self)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A steady text cursor when animation is off: a blinking one repaints twice a second."""
+        widget = event.widget
+        if self.animation_level == "none" and getattr(widget, "cursor_blink", False):
+            widget.cursor_blink = False
+
+    # --- theme ---
+
+    def _use_theme(self, name: str) -> None:
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            LOGGER.warning("Ignoring the remembered theme %r: there is no such theme", name)
+
+    def _remember_theme(self, _theme: object) -> None:
+        save_preferences(Preferences(theme=self.theme))
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the dark and the light theme."""
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, the dark/light switch and the keys of the screen."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Light/dark theme", "Switch between the dark and the light theme "
+                            "(ctrl+t); the choice is remembered", self.action_toggle_theme)
+        yield SystemCommand("Help", "List the keys of this screen (? or F1)", self.action_help)
+
+    # --- help ---
+
+    def action_help(self) -> None:
+        """List the keys of the current screen."""
+        from screens.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen.for_screen(self.screen))
+
+    # --- errors ---
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nobody handled: a failed background task is logged and shown, and the app
+        goes on; anything else is logged with its traceback and the app stops with one line
+        on stderr naming the log (never a traceback on the terminal)."""
+        if isinstance(error, WorkerFailed) and self.is_running:
+            report_failure(self, "A background task failed", error.error)
+            return
+        LOGGER.critical("custdesk stopped after an unexpected error",
+                        exc_info=(type(error), error, error.__traceback__))
+        self._return_code = 1
+        if self._exception is None:  # run_test() raises it again for the test to see
+            self._exception = error
+            self._exception_event.set()
+        if not self._stopped_by:
+            self._stopped_by = (f"custdesk stopped after an unexpected error "
+                                f"({type(error).__name__}); the details are in {self.error_log}")
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """After the terminal is restored: the one line saying why the app stopped."""
+        if self._stopped_by:
+            print(self._stopped_by, file=sys.stderr)
+            self._stopped_by = ""
+        super()._print_error_renderables()

@@ -62,8 +62,9 @@ def _run_app(settings: Settings) -> int:
         ensure_demo_data(DEMO_SIZE)
     from tui.app import CustdeskApp
 
-    CustdeskApp(settings).run()
-    return 0
+    app = CustdeskApp(settings)
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,79 @@
+"""Command palette (ctrl+p) commands: jump to a customer by code or name, and run any action
+of the current screen (Textual's own system commands list only the app-wide ones)."""
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from models.db import DatabaseUnavailable, connection
+from models.search import CustomerResults, CustomerRow, ListQuery
+from screens.error_report import report_failure
+from screens.help_screen import ScreenKey, screen_keys
+from screens.safe_text import safe
+
+MAX_CUSTOMERS = 10
+MIN_QUERY_CHARS = 2
+
+
+def find_customers(text: str) -> list[CustomerRow]:
+    """The first customers the list would show for `text` (run in a thread)."""
+    with connection():
+        return CustomerResults(ListQuery(text)).first(MAX_CUSTOMERS)
+
+
+def customer_label(row: CustomerRow) -> str:
+    """One line naming a customer: code, business name and contact, made safe for display."""
+    parts = [part for part in (row.business_name, row.contact_name) if part]
+    return safe(f"{row.code}  {' · '.join(parts) or '(no name)'}")
+
+
+class CustomerCommands(Provider):
+    """Customers whose code, name, email, city or telephone match what is typed."""
+
+    async def search(self, query: str) -> Hits:
+        """Up to ten customers, in the list's order, each opening its detail screen."""
+        text = query.strip()
+        if len(text) < MIN_QUERY_CHARS:
+            return
+        try:
+            rows = await asyncio.to_thread(find_customers, text)
+        except DatabaseUnavailable as error:
+            report_failure(self.app, "Could not search the customers", error)
+            return
+        for rank, row in enumerate(rows):
+            label = customer_label(row)
+            yield Hit(1.0 - rank / 100, Content(f"Open {label}"), partial(self._open, row.id),
+                      text=f"Open {label}", help="Customer")
+
+    def _open(self, customer_id: int) -> None:
+        from screens.customer_detail import CustomerDetailScreen
+
+        self.app.push_screen(CustomerDetailScreen(customer_id))
+
+
+class ScreenCommands(Provider):
+    """Every described key of the screen the palette was opened on, as a command (the app-wide
+    ones are Textual's own system commands)."""
+
+    def _commands(self) -> list[ScreenKey]:
+        return [key for key in screen_keys(self.screen) if key.node is not self.app]
+
+    def _run(self, key: ScreenKey) -> None:
+        self.app.call_later(self.app.run_action, key.action, key.node)
+
+    async def discover(self) -> Hits:
+        """The screen's actions, as listed in its help."""
+        for key in self._commands():
+            yield DiscoveryHit(Content(key.description), partial(self._run, key),
+                               text=key.description, help=f"Key: {key.keys}")
+
+    async def search(self, query: str) -> Hits:
+        """The screen's actions whose description matches what is typed."""
+        matcher = self.matcher(query)
+        for key in self._commands():
+            score = matcher.match(key.description)
+            if score > 0:
+                yield Hit(score, matcher.highlight(key.description), partial(self._run, key),
+                          text=key.description, help=f"Key: {key.keys}")

@@ -1,0 +1,29 @@
+"""Reporting an unexpected failure: its traceback to the error log, one clear toast on screen."""
+
+import logging
+
+from textual.app import App
+
+from screens.safe_text import safe
+
+LOGGER = logging.getLogger("custdesk")
+ERROR_TIMEOUT = 60  # seconds; long enough to read, and a click or Escape dismisses it sooner
+
+
+def error_log_file() -> str | None:
+    """The file the error log is written to, if the app set one up."""
+    for handler in LOGGER.handlers:
+        if isinstance(handler, logging.FileHandler):
+            return handler.baseFilename
+    return None
+
+
+def report_failure(app: App, what: str, error: BaseException) -> None:
+    """Log `error` with its traceback under `what`, and show one error toast that names the log."""
+    LOGGER.error("%s", what, exc_info=(type(error), error, error.__traceback__))
+    where = error_log_file()
+    text = str(error).strip()
+    detail = safe(text.splitlines()[0] if text else type(error).__name__).rstrip(".")
+    tail = f" Details are in {where}." if where else ""
+    app.notify(f"{what}: {detail}.{tail}", title="Something went wrong", severity="error",
+               timeout=ERROR_TIMEOUT, markup=False)
