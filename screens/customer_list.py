@@ -1,7 +1,10 @@
 """The customer list: the home screen, where desk staff find any customer as fast as they type."""
 
+from collections.abc import Callable
 from contextlib import ExitStack
-from typing import ClassVar
+from dataclasses import replace
+from functools import partial
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,8 +13,11 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
+from models.archive import ArchiveRefused, archive_customer, restore_customer
+from models.customers import CustomerNotFound
+from models.db import DatabaseUnavailable, connection
 from models.search import (
     SORT_ORDERS,
     CustomerResults,
@@ -20,7 +26,10 @@ from models.search import (
     ReadCancelled,
     change_marker,
 )
-from screens.customer_table import BLOCK, CustomerTable
+from screens.confirm import ConfirmDialog
+from screens.csv_dialog import CsvExportDialog, CsvImportDialog
+from screens.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
+from screens.error_report import report_failure
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -28,6 +37,7 @@ CHANGE_CHECK_SECONDS = 2.0
 HOLD_FRAME_SECONDS = 0.04  # a typed key waits this long at most for its results' frame
 COUNT_DELAY_SECONDS = 0.2  # count once typing pauses, not for every key
 SORT_CYCLE = list(SORT_ORDERS)
+T = TypeVar("T")
 
 
 class CustomerListScreen(Screen):
@@ -42,6 +52,11 @@ class CustomerListScreen(Screen):
         Binding("S", "reverse_sort", "Reverse"),
         Binding("ctrl+o", "actions", "Actions"),
         Binding("ctrl+r", "reload", "Refresh"),
+        Binding("delete", "archive", "Archive", show=False),
+        Binding("a", "toggle_archived", "Show/hide archived", show=False),
+        Binding("r", "restore", "Restore archived", show=False),
+        Binding("i", "import_csv", "Import CSV", show=False),
+        Binding("e", "export_csv", "Export CSV", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
         Binding("down", "focus_table", "Results", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -65,16 +80,22 @@ class CustomerListScreen(Screen):
         with Horizontal(id="status"):
             yield Static("Loading customers…", id="summary", markup=False)
             yield Static("", id="sort-hint", markup=False)
+            yield Static("", id="row-note", markup=False)
         yield CustomerTable(id="customers")
 
     def on_mount(self) -> None:
         """Start on the list, and watch for other staff's changes."""
         self.query_one(CustomerTable).focus()
         self._show_sort()
-        self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
+        self._change_timer = self.set_interval(CHANGE_CHECK_SECONDS, self._check_for_changes)
+
+    def on_screen_suspend(self) -> None:
+        """Stop watching for changes while another screen covers the list (no idle repaints)."""
+        self._change_timer.pause()
 
     def on_screen_resume(self) -> None:
         """Load the list the first time; read it again on coming back (it may have changed)."""
+        self._change_timer.resume()
         if self._loaded_once:
             self.reload()
         else:
@@ -85,7 +106,7 @@ class CustomerListScreen(Screen):
 
     @on(Input.Changed, "#search")
     def _term_typed(self, event: Input.Changed) -> None:
-        self._query = ListQuery(event.value, self._query.sort, self._query.descending)
+        self._query = replace(self._query, text=event.value)
         self._hold_frame()
         self._search()
 
@@ -193,7 +214,20 @@ class CustomerListScreen(Screen):
             text = f"No customer matches '{term}'"
         else:
             text = f"{total:,} match{'' if total == 1 else 'es'} '{term}'"
+        if results.query.include_archived:
+            text += " (archived shown)"
         self.query_one("#summary", Static).update(Content(text))
+
+    @on(CustomerTable.Highlighted)
+    def _show_row_note(self, event: CustomerTable.Highlighted) -> None:
+        """Say why the highlighted row is flagged or marked, in place of the sort hint."""
+        note = ""
+        if event.row is not None and event.row.archived:
+            note = "Archived: r restores"
+        if event.flag:
+            note = f"{DUPLICATE_MARK} {safe(event.flag)}" + (f" · {note}" if note else "")
+        self.query_one("#row-note", Static).update(Content(note))
+        self.set_class(bool(note), "-row-note")
 
     # --- freshness ---
 
@@ -247,7 +281,7 @@ class CustomerListScreen(Screen):
         self._resort(self._query.sort, not self._query.descending)
 
     def _resort(self, sort: str, descending: bool) -> None:
-        self._query = ListQuery(self._query.text, sort, descending)
+        self._query = replace(self._query, sort=sort, descending=descending)
         self._show_sort()
         self._search()
 
@@ -280,12 +314,81 @@ class CustomerListScreen(Screen):
 
         await run_actions_menu(self, row.id)
 
+    # --- archive, restore, import and export ---
+
+    def action_toggle_archived(self) -> None:
+        """Show archived customers (marked) in the list too, or hide them again."""
+        self._query = replace(self._query, include_archived=not self._query.include_archived)
+        self._search(cursor=self.query_one(CustomerTable).cursor)
+
+    @work(exclusive=True, group="list-archive")
+    async def action_archive(self) -> None:
+        """Archive the highlighted customer, after a confirm (No has the focus)."""
+        row = self.query_one(CustomerTable).current_row
+        if row is None:
+            return
+        who = _who(row)
+        if row.archived:
+            self.notify(f"{who} is already archived; r restores it.", markup=False)
+            return
+        question = Content.from_markup(
+            "Archive [b]$who[/b]? The customer leaves the list and can no longer sign in to "
+            "the portal; the code stays reserved. a shows archived customers, r restores.",
+            who=who)
+        dialog = ConfirmDialog("Archive customer", question, yes_label="Archive",
+                               focus_no=True, dangerous=True)
+        if await self.app.push_screen_wait(dialog):
+            await self._change(partial(archive_customer, row.id, self.app.settings.staff),
+                               f"Archived {who}.", "Archiving")
+
+    @work(exclusive=True, group="list-archive")
+    async def action_restore(self) -> None:
+        """Bring the highlighted archived customer back to the list, after a confirm."""
+        row = self.query_one(CustomerTable).current_row
+        if row is None:
+            return
+        who = _who(row)
+        if not row.archived:
+            self.notify(f"{who} is not archived.", markup=False)
+            return
+        question = Content.from_markup("Restore [b]$who[/b] to the customer list?", who=who)
+        if await self.app.push_screen_wait(ConfirmDialog("Restore customer", question,
+                                                         yes_label="Restore")):
+            await self._change(partial(restore_customer, row.id, self.app.settings.staff),
+                               f"Restored {who}.", "Restoring")
+
+    async def _change(self, change: Callable[[], object], done: str, label: str) -> None:
+        """Run a change in a thread worker, then toast what happened and read the list again."""
+        worker = self.app.run_worker(partial(_connected, change), name=label, group="list-change",
+                                     thread=True, exit_on_error=False)
+        try:
+            await worker.wait()
+        except WorkerFailed as failure:
+            self.notify(_failure_text(failure.error, label), severity="error", markup=False)
+        else:
+            self.notify(done, markup=False)
+        self.reload()
+
+    @work(exclusive=True, group="list-csv")
+    async def action_import_csv(self) -> None:
+        """Import customers from a CSV file: check it, show the preview, then import all."""
+        outcome = await self.app.push_screen_wait(CsvImportDialog(self.app.settings.staff))
+        if outcome:
+            self.notify(outcome, markup=False)
+            self.reload()
+
+    @work(exclusive=True, group="list-csv")
+    async def action_export_csv(self) -> None:
+        """Export every customer not archived to a CSV file."""
+        outcome = await self.app.push_screen_wait(CsvExportDialog())
+        if outcome:
+            self.notify(outcome, markup=False)
+
     # --- trouble ---
 
     @on(CustomerTable.Failed)
     def _page_failed(self, event: CustomerTable.Failed) -> None:
-        self.notify(f"Could not read the customer list: {event.error}", severity="error",
-                    markup=False)
+        report_failure(self.app, f"Could not read {event.what}", event.error)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -294,5 +397,24 @@ class CustomerListScreen(Screen):
         if event.worker.group == "customer-search":
             self._release_frame()
             self._search_done()
-        self.notify(f"Could not read the customer list: {event.worker.error}", severity="error",
-                    markup=False)
+        report_failure(self.app, "Could not read the customer list", event.worker.error)
+
+
+def _who(row: CustomerRow) -> str:
+    """A row's code and name, made safe for display."""
+    name = row.business_name or row.contact_name
+    return safe(f"{row.code} ({name})" if name else row.code)
+
+
+def _connected(work: Callable[[], T]) -> T:
+    """Run database work on this worker thread's own connection, returned afterwards."""
+    with connection():
+        return work()
+
+
+def _failure_text(error: BaseException | None, label: str) -> str:
+    """Why a change did not happen, in one line fit for a toast."""
+    if isinstance(error, (ArchiveRefused, CustomerNotFound, DatabaseUnavailable)):
+        return safe(error)
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return f"{label} did not happen: {safe(first_line)}"

@@ -3,6 +3,8 @@
 Its virtual height is the number of rows in the result; a row is drawn from a small cache of
 50-row blocks, and a missing block is drawn as a placeholder while a thread worker fetches it
 (from the neighbouring block's key when there is one, else by position from the nearer end).
+Once a block's rows are on screen, another worker looks for likely duplicates among them; a
+flagged row shows DUPLICATE_MARK after its code, and the reason goes with the Highlighted message.
 """
 
 from collections import OrderedDict
@@ -22,12 +24,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
+from models.db import connection
+from models.duplicates import duplicate_flags
 from models.search import CustomerResults, CustomerRow
 from screens.safe_text import safe
 
 BLOCK = 50  # rows fetched at a time
 CACHED_BLOCKS = 40  # blocks kept (2,000 rows): memory stays flat at any list size
 CURSOR_MARK = "›"
+DUPLICATE_MARK = "≈"  # drawn in the gap after the code of a likely duplicate
+ARCHIVED_LABEL = "archived"  # the portal column of an archived customer
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,9 @@ def column_widths(width: int) -> list[int]:
 def row_cells(row: CustomerRow) -> tuple[str, ...]:
     """The texts of a row's cells, made safe to show."""
     place = ", ".join(part for part in (row.city, row.country) if part)
+    portal = ARCHIVED_LABEL if row.archived else row.portal_status
     return tuple(safe(value) for value in (row.code, row.business_name, row.contact_name,
-                                           row.email, row.telephone, place, row.portal_status))
+                                           row.email, row.telephone, place, portal))
 
 
 def fit(text: str, width: int) -> str:
@@ -110,11 +117,20 @@ class CustomerTable(ScrollView, can_focus=True):
         """The table needs the total (to go to the end) before it is known."""
 
     class Failed(Message):
-        """A page could not be read; `error` says why."""
+        """A page (or its duplicate flags) could not be read; `error` says why."""
 
-        def __init__(self, error: BaseException):
+        def __init__(self, error: BaseException, what: str = "the customer list"):
             super().__init__()
             self.error = error
+            self.what = what
+
+    class Highlighted(Message):
+        """The highlighted row, or its duplicate flag, changed."""
+
+        def __init__(self, row: CustomerRow | None, flag: str | None):
+            super().__init__()
+            self.row = row
+            self.flag = flag
 
     def __init__(self, id: str | None = None):
         super().__init__(id=id)
@@ -127,6 +143,9 @@ class CustomerTable(ScrollView, can_focus=True):
         self._loaded_rows = 0
         self._end_pending = False
         self._generation = 0
+        self._flags: dict[int, str] = {}  # customer id -> why it is a likely duplicate
+        self._flags_asked: set[int] = set()  # blocks whose flags were asked for (this result)
+        self._announced: tuple | None = None
 
     # --- what the table shows ---
 
@@ -140,6 +159,7 @@ class CustomerTable(ScrollView, can_focus=True):
         self._loading = set()
         self._end_pending = False
         self._loaded_rows = 0
+        self._flags_asked = set()  # ask again: a change may have made or ended a duplicate
         for number, rows in blocks.items():
             self._note_extent(number, rows)
         self.total = total
@@ -148,6 +168,7 @@ class CustomerTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self._prefetch()
         self.refresh()
+        self._announce()
 
     def set_total(self, results: CustomerResults, total: int) -> None:
         """The total of a result, once counted (ignored when another result is shown now)."""
@@ -171,6 +192,10 @@ class CustomerTable(ScrollView, can_focus=True):
     def current_row(self) -> CustomerRow | None:
         """The highlighted customer's row, when it is loaded."""
         return self._row(self.cursor)
+
+    def flag_of(self, row: CustomerRow) -> str | None:
+        """Why a shown row is a likely duplicate, once its block was checked; else None."""
+        return self._flags.get(row.id)
 
     def visible_blocks(self) -> list[int]:
         """The blocks of the rows on screen now (for a refresh to fetch again)."""
@@ -218,6 +243,16 @@ class CustomerTable(ScrollView, can_focus=True):
         self._prefetch()
         for index in (old, new):
             self.refresh_line(index + 1)
+        self._announce()
+
+    def _announce(self) -> None:
+        """Tell the screen about the highlighted row and its flag, when either changed."""
+        row = self.current_row
+        flag = self._flags.get(row.id) if row is not None else None
+        shown = (row, flag)
+        if shown != self._announced:
+            self._announced = shown
+            self.post_message(self.Highlighted(row, flag))
 
     def on_click(self, event: Click) -> None:
         """A click moves the cursor to that row."""
@@ -246,6 +281,7 @@ class CustomerTable(ScrollView, can_focus=True):
             self._want(index // BLOCK)
             style = base + self.get_component_rich_style("customer-table--placeholder")
             return Strip([Segment(fit("  …", width), style)], width)
+        self._want_flags(index // BLOCK)
         style = base
         if row.archived:
             style += self.get_component_rich_style("customer-table--archived")
@@ -255,7 +291,9 @@ class CustomerTable(ScrollView, can_focus=True):
             mark = CURSOR_MARK
         cells = [fit(text, size) for text, size in
                  zip(row_cells(row), column_widths(width), strict=True)]
-        return Strip([Segment(fit(mark + " ".join(cells), width), style)], width)
+        after_code = DUPLICATE_MARK if row.id in self._flags else " "
+        line = mark + cells[0] + after_code + " ".join(cells[1:])
+        return Strip([Segment(fit(line, width), style)], width)
 
     def _header_strip(self, width: int, base: Style) -> Strip:
         header = base + self.get_component_rich_style("customer-table--header")
@@ -325,13 +363,17 @@ class CustomerTable(ScrollView, can_focus=True):
             return
         self._loading.discard(number)
         self._blocks[number] = rows
+        self._flags_asked.discard(number)
         while len(self._blocks) > CACHED_BLOCKS:
-            self._blocks.popitem(last=False)
+            dropped, _ = self._blocks.popitem(last=False)
+            self._flags_asked.discard(dropped)
+        self._forget_flags()
         if self.total is None:
             self._note_extent(number, rows)
             self._resize_virtual()
         self._prefetch()
         self.refresh()
+        self._announce()
 
     def _note_extent(self, number: int, rows: list[CustomerRow]) -> None:
         """Before the count: the rows known to exist, and one more when the block was full."""
@@ -347,12 +389,52 @@ class CustomerTable(ScrollView, can_focus=True):
             if number * BLOCK < self.row_count:
                 self._want(number)
 
+    # --- duplicate flags ---
+
+    def _want_flags(self, number: int) -> None:
+        """Look for likely duplicates among a block's rows (once it is on screen)."""
+        if number in self._flags_asked:
+            return
+        self._flags_asked.add(number)
+        ids = [row.id for row in self._blocks.get(number, ())]
+        if ids:
+            self.call_later(self._load_flags, self._generation, ids)
+
+    @work(thread=True, group="customer-table-flags", exit_on_error=False)
+    def _load_flags(self, generation: int, ids: list[int]) -> None:
+        """Read the duplicate flags of some rows in a thread; paging never waits for them."""
+        with connection():
+            flags = duplicate_flags(ids)
+        self.app.call_from_thread(self._flags_loaded, generation, ids, flags)
+
+    def _flags_loaded(self, generation: int, ids: list[int], flags: dict[int, str]) -> None:
+        if generation != self._generation:
+            return
+        for customer_id in ids:
+            if customer_id in flags:
+                self._flags[customer_id] = flags[customer_id]
+            else:
+                self._flags.pop(customer_id, None)
+        self.refresh()
+        self._announce()
+
+    def _forget_flags(self) -> None:
+        """Keep only the flags of rows still cached, so memory stays flat."""
+        if len(self._flags) > CACHED_BLOCKS * BLOCK:
+            cached = {row.id for rows in self._blocks.values() for row in rows}
+            self._flags = {key: flag for key, flag in self._flags.items() if key in cached}
+
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "customer-table-blocks" and event.state == WorkerState.ERROR:
+        if event.state != WorkerState.ERROR:
+            return
+        if event.worker.group == "customer-table-blocks":
             event.stop()
             self._loading.clear()
             self.post_message(self.Failed(event.worker.error))
+        elif event.worker.group == "customer-table-flags":
+            event.stop()
+            self.post_message(self.Failed(event.worker.error, "the duplicate flags"))
 
     # --- geometry ---
 
