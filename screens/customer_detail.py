@@ -1,9 +1,9 @@
 """The customer detail screen: every field in three tabs, saved safely.
 
 Keys: ctrl+s saves, escape leaves (asking first when something changed), tab/shift+tab move,
-F2/F3/F4 show the Customer Information, Billing & Shipping and Advanced Options tabs from any
-field (F5-F7 are kept for the notes, history and access-log tabs), F8 copies the billing
-address to the shipping address, ctrl+o opens the Actions menu.
+F2-F7 show the Info, Addresses, Options, Notes, History and Access log tabs from anywhere,
+F8 copies the billing address to the shipping address, ctrl+o opens the Actions menu. While a
+new customer is typed, a line warns of likely duplicates.
 """
 
 from pathlib import Path
@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import (
     Button,
     Footer,
@@ -37,16 +38,23 @@ from models.customers import (
     load_customer,
     save_customer,
 )
-from models.db import database
+from models.db import connection, database
+from models.duplicates import DuplicateMatch, find_duplicates_of
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
 from models.portal_status import portal_status_label
 from models.validation import country_choices, validate_customer
+from screens.access_log_tab import AccessLogTab
 from screens.address_form import AddressForm
 from screens.form_fields import FieldRow, TaxExemptChoice, TextEditor, YesNoSwitch
+from screens.history_tab import HistoryTab
+from screens.notes_tab import NotesTab, RecordTab
 from screens.safe_text import safe, safe_text
 from styles import stylesheet
 
-TABS = {"info": "f2", "addresses": "f3", "advanced": "f4"}  # F5-F7 kept for later tabs
+TABS = {"info": "f2", "addresses": "f3", "advanced": "f4", "notes": "f5", "history": "f6",
+        "access": "f7"}
+RECORD_TABS = ("notes", "history", "access")  # rows about a saved customer, read when shown
+DUPLICATE_DELAY = 0.3  # seconds of quiet typing before a new customer is checked for duplicates
 INFO_FIELDS = ("code", "business_name", "contact_name")
 LOAD_GROUP = "customer-load"
 SAVE_GROUP = "customer-save"
@@ -82,9 +90,13 @@ class CustomerDetailScreen(Screen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "leave", "Back"),
-        Binding(TABS["info"], "show_tab('info')", "Info"),
-        Binding(TABS["addresses"], "show_tab('addresses')", "Addresses"),
-        Binding(TABS["advanced"], "show_tab('advanced')", "Options"),
+        Binding(TABS["info"], "show_tab('info')", "Tabs", key_display="f2-f7"),
+        Binding(TABS["addresses"], "show_tab('addresses')", "Addresses", show=False),
+        Binding(TABS["advanced"], "show_tab('advanced')", "Options", show=False),
+        Binding(TABS["notes"], "show_tab('notes')", "Notes", show=False),
+        # the note editor uses F6/F7 to select; here they switch tabs
+        Binding(TABS["history"], "show_tab('history')", "History", show=False, priority=True),
+        Binding(TABS["access"], "show_tab('access')", "Access log", show=False, priority=True),
         Binding("f8", "copy_billing", "Bill→Ship"),
         Binding("ctrl+o", "actions", "Actions"),
     ]
@@ -100,6 +112,7 @@ class CustomerDetailScreen(Screen[int | None]):
         self._row_cache: dict[str, FieldRow] = {}
         self._saving = False
         self._leave_after_save = False
+        self._duplicate_timer: Timer | None = None
 
     # ----------------------------------------------------------------- layout
 
@@ -110,21 +123,28 @@ class CustomerDetailScreen(Screen[int | None]):
             yield Static(id="header-state")
             yield Static(id="header-portal")
             yield Button("Actions", id="actions", compact=True)
+        yield Static(id="duplicate-warning", markup=False)
         with TabbedContent(initial="info", id="detail-tabs"):
-            with TabPane("Customer Information", id="info"), FormScroll(classes="form"):
+            with TabPane("Info", id="info"), FormScroll(classes="form"):
                 yield FieldRow("code", TextEditor(FIELDS_BY_NAME["code"],
                                                   "left blank: generated on save"))
                 for name in INFO_FIELDS[1:]:
                     yield FieldRow(name, TextEditor(FIELDS_BY_NAME[name]))
-            with (TabPane("Billing & Shipping", id="addresses"), FormScroll(classes="form"),
+            with (TabPane("Addresses", id="addresses"), FormScroll(classes="form"),
                   Container(id="address-columns")):
                 yield AddressForm("billing")
                 yield AddressForm("shipping")
-            with TabPane("Advanced Options", id="advanced"), FormScroll(classes="form"):
+            with TabPane("Options", id="advanced"), FormScroll(classes="form"):
                 yield FieldRow("tax_exempt", TaxExemptChoice("tax_exempt"), "Tax-Exempt")
                 yield FieldRow("vat_number", TextEditor(FIELDS_BY_NAME["vat_number"]))
                 yield FieldRow("accepts_marketing", YesNoSwitch("accepts_marketing"))
                 yield FieldRow("wholesale", YesNoSwitch("wholesale"))
+            with TabPane("Notes", id="notes"):
+                yield NotesTab(id="notes-tab")
+            with TabPane("History", id="history"):
+                yield HistoryTab(id="history-tab")
+            with TabPane("Access log", id="access"):
+                yield AccessLogTab(id="access-tab")
         yield SteadyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -163,6 +183,9 @@ class CustomerDetailScreen(Screen[int | None]):
         self._shown = self._collect()
         self._mark_all({})
         self._show_header(portal)
+        if record.id is not None:
+            self._show_duplicates([])
+        self._show_record_tab()
 
     def _show_header(self, portal: str | None = None) -> None:
         if portal is not None:
@@ -205,6 +228,8 @@ class CustomerDetailScreen(Screen[int | None]):
             del self._marked[row.field]
             row.mark(None)
         self._show_state()
+        if self._record is not None and self._record.id is None:
+            self._duplicates_soon()
 
     def _show_state(self) -> None:
         """Say in the header whether the customer is archived or has unsaved changes."""
@@ -412,6 +437,54 @@ class CustomerDetailScreen(Screen[int | None]):
         rows = list(pane.query(FieldRow))
         if rows:
             self.call_after_refresh(rows[0].focus_editor)
+        elif tab in RECORD_TABS:
+            self.call_after_refresh(pane.query_one(RecordTab).focus_first)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        """A record tab reads its rows afresh each time it is shown."""
+        self._show_record_tab()
+
+    def _show_record_tab(self) -> None:
+        active = self.query_one(TabbedContent).active
+        if active in RECORD_TABS and self._record is not None:
+            self.query_one(f"#{active}-tab", RecordTab).show_customer(self.customer_id)
+
+    @on(HistoryTab.CustomerChanged)
+    def _changed_elsewhere(self) -> None:
+        """An undone merge changed the customer: read it again (edits not saved are dropped)."""
+        if self.customer_id is not None:
+            self._load(self.customer_id)
+
+    # ----------------------------------------------------------------- duplicates
+
+    def _duplicates_soon(self) -> None:
+        """Check the new customer for duplicates once the clerk pauses typing."""
+        if self._duplicate_timer is not None:
+            self._duplicate_timer.stop()
+        self._duplicate_timer = self.set_timer(DUPLICATE_DELAY, self._check_duplicates)
+
+    def _check_duplicates(self) -> None:
+        self._duplicate_timer = None
+        if self._record is not None and self._record.id is None:
+            self._find_duplicates(self._collect())
+
+    @work(thread=True, exclusive=True, group="customer-duplicates", exit_on_error=False)
+    def _find_duplicates(self, values: dict[str, object]) -> None:
+        """Look for likely duplicates of what is typed, in a worker thread."""
+        with connection():
+            matches = find_duplicates_of(values)
+        self.app.call_from_thread(self._show_duplicates, matches)
+
+    def _show_duplicates(self, matches: list[DuplicateMatch]) -> None:
+        """Show the likely duplicates in the warning line (hidden when there are none)."""
+        if not self.is_attached:
+            return
+        if self._record is not None and self._record.id is not None:
+            matches = []
+        warning = self.query_one("#duplicate-warning", Static)
+        warning.update(Text("\n".join(safe(match.message) for match in matches)))
+        warning.set_class(bool(matches), "-shown")
 
     def action_copy_billing(self) -> None:
         """Copy what is typed in the billing address to the shipping address."""

@@ -62,3 +62,22 @@ def opened_sqlite(url: str) -> Iterator[str]:
         yield url
     finally:
         close_database()
+
+
+ASKING = ("customer-conflict", "customer-leave", "customer-actions", "note-delete-ask",
+          "history-undo-ask", "merge-ask", "merge-flow")  # workers waiting on a dialog
+
+
+async def settle(pilot) -> None:
+    """Let the database workers finish (not those waiting on a dialog) and the screen catch up."""
+    for _ in range(3):  # a finished worker may start the next one
+        working = [worker for worker in pilot.app.workers if worker.group not in ASKING]
+        if working:  # (an empty list would mean every worker)
+            await pilot.app.workers.wait_for_complete(working)
+        await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """Every character the screen would send to the terminal."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)

@@ -1,25 +1,51 @@
 """Snapshots of each tab of the customer detail screen at 80×24 and 160×50.
 
-The customer is fixed, the cursor does not blink, and nothing on the screen shows a time, a
-date or the staff name, so a snapshot changes only when the screen does. After a deliberate
+The customer is fixed, the cursor does not blink, and the times and staff names the record tabs
+show are fixed too, so a snapshot changes only when the screen does. After a deliberate
 change, look at the new pictures and accept them: pytest tests/test_detail_snapshots.py
 --snapshot-update.
 """
 
+from datetime import datetime
+
 import pytest
 from detail_support import SAMPLE, DetailApp, opened_sqlite
+from portal_support import fast_bcrypt  # noqa: F401  (autouse fixture)
 
-from models.customers import create_customer
+from models.customers import create_customer, load_customer, save_customer
+from models.notes import add_note
+from models.portal import send_activation
+from models.portal_signin import sign_in
+from models.tables import AccessLogEntry, AuditEvent, Note
 
 TABS = {"info": "f2", "addresses": "f3", "advanced": "f4"}
+RECORD_TABS = {"notes": "f5", "history": "f6", "access": "f7"}
 SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
+FIXED_TIME = datetime(2026, 3, 14, 9, 26)
+
+
+def with_records(customer_id: int) -> None:
+    """Give the customer notes, a change, and sign-in attempts, all at one fixed time."""
+    add_note(customer_id, "Prefers invoices by post.\nAsk for Jane.", False, "seed")
+    add_note(customer_id, "Your order ships on Monday.", True, "seed")
+    save_customer(load_customer(customer_id), {"contact_name": "Jane Roe"}, "seed")
+    send_activation(customer_id, "seed", sender="Desk <desk@shop.example>")
+    sign_in("jane@example.com", "not the password", address="203.0.113.9")
+    sign_in("nobody@example.com", "guess", address="198.51.100.7")
+    # the activation's history line quotes the real expiry time of its temporary password
+    AuditEvent.delete().where(AuditEvent.action.startswith("portal_")).execute()
+    for table, column in ((Note, Note.created_at), (AuditEvent, AuditEvent.at),
+                          (AccessLogEntry, AccessLogEntry.at)):
+        table.update({column: FIXED_TIME}).execute()
 
 
 @pytest.fixture
 def fixed_customer(sqlite_url):
     """The SQLite URL and the id of the one customer the snapshots show."""
     with opened_sqlite(sqlite_url):
-        yield sqlite_url, create_customer(SAMPLE, "seed").id
+        customer_id = create_customer(SAMPLE, "seed").id
+        with_records(customer_id)
+        yield sqlite_url, customer_id
 
 
 async def loaded(pilot) -> None:
@@ -34,3 +60,11 @@ def test_tab_snapshot(snap_compare, fixed_customer, tab, size):
     url, customer_id = fixed_customer
     app = DetailApp(url, customer_id, steady_cursor=True)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=loaded, press=[TABS[tab]])
+
+
+@pytest.mark.parametrize("tab", RECORD_TABS)
+def test_record_tab_snapshot(snap_compare, fixed_customer, tab):
+    url, customer_id = fixed_customer
+    app = DetailApp(url, customer_id, steady_cursor=True)
+    assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=loaded,
+                        press=[RECORD_TABS[tab], "wait:300"])
