@@ -55,6 +55,7 @@ class CustomerListScreen(Screen):
         Binding("delete", "archive", "Archive", show=False),
         Binding("a", "toggle_archived", "Show/hide archived", show=False),
         Binding("r", "restore", "Restore archived", show=False),
+        Binding("m", "mark_for_merge", "Mark to merge", show=False),
         Binding("i", "import_csv", "Import CSV", show=False),
         Binding("e", "export_csv", "Export CSV", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
@@ -73,6 +74,7 @@ class CustomerListScreen(Screen):
         self._loaded_once = False
         self._held: ExitStack | None = None
         self._counting: CustomerResults | None = None
+        self._marked: CustomerRow | None = None  # the first customer of a merge
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search code, name, email, city or telephone   ( / )",
@@ -313,6 +315,29 @@ class CustomerListScreen(Screen):
         from screens.portal_flow import run_actions_menu
 
         await run_actions_menu(self, row.id)
+
+    def action_mark_for_merge(self) -> None:
+        """Mark the highlighted customer; marking a second one opens the merge of the two."""
+        row = self.query_one(CustomerTable).current_row
+        if row is None:
+            return
+        if self._marked is None or self._marked.id == row.id:
+            unmark = self._marked is not None
+            self._marked = None if unmark else row
+            self.notify(f"{_who(row)} is no longer marked." if unmark else
+                        f"{_who(row)} is marked: press m on another customer to merge the two.",
+                        title="Merge", markup=False)
+            return
+        first, self._marked = self._marked, None
+        self._merge(first.id, row.id)
+
+    @work(exclusive=True, group="list-merge", exit_on_error=False)
+    async def _merge(self, first_id: int, second_id: int) -> None:
+        """Merge two customers through the merge dialog, then show the list afresh."""
+        from screens.merge_dialog import run_merge
+
+        if await run_merge(self, first_id, second_id) is not None:
+            self.reload()
 
     # --- archive, restore, import and export ---
 

@@ -284,3 +284,27 @@ async def test_escape_cancels_a_running_check(db, db_url, tmp_path, monkeypatch)
         await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
         assert Customer.select().count() == 0 and not toasts(app)
     feeder.join(5)
+
+
+async def test_marking_two_customers_with_m_merges_them(db, db_url):
+    from models.customers import create_customer, load_customer
+    from screens.merge_dialog import MergeDialog
+    from tests.test_customer_list import make_app, settle
+
+    first = create_customer({"business_name": "Acme Ltd", "code": "A-1"}, "t")
+    second = create_customer({"business_name": "ACME Limited", "code": "A-2"}, "t")
+    app = make_app(db_url)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        assert "is marked" in list(app._notifications)[-1].message
+        await pilot.press("down", "m")
+        await settle(pilot, until=lambda: isinstance(app.screen, MergeDialog))
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.1)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    archived = [load_customer(first.id).archived, load_customer(second.id).archived]
+    assert sorted(archived) == [False, True]
