@@ -7,7 +7,6 @@ from textual.app import App
 from screens.safe_text import safe
 
 LOGGER = logging.getLogger("custdesk")
-ERROR_TIMEOUT = 60  # seconds; long enough to read, and a click or Escape dismisses it sooner
 
 
 def error_log_file() -> str | None:
@@ -26,4 +25,4 @@ def report_failure(app: App, what: str, error: BaseException) -> None:
     detail = safe(text.splitlines()[0] if text else type(error).__name__).rstrip(".")
     tail = f" Details are in {where}." if where else ""
     app.notify(f"{what}: {detail}.{tail}", title="Something went wrong", severity="error",
-               timeout=ERROR_TIMEOUT, markup=False)
+               markup=False)

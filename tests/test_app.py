@@ -253,3 +253,20 @@ def test_no_color_paints_in_greys_only(tmp_path, sqlite_url):
     greys = painted_colours(tmp_path, sqlite_url, NO_COLOR="1")
     assert greys and all(len(set(colour)) == 1 for colour in greys), greys
 
+
+
+async def test_errors_stay_until_dismissed_with_ctrl_x(db_url, db):
+    from tui.app import CustdeskApp
+    from tui.settings import resolve_settings
+
+    app = CustdeskApp(resolve_settings(db_url, None, False, "tester"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("It broke.", severity="error", markup=False)
+        app.notify("Saved.", markup=False)
+        await pilot.pause()
+        error, info = list(app._notifications)
+        assert error.timeout >= 3600 and info.timeout < 60
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert not list(app._notifications)

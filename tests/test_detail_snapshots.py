@@ -20,7 +20,7 @@ from models.tables import AccessLogEntry, AuditEvent, Note
 
 TABS = {"info": "f2", "addresses": "f3", "advanced": "f4"}
 RECORD_TABS = {"notes": "f5", "history": "f6", "access": "f7"}
-SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
+SIZES = {"80x24": (80, 24), "160x50": (160, 50), "200x60": (200, 60)}
 FIXED_TIME = datetime(2026, 3, 14, 9, 26)
 
 

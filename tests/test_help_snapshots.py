@@ -44,3 +44,7 @@ def test_help_scrolled_to_the_end(app, snap_compare):
 def test_help_in_the_light_theme(app, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24),
                         run_before=after("ctrl+t", "question_mark"))
+
+
+def test_help_at_200x60(app, snap_compare):
+    assert snap_compare(app, terminal_size=(200, 60), run_before=after("question_mark"))

@@ -63,3 +63,7 @@ def test_hostile_names(app, snap_compare):
         Customer.insert(code=code, code_key=code.casefold(), business_name=name,
                         contact_name=name, billing_city=name).execute()
     assert snap_compare(app, terminal_size=(80, 24), run_before=after("slash", "h", "-"))
+
+
+def test_the_list_uses_the_room_at_200x60(app, snap_compare):
+    assert snap_compare(app, terminal_size=(200, 60), run_before=after())

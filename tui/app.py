@@ -48,7 +48,9 @@ class CustdeskApp(App):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", show=False),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
+        Binding("ctrl+x", "dismiss_messages", "Dismiss messages", show=False),
     ]
+    ERROR_TOAST_SECONDS = 24 * 60 * 60  # errors stay until dismissed (ctrl+x, or a click)
 
     def __init__(self, settings: Settings):
         super().__init__()
@@ -70,6 +72,16 @@ class CustdeskApp(App):
         widget = event.widget
         if self.animation_level == "none" and getattr(widget, "cursor_blink", False):
             widget.cursor_blink = False
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=True):
+        """Show a toast; an error stays until the clerk dismisses it (ctrl+x)."""
+        if severity == "error" and timeout is None:
+            timeout = self.ERROR_TOAST_SECONDS
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def action_dismiss_messages(self) -> None:
+        """Dismiss every toast on the screen."""
+        self.clear_notifications()
 
     # --- theme ---
 
