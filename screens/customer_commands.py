@@ -8,6 +8,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from models.db import DatabaseUnavailable, connection
+from models.fields import CUSTOMER_FIELDS
 from models.search import CustomerResults, CustomerRow, ListQuery
 from screens.error_report import report_failure
 from screens.help_screen import ScreenKey, screen_keys
@@ -51,6 +52,23 @@ class CustomerCommands(Provider):
         from screens.customer_detail import CustomerDetailScreen
 
         self.app.push_screen(CustomerDetailScreen(customer_id))
+
+
+class FieldCommands(Provider):
+    """On a customer's detail screen: go to any field by its label ("postal" finds both)."""
+
+    async def search(self, query: str) -> Hits:
+        """The fields whose label matches what is typed, each focusing that field."""
+        screen = self.screen
+        if not hasattr(screen, "focus_field"):
+            return
+        matcher = self.matcher(query)
+        for spec in CUSTOMER_FIELDS:
+            text = f"Go to {spec.label}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(screen.focus_field, spec.name),
+                          text=text, help="Field")
 
 
 class ScreenCommands(Provider):

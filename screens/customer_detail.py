@@ -440,6 +440,13 @@ class CustomerDetailScreen(Screen[int | None]):
         elif tab in RECORD_TABS:
             self.call_after_refresh(pane.query_one(RecordTab).focus_first)
 
+    def focus_field(self, name: str) -> None:
+        """Show the tab that holds a field and put the cursor in it (the palette's field jump)."""
+        row = self.query_one(f"#row-{name}", FieldRow)
+        pane = next(node for node in row.ancestors if isinstance(node, TabPane))
+        self.query_one(TabbedContent).active = pane.id
+        self.call_after_refresh(row.focus_editor)
+
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
         """A record tab reads its rows afresh each time it is shown."""

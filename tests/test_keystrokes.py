@@ -69,3 +69,24 @@ async def test_correct_a_billing_postal_code(customer, db_url):
         await settle(pilot)
     assert load_customer(customer).values["billing_postal_code"] == "8200"
     assert len(keys) == 20  # 12 without the typed search term and postal code
+
+
+async def test_correct_a_billing_postal_code_through_the_palette(customer, db_url):
+    keys = [*SEARCH, "down", "enter", "ctrl+p", *"bill post", "enter", *"8200", "ctrl+s"]
+    app = make_app(db_url)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await press_all(pilot, [*SEARCH, "down"])
+        await pilot.press("enter")
+        await settle(pilot, until=lambda: isinstance(app.screen, CustomerDetailScreen))
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"bill post")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        await press_all(pilot, [*"8200", "ctrl+s"])
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    assert load_customer(customer).values["billing_postal_code"] == "8200"
+    assert len(keys) - len("ørst") - len("bill post") - len("8200") == 6

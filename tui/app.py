@@ -33,6 +33,12 @@ def _customer_commands() -> type[Provider]:
     return CustomerCommands
 
 
+def _field_commands() -> type[Provider]:
+    from screens.customer_commands import FieldCommands
+
+    return FieldCommands
+
+
 def _screen_commands() -> type[Provider]:
     from screens.customer_commands import ScreenCommands
 
@@ -44,7 +50,7 @@ class CustdeskApp(App):
 
     TITLE = "custdesk"
     CSS_PATH = stylesheet("app.tcss")
-    COMMANDS = App.COMMANDS | {_customer_commands, _screen_commands}
+    COMMANDS = App.COMMANDS | {_customer_commands, _field_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", show=False),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
