@@ -34,7 +34,7 @@ from models.csv_format import (
 )
 from models.csv_reader import BadFile, CsvFileReader, CsvRecord, UnreadableFile
 from models.customers import code_key, customer_values, empty_values, reserve_customer_codes
-from models.engine import write_transaction
+from models.engine import refresh_statistics, write_transaction
 from models.fields import CUSTOMER_FIELDS
 from models.tables import AuditEvent, Counter, Customer
 from models.validation import validate_customer
@@ -341,6 +341,7 @@ def apply_import(preview: ImportPreview, staff: str, progress: Progress | None =
                 Counter.name == CHANGES_COUNTER).execute()
     except pw.IntegrityError as error:
         raise ImportConflict(_taken_message(writer.creating)) from error
+    refresh_statistics()
     return ImportResult(preview.to_create, preview.to_update, preview.unchanged)
 
 

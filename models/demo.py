@@ -22,7 +22,7 @@ from models.audit import CHANGES_COUNTER
 from models.bulk import bulk_insert
 from models.clock import utcnow
 from models.customers import CODE_COUNTER, CODE_PREFIX, code_key, reserve_customer_codes
-from models.engine import write_transaction
+from models.engine import refresh_statistics, write_transaction
 from models.fields import ADDRESS_PARTS, ADDRESS_SIDES
 from models.tables import (
     PORTAL_ACTIVE,
@@ -1082,6 +1082,7 @@ def _fill(count: int, seed: int | None, progress: Callable[[int], None] | None,
         added += batch
         if progress is not None:
             progress(added)
+    refresh_statistics()
     return added
 
 

@@ -15,6 +15,14 @@ def write_transaction():
     return database.atomic()
 
 
+def refresh_statistics() -> None:
+    """Tell PostgreSQL's planner about a bulk load at once (ANALYZE), not when autovacuum gets
+    to it: with stale statistics a search scanned every row (30 ms instead of 3 ms at 20k)."""
+    if not is_sqlite():
+        database.execute_sql("ANALYZE customer")
+        database.execute_sql("ANALYZE portal_account")
+
+
 @contextmanager
 def migration_lock() -> Iterator[None]:
     """Hold the database's write lock while migrations run, so two starting processes take turns."""

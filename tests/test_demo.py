@@ -237,3 +237,14 @@ def test_same_seed_gives_the_same_customers():
     second = DemoGenerator(seed=11, now=FIXED_NOW)
     assert ([first.customer_row(f"CST-{n:06d}", FIXED_NOW) for n in range(1, 50)]
             == [second.customer_row(f"CST-{n:06d}", FIXED_NOW) for n in range(1, 50)])
+
+
+def test_a_fill_tells_the_postgresql_planner_the_new_size(db, db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("about PostgreSQL's planner statistics")
+    from models.db import database
+
+    fill_demo_database(200, seed=3)
+    reltuples = database.execute_sql(
+        "SELECT reltuples FROM pg_class WHERE oid = 'customer'::regclass").fetchone()[0]
+    assert reltuples == 200
