@@ -1,9 +1,10 @@
 """The database handle: opened once from a URL, shared by every model."""
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qsl, unquote, urlparse
 
 import peewee
@@ -12,6 +13,7 @@ from playhouse.pool import PooledPostgresqlDatabase
 from models.search_index import register_sqlite_functions
 
 database = peewee.DatabaseProxy()
+T = TypeVar("T")
 
 SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),
@@ -121,3 +123,9 @@ def connection() -> Iterator[None]:
             yield
     except (peewee.OperationalError, peewee.InterfaceError) as error:
         raise DatabaseUnavailable(f"The database did not answer: {_first_line(error)}") from error
+
+
+def with_connection(work: Callable[[], T]) -> T:
+    """Run `work` inside connection(): the shape a thread worker wants."""
+    with connection():
+        return work()

@@ -38,13 +38,14 @@ from models.customers import (
     load_customer,
     save_customer,
 )
-from models.db import connection, database
+from models.db import connection
 from models.duplicates import DuplicateMatch, find_duplicates_of
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
 from models.portal_status import portal_status_label
 from models.validation import country_choices, validate_customer
 from screens.access_log_tab import AccessLogTab
 from screens.address_form import AddressForm
+from screens.error_report import report_failure
 from screens.form_fields import FieldRow, TaxExemptChoice, TextEditor, YesNoSwitch
 from screens.history_tab import HistoryTab
 from screens.notes_tab import NotesTab, RecordTab
@@ -275,7 +276,7 @@ class CustomerDetailScreen(Screen[int | None]):
         """Read the customer and its portal status in a worker thread."""
         country_choices()  # the pickers' list, read once in the background
         try:
-            with database.connection_context():
+            with connection():
                 record = (load_customer(customer_id) if customer_id is not None
                           else CustomerRecord(None, 0, empty_values()))
                 portal = portal_status_label(customer_id)
@@ -319,7 +320,7 @@ class CustomerDetailScreen(Screen[int | None]):
     def _save(self, loaded: CustomerRecord, values: dict[str, object], staff: str) -> None:
         """Validate and write in a worker thread; the outcome is handed back to the screen."""
         try:
-            with database.connection_context():
+            with connection():
                 saved = save_customer(loaded, values, staff)
                 portal = portal_status_label(saved.id)
         except ValidationFailed as failure:
@@ -525,7 +526,7 @@ class CustomerDetailScreen(Screen[int | None]):
     @work(thread=True, exclusive=True, group="customer-portal", exit_on_error=False)
     def _refresh_portal(self, customer_id: int) -> None:
         """Read the portal status again after an action."""
-        with database.connection_context():
+        with connection():
             portal = portal_status_label(customer_id)
         self.app.call_from_thread(self._show_header, portal)
 
@@ -540,5 +541,4 @@ class CustomerDetailScreen(Screen[int | None]):
             self._leave_after_save = False
         if event.worker.group == LOAD_GROUP:
             self.query_one("#detail-tabs").loading = False
-        self.notify(safe(event.worker.error), title="Something went wrong", severity="error",
-                    markup=False)
+        report_failure(self.app, "The customer could not be read or saved", event.worker.error)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
-from typing import ClassVar, TypeVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerFailed, WorkerState
 
 from models.archive import ArchiveRefused, archive_customer, restore_customer
 from models.customers import CustomerNotFound
-from models.db import DatabaseUnavailable, connection
+from models.db import DatabaseUnavailable, with_connection
 from models.search import (
     SORT_ORDERS,
     CustomerResults,
@@ -37,7 +37,6 @@ CHANGE_CHECK_SECONDS = 2.0
 HOLD_FRAME_SECONDS = 0.04  # a typed key waits this long at most for its results' frame
 COUNT_DELAY_SECONDS = 0.2  # count once typing pauses, not for every key
 SORT_CYCLE = list(SORT_ORDERS)
-T = TypeVar("T")
 
 
 class CustomerListScreen(Screen):
@@ -384,7 +383,7 @@ class CustomerListScreen(Screen):
 
     async def _change(self, change: Callable[[], object], done: str, label: str) -> None:
         """Run a change in a thread worker, then toast what happened and read the list again."""
-        worker = self.app.run_worker(partial(_connected, change), name=label, group="list-change",
+        worker = self.app.run_worker(partial(with_connection, change), name=label, group="list-change",
                                      thread=True, exit_on_error=False)
         try:
             await worker.wait()
@@ -429,12 +428,6 @@ def _who(row: CustomerRow) -> str:
     """A row's code and name, made safe for display."""
     name = row.business_name or row.contact_name
     return safe(f"{row.code} ({name})" if name else row.code)
-
-
-def _connected(work: Callable[[], T]) -> T:
-    """Run database work on this worker thread's own connection, returned afterwards."""
-    with connection():
-        return work()
 
 
 def _failure_text(error: BaseException | None, label: str) -> str:

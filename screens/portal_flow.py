@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from models.customers import CustomerNotFound
-from models.db import DatabaseUnavailable, connection
+from models.db import DatabaseUnavailable, with_connection
 from models.portal import (
     ACTION_LOCK,
     ACTION_SEND,
@@ -28,12 +28,6 @@ from screens.safe_text import safe
 T = TypeVar("T")
 
 
-def _with_connection(work: Callable[[], T]) -> T:
-    """Run database work on this worker thread's own connection, closed afterwards."""
-    with connection():
-        return work()
-
-
 async def _in_thread(screen: Screen, work: Callable[[], T], name: str) -> T:
     """Run slow work in a thread worker and wait for it, without blocking the screen.
 
@@ -41,7 +35,7 @@ async def _in_thread(screen: Screen, work: Callable[[], T], name: str) -> T:
     and the calling screen's own worker-error handler does not report its failures twice.
     WorkerFailed carries a failure to the caller.
     """
-    worker = screen.app.run_worker(partial(_with_connection, work), name=name,
+    worker = screen.app.run_worker(partial(with_connection, work), name=name,
                                    group="portal-action", thread=True, exit_on_error=False)
     await worker.wait()
     return worker.result
