@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.portal import ActionChoice, PortalSummary
+from screens.keep_running import KeepRunning
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -30,7 +31,7 @@ def menu_title(summary: PortalSummary) -> Content:
                                email=safe(summary.email) or "no billing email")
 
 
-class ActionsMenu(ModalScreen[str | None]):
+class ActionsMenu(KeepRunning, ModalScreen[str | None]):
     """Pick a portal action for one customer; dismissed with the action, or None."""
 
     CSS_PATH = stylesheet("dialogs.tcss")

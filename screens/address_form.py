@@ -6,6 +6,7 @@ from textual.widgets import Label
 
 from models.fields import ADDRESS_PARTS, FIELDS_BY_NAME, address_field, label
 from screens.form_fields import FieldRow, TextEditor
+from screens.keep_running import KeepRunning
 from screens.pickers import CountryPicker, StatePicker
 
 PLACEHOLDERS = {
@@ -16,7 +17,7 @@ PLACEHOLDERS = {
 }
 
 
-class AddressForm(Vertical):
+class AddressForm(KeepRunning, Vertical):
     """The fields of one address side, labelled without the side's name."""
 
     def __init__(self, side: str):

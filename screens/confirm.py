@@ -12,10 +12,12 @@ from textual.widgets import Button, Input, Label, Static
 
 from styles import stylesheet
 
+from screens.keep_running import KeepRunning
+
 MAX_REASON_CHARS = 200
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(KeepRunning, ModalScreen[bool]):
     """Ask before acting: True for Yes, False for No. `reason` holds what staff typed, if asked."""
 
     CSS_PATH = stylesheet("dialogs.tcss")

@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Label, Static
 from models.customers import SaveConflict
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, TAX_EXEMPT_CHOICES, label
 from models.validation import country_choices, display_phone
+from screens.keep_running import KeepRunning
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -53,7 +54,7 @@ def contested(conflict: SaveConflict) -> list[str]:
             and conflict.theirs[spec.name][1] != conflict.mine[spec.name][1]]
 
 
-class ConflictDialog(ModalScreen[ConflictChoice | None]):
+class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
     """Their saved values beside yours; keep yours field by field, or reload theirs."""
 
     CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]

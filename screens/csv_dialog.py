@@ -33,6 +33,7 @@ from models.customer_import import (
     preview_import,
 )
 from models.db import DatabaseUnavailable, connection
+from screens.keep_running import KeepRunning
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -70,7 +71,7 @@ def preview_report(name: str, preview: ImportPreview) -> str:
     return "\n".join(lines)
 
 
-class CsvDialog(ModalScreen[str | None]):
+class CsvDialog(KeepRunning, ModalScreen[str | None]):
     """The shared frame: a file path, a progress bar, a report, buttons; escape cancels or
     closes. Dismissed with what to toast (None when nothing happened)."""
 

@@ -48,6 +48,7 @@ from screens.address_form import AddressForm
 from screens.error_report import report_failure
 from screens.form_fields import FieldRow, TaxExemptChoice, TextEditor, YesNoSwitch
 from screens.history_tab import HistoryTab
+from screens.keep_running import KeepRunning
 from screens.notes_tab import NotesTab, RecordTab
 from screens.safe_text import safe, safe_text
 from styles import stylesheet
@@ -62,13 +63,13 @@ SAVE_GROUP = "customer-save"
 CHECK_GROUP = "customer-check"
 
 
-class FormScroll(VerticalScroll):
+class FormScroll(KeepRunning, VerticalScroll):
     """A scrolling form; it is no stop of its own for tab, the fields are."""
 
     can_focus = False
 
 
-class SteadyFooter(Footer):
+class SteadyFooter(KeepRunning, Footer):
     """A Footer redrawn only when the keys it shows change, not on every move between fields."""
 
     _keys: tuple[tuple[str, str, bool], ...] | None = None
@@ -83,7 +84,7 @@ class SteadyFooter(Footer):
             super().bindings_changed(screen)
 
 
-class CustomerDetailScreen(Screen[int | None]):
+class CustomerDetailScreen(KeepRunning, Screen[int | None]):
     """Read and correct one customer (or create one: customer_id None); dismisses with its id."""
 
     CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]

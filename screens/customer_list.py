@@ -1,4 +1,7 @@
-"""The customer list: the home screen, where desk staff find any customer as fast as they type."""
+"""The customer list: the home screen, where desk staff find any customer as fast as they type.
+
+Dialogs and the models only they need are imported on first use, so the list paints sooner.
+"""
 
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -15,8 +18,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from models.archive import ArchiveRefused, archive_customer, restore_customer
-from models.customers import CustomerNotFound
 from models.db import DatabaseUnavailable, with_connection
 from models.search import (
     SORT_ORDERS,
@@ -27,9 +28,9 @@ from models.search import (
     change_marker,
 )
 from screens.confirm import ConfirmDialog
-from screens.csv_dialog import CsvExportDialog, CsvImportDialog
 from screens.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
-from screens.error_report import report_failure
+from screens.error_report import explain_failure, report_failure
+from screens.keep_running import KeepRunning
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -39,7 +40,7 @@ COUNT_DELAY_SECONDS = 0.2  # count once typing pauses, not for every key
 SORT_CYCLE = list(SORT_ORDERS)
 
 
-class CustomerListScreen(Screen):
+class CustomerListScreen(KeepRunning, Screen):
     """Search, sort and browse every customer; open one, add one, or act on one."""
 
     CSS_PATH = stylesheet("list.tcss")
@@ -362,6 +363,8 @@ class CustomerListScreen(Screen):
         dialog = ConfirmDialog("Archive customer", question, yes_label="Archive",
                                focus_no=True, dangerous=True)
         if await self.app.push_screen_wait(dialog):
+            from models.archive import archive_customer
+
             await self._change(partial(archive_customer, row.id, self.app.settings.staff),
                                f"Archived {who}.", "Archiving")
 
@@ -378,6 +381,8 @@ class CustomerListScreen(Screen):
         question = Content.from_markup("Restore [b]$who[/b] to the customer list?", who=who)
         if await self.app.push_screen_wait(ConfirmDialog("Restore customer", question,
                                                          yes_label="Restore")):
+            from models.archive import restore_customer
+
             await self._change(partial(restore_customer, row.id, self.app.settings.staff),
                                f"Restored {who}.", "Restoring")
 
@@ -388,7 +393,11 @@ class CustomerListScreen(Screen):
         try:
             await worker.wait()
         except WorkerFailed as failure:
-            self.notify(_failure_text(failure.error, label), severity="error", markup=False)
+            from models.archive import ArchiveRefused
+            from models.customers import CustomerNotFound
+
+            explain_failure(self.app, failure.error, label,
+                            (ArchiveRefused, CustomerNotFound, DatabaseUnavailable))
         else:
             self.notify(done, markup=False)
         self.reload()
@@ -396,6 +405,8 @@ class CustomerListScreen(Screen):
     @work(exclusive=True, group="list-csv")
     async def action_import_csv(self) -> None:
         """Import customers from a CSV file: check it, show the preview, then import all."""
+        from screens.csv_dialog import CsvImportDialog
+
         outcome = await self.app.push_screen_wait(CsvImportDialog(self.app.settings.staff))
         if outcome:
             self.notify(outcome, markup=False)
@@ -404,6 +415,8 @@ class CustomerListScreen(Screen):
     @work(exclusive=True, group="list-csv")
     async def action_export_csv(self) -> None:
         """Export every customer not archived to a CSV file."""
+        from screens.csv_dialog import CsvExportDialog
+
         outcome = await self.app.push_screen_wait(CsvExportDialog())
         if outcome:
             self.notify(outcome, markup=False)
@@ -429,10 +442,3 @@ def _who(row: CustomerRow) -> str:
     name = row.business_name or row.contact_name
     return safe(f"{row.code} ({name})" if name else row.code)
 
-
-def _failure_text(error: BaseException | None, label: str) -> str:
-    """Why a change did not happen, in one line fit for a toast."""
-    if isinstance(error, (ArchiveRefused, CustomerNotFound, DatabaseUnavailable)):
-        return safe(error)
-    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    return f"{label} did not happen: {safe(first_line)}"

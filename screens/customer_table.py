@@ -25,8 +25,8 @@ from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
 from models.db import connection
-from models.duplicates import duplicate_flags
 from models.search import CustomerResults, CustomerRow
+from screens.keep_running import KeepRunning
 from screens.safe_text import safe
 
 BLOCK = 50  # rows fetched at a time
@@ -92,7 +92,7 @@ def _sorted_title(column: Column, arrow: str, size: int) -> str:
     return fit(column.short_title, size - 1) + arrow
 
 
-class CustomerTable(ScrollView, can_focus=True):
+class CustomerTable(KeepRunning, ScrollView, can_focus=True):
     """The scrolling list of customers, read page by page from a CustomerResults."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -403,6 +403,8 @@ class CustomerTable(ScrollView, can_focus=True):
     @work(thread=True, group="customer-table-flags", exit_on_error=False)
     def _load_flags(self, generation: int, ids: list[int]) -> None:
         """Read the duplicate flags of some rows in a thread; paging never waits for them."""
+        from models.duplicates import duplicate_flags  # with validation: not needed to paint
+
         with connection():
             flags = duplicate_flags(ids)
         self.app.call_from_thread(self._flags_loaded, generation, ids, flags)

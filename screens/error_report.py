@@ -17,12 +17,26 @@ def error_log_file() -> str | None:
     return None
 
 
-def report_failure(app: App, what: str, error: BaseException) -> None:
-    """Log `error` with its traceback under `what`, and show one error toast that names the log."""
+def report_failure(app: App, what: str, error: BaseException, title: str = "",
+                   note: str = "") -> None:
+    """Log `error` with its traceback under `what`, and show one error toast that names the log
+    (after `note`, if given)."""
     LOGGER.error("%s", what, exc_info=(type(error), error, error.__traceback__))
     where = error_log_file()
     text = str(error).strip()
     detail = safe(text.splitlines()[0] if text else type(error).__name__).rstrip(".")
     tail = f" Details are in {where}." if where else ""
-    app.notify(f"{what}: {detail}.{tail}", title="Something went wrong", severity="error",
-               markup=False)
+    note = f" {note}" if note else ""
+    app.notify(f"{what}: {detail}.{note}{tail}", title=title or "Something went wrong",
+               severity="error", markup=False)
+
+
+def explain_failure(app: App, error: BaseException, what: str,
+                    expected: tuple[type[BaseException], ...], *, title: str = "",
+                    severity: str = "error") -> None:
+    """Say why `what` did not happen: an expected refusal in its own words; anything else is
+    unexpected and goes through report_failure (logged with its traceback)."""
+    if isinstance(error, expected):
+        app.notify(safe(error), title=title, severity=severity, markup=False)
+    else:
+        report_failure(app, f"{what} did not happen", error, title=title)

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static, Switch
 
 from models.fields import TAX_EXEMPT_CHOICES, FieldSpec, label
 from models.validation import display_phone
+from screens.keep_running import KeepRunning
 from screens.safe_text import REPLACEMENT, safe
 
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -32,7 +33,7 @@ def _one_visible(char: str) -> str:
     return shown if len(shown) == 1 and shown != char else REPLACEMENT
 
 
-class SafeInput(Input):
+class SafeInput(KeepRunning, Input):
     """An Input that never sends a stored control character to the terminal.
 
     The value stays exactly what is stored or typed (validation then names the bad character);
@@ -79,7 +80,7 @@ class TextEditor(SafeInput):
             self.cursor_position = len(text) if self.has_focus else 0
 
 
-class YesNoSwitch(Horizontal):
+class YesNoSwitch(KeepRunning, Horizontal):
     """A Yes/No switch with the word beside it."""
 
     def __init__(self, name: str):
@@ -113,7 +114,7 @@ class YesNoSwitch(Horizontal):
             self.query_one(".yes-no-word", Label).update("Yes" if self._switch.value else "No")
 
 
-class TaxExemptChoice(RadioSet):
+class TaxExemptChoice(KeepRunning, RadioSet):
     """The four-way Tax-Exempt choice."""
 
     def __init__(self, name: str):
@@ -136,7 +137,7 @@ class TaxExemptChoice(RadioSet):
             button.value = button.id == f"tax-{key}"
 
 
-class FieldRow(Horizontal):
+class FieldRow(KeepRunning, Horizontal):
     """One field: its label, its editor, and the validation message beside it when invalid."""
 
     def __init__(self, field: str, editor: Widget, text: str | None = None):

@@ -13,6 +13,8 @@ from textual.widgets import Static
 
 from styles import stylesheet
 
+from screens.keep_running import KeepRunning
+
 SECTIONS = ["This screen", "Focused field", "Everywhere"]
 CLEARER = {"command_palette": "Command palette: open a customer, run any action"}
 EVERY_SCREEN_ACTIONS = {binding.action for binding in Screen.BINDINGS
@@ -75,7 +77,7 @@ def keys_text(keys: list[ScreenKey]) -> Content:
     return Content("\n").join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(KeepRunning, ModalScreen[None]):
     """A list of the keys of the screen underneath; Escape, ? or q closes it."""
 
     CSS_PATH = stylesheet("help.tcss")

@@ -17,13 +17,14 @@ from models.db import connection
 from models.history import HistoryRow, customer_history
 from models.merge import MergeRefused, MergeResult, undo_merge
 from screens.confirm import ConfirmDialog
+from screens.keep_running import KeepRunning
 from screens.notes_tab import RecordTab, when
 from screens.safe_text import safe
 
 UNDO_HINT = "  u: undo this merge"
 
 
-class HistoryList(OptionList):
+class HistoryList(KeepRunning, OptionList):
     """The events, newest first; u asks to undo the highlighted merge."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("u", "undo", "Undo merge")]

@@ -21,6 +21,7 @@ from models.history import display_value
 from models.merge import MergePreview, MergeRefused, MergeResult, merge_customers, merge_preview
 from models.tables import PORTAL_STATUS_LABELS
 from screens.confirm import ConfirmDialog
+from screens.keep_running import KeepRunning
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -33,7 +34,7 @@ KEYS = ("↑↓ field · ←→ keep that value · s swaps the survivor · ctrl+
         "esc cancels")
 
 
-class ChoiceTable(DataTable):
+class ChoiceTable(KeepRunning, DataTable):
     """The fields that differ: up/down move, left/right keep the value on that side."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -43,7 +44,7 @@ class ChoiceTable(DataTable):
     ]
 
 
-class MergeDialog(ModalScreen[int | None]):
+class MergeDialog(KeepRunning, ModalScreen[int | None]):
     """Merge two customers into one, choosing what survives."""
 
     CSS_PATH = stylesheet("merge.tcss")

@@ -19,6 +19,7 @@ from models.customers import CustomerNotFound
 from models.db import connection
 from models.notes import NoteRefused, NoteRow, add_note, delete_note, list_notes
 from screens.confirm import ConfirmDialog
+from screens.keep_running import KeepRunning
 from screens.safe_text import safe
 
 UNSAVED = "A new customer has no notes, history or access log yet: save it first (ctrl+s)."
@@ -34,7 +35,7 @@ def safe_lines(text: str, indent: str = "") -> Text:
     return Text("\n".join(indent + safe(line) for line in text.split("\n")))
 
 
-class RecordTab(Vertical):
+class RecordTab(KeepRunning, Vertical):
     """A tab of rows about a saved customer, read in a thread worker each time it is shown."""
 
     EMPTY = "Nothing here yet."
@@ -98,7 +99,7 @@ class RecordTab(Vertical):
                     markup=False)
 
 
-class NoteList(OptionList):
+class NoteList(KeepRunning, OptionList):
     """The notes, newest first; delete asks to delete the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("delete", "delete_note", "Delete note")]

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from models.validation import country_choices, find_country, subdivision_choices
 from screens.form_fields import SafeInput
+from screens.keep_running import KeepRunning
 
 Choices = list[tuple[str, str]]  # (name, code), as models.validation gives them
 PAGE = 8
@@ -90,13 +91,13 @@ class PickerInput(SafeInput):
         self.picker.close()
 
 
-class PickerList(OptionList):
+class PickerList(KeepRunning, OptionList):
     """The drop-down list of a picker; the cursor stays in the box, so it never takes focus."""
 
     can_focus = False
 
 
-class Picker(Vertical):
+class Picker(KeepRunning, Vertical):
     """A text box with a drop-down list of choices that follows what is typed."""
 
     NOUN = "choice"

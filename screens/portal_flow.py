@@ -23,9 +23,11 @@ from models.portal import (
 from models.portal_service import ActionReport, perform_action
 from screens.actions_menu import ActionsMenu
 from screens.confirm import ConfirmDialog
+from screens.error_report import explain_failure
 from screens.safe_text import safe
 
 T = TypeVar("T")
+EXPLAINED = (PortalActionRefused, PortalActionFailed, CustomerNotFound, DatabaseUnavailable)
 
 
 async def _in_thread(screen: Screen, work: Callable[[], T], name: str) -> T:
@@ -102,16 +104,6 @@ def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, str]:
     return f"{done}; {email} is queued, not sent yet: {safe(report.problem)}.", "warning"
 
 
-def _failure_text(failure: WorkerFailed, label: str) -> str:
-    """Why an action or a lookup did not happen, in one line fit for the screen."""
-    error = failure.error
-    if isinstance(error, (PortalActionRefused, PortalActionFailed, CustomerNotFound,
-                          DatabaseUnavailable)):
-        return safe(error)
-    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    return f"{label} did not happen: {safe(first_line)}"
-
-
 async def run_actions_menu(screen: Screen, customer_id: int) -> None:
     """The whole flow for one customer; call it from an async `@work` method of a screen."""
     app = screen.app
@@ -120,8 +112,7 @@ async def run_actions_menu(screen: Screen, customer_id: int) -> None:
     try:
         summary = await _in_thread(screen, partial(portal_summary, customer_id), "portal-summary")
     except WorkerFailed as failure:
-        app.notify(_failure_text(failure, "Actions"), title="Actions", severity="error",
-                   markup=False)
+        explain_failure(app, failure.error, "Actions", EXPLAINED, title="Actions")
         return
     action = await app.push_screen_wait(ActionsMenu(summary))
     if action is None:
@@ -138,7 +129,7 @@ async def run_actions_menu(screen: Screen, customer_id: int) -> None:
         report = await _in_thread(screen, work, f"portal-{action}")
     except WorkerFailed as failure:
         severity = "warning" if isinstance(failure.error, PortalActionRefused) else "error"
-        app.notify(_failure_text(failure, label), title=label, severity=severity, markup=False)
+        explain_failure(app, failure.error, label, EXPLAINED, title=label, severity=severity)
         return
     text, severity = outcome_message(report, link_mode)
     app.notify(text, title=label, severity=severity, markup=False, timeout=8)

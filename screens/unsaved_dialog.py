@@ -12,12 +12,14 @@ from textual.widgets import Button, Label, Static
 
 from styles import stylesheet
 
+from screens.keep_running import KeepRunning
+
 SAVE = "save"
 DISCARD = "discard"
 CANCEL = "cancel"
 
 
-class UnsavedDialog(ModalScreen[str]):
+class UnsavedDialog(KeepRunning, ModalScreen[str]):
     """Save / Discard / Cancel; `s`, `d` and `escape` answer it, tab and enter work too."""
 
     CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]

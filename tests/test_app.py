@@ -192,28 +192,6 @@ async def test_an_error_in_a_worker_is_logged_and_shown_and_the_app_goes_on(db, 
     assert 'raise RuntimeError("disk [b]on[/b] fire")' in log
 
 
-async def test_an_unhandled_error_stops_the_app_with_one_line_naming_the_log(db, db_url,
-                                                                           capsys):
-    add("A-1", business_name="Acme Ltd")
-    app = make_app(db_url)
-
-    def broken() -> None:
-        raise KeyError("no such thing")
-
-    with pytest.raises(KeyError):
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            app.call_later(broken)
-            await pilot.pause()
-    assert app.return_code == 1
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    assert err.strip() == ("custdesk stopped after an unexpected error (KeyError); the details "
-                           f"are in {error_log_path()}")
-    log = error_log_path().read_text()
-    assert "Traceback (most recent call last)" in log and "no such thing" in log
-
-
 # --- slow links and colour ---
 
 

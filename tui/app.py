@@ -14,9 +14,9 @@ from textual.worker import WorkerFailed
 
 from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
+from screens.keep_running import KeepRunning
 from styles import stylesheet
 from tui.error_log import start_error_log
-from tui.mail_worker import start_mail_delivery
 from tui.preferences import (
     DARK_THEME,
     LIGHT_THEME,
@@ -45,7 +45,10 @@ def _screen_commands() -> type[Provider]:
     return ScreenCommands
 
 
-class CustdeskApp(App):
+MAIL_START_SECONDS = 0.5  # mail delivery (and its imports) waits until the list is painted
+
+
+class CustdeskApp(KeepRunning, App):
     """The full-screen desk app; it opens on the customer list."""
 
     TITLE = "custdesk"
@@ -71,6 +74,11 @@ class CustdeskApp(App):
         """Show the customer list, remember theme changes, and start delivering the outbox."""
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(CustomerListScreen())
+        self.set_timer(MAIL_START_SECONDS, self._start_mail_delivery)
+
+    def _start_mail_delivery(self) -> None:
+        from tui.mail_worker import start_mail_delivery
+
         start_mail_delivery(self)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -123,9 +131,10 @@ class CustdeskApp(App):
     # --- errors ---
 
     def _handle_exception(self, error: Exception) -> None:
-        """An error nobody handled: a failed background task is logged and shown, and the app
-        goes on; anything else is logged with its traceback and the app stops with one line
-        on stderr naming the log (never a traceback on the terminal)."""
+        """An error that got past KeepRunning (a screen that could not be built, or Textual's own
+        code): a failed background task is logged and shown, and the app goes on; anything
+        else is logged with its traceback and the app stops with one line on stderr naming the
+        log (never a traceback on the terminal)."""
         if isinstance(error, WorkerFailed) and self.is_running:
             report_failure(self, "A background task failed", error.error)
             return
