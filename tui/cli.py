@@ -9,7 +9,7 @@ import peewee
 from models.db import DatabaseUnavailable, open_database
 from models.staff import current_staff
 from models.upgrade import upgrade_database
-from tui.commands import COMMANDS
+from tui.commands.parsers import add_subcommands, run_command
 from tui.settings import Settings, resolve_settings
 
 DEMO_SIZE = 1000
@@ -40,8 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"open the demo database, filled with {DEMO_SIZE:,} customers "
                         "the first time")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS:
-        command.register(sub)
+    add_subcommands(sub)
     return parser
 
 
@@ -76,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _open(settings)
         if args.command is None:
             return _run_app(settings)
-        return args.handler(args, settings)
+        return run_command(args, settings)
     except (CommandLineError, DatabaseUnavailable) as error:
         print(f"custdesk: {error}", file=sys.stderr)
         return 2

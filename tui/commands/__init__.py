@@ -1,5 +1,1 @@
-"""The subcommands of `custdesk`; each module registers its own parser and handler."""
-
-from tui.commands import csv_export, csv_import, demo, outbox, portal
-
-COMMANDS = [demo, csv_import, csv_export, outbox, portal]
+"""The subcommands of `custdesk`: their parsers are in `parsers`, each handler in its own module."""

@@ -20,16 +20,6 @@ STDOUT = "-"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `export` subcommand."""
-    parser = sub.add_parser(
-        "export", help="export every customer (not archived) to a CSV file",
-        description="Write every customer that is not archived to a CSV file in code order, "
-        "with the columns `custdesk import` reads. The file appears only when complete.")
-    parser.add_argument("file", metavar="FILE.csv", help="where to write; - for standard output")
-    parser.add_argument("--force", action="store_true", help="overwrite FILE.csv if it exists")
-    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to export")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,22 +19,6 @@ from tui.settings import Settings
 EXIT_OK, EXIT_NOT_IMPORTED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `import` subcommand."""
-    parser = sub.add_parser(
-        "import", help="import customers from a CSV file (every row is checked first)",
-        description="Check every row of a customer CSV file and show what would change, then "
-        "import all of it or nothing. Exit status: 0 imported (or a clean dry run), 1 nothing "
-        "imported because of bad rows or a bad file, 2 bad arguments or an unreadable file, "
-        "130 interrupted (nothing imported).")
-    parser.add_argument("file", metavar="FILE.csv", help="the CSV file (columns as in README)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="check the file and show what would change, importing nothing")
-    parser.add_argument("--update", action="store_true",
-                        help="update customers whose code is in the file "
-                        "(without it, such a row is a bad row)")
-    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to import into")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

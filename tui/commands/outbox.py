@@ -10,14 +10,6 @@ from screens.safe_text import safe
 from tui.settings import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `outbox` subcommand."""
-    parser = sub.add_parser("outbox", help="list the mail waiting in the outbox and why; "
-                            "--flush delivers it now")
-    parser.add_argument("--flush", action="store_true",
-                        help="deliver every waiting message now, without waiting for its retry "
-                        "time (exit 1 if any could not be delivered)")
-    parser.set_defaults(handler=run)
 
 
 def _print_waiting(messages: list[WaitingMessage]) -> None:

@@ -19,25 +19,6 @@ class _NoSecret(Exception):
     """stdin ended before the expected line; the message says which."""
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `portal-login` and `portal-activate` subcommands."""
-    login = sub.add_parser(
-        "portal-login", help="say whether the portal would let a customer in (password on "
-        "stdin); exit 0 in, 1 refused with the reason, 2 usage")
-    login.add_argument("email", help="the email the customer signs in with")
-    login.add_argument("--new-password", action="store_true",
-                       help="read a new password from stdin's second line; needed to sign in "
-                       "with a temporary password, which it replaces")
-    login.add_argument("--address", default="", help="the customer's network address, for the "
-                       "access log")
-    login.set_defaults(handler=run)
-    activate = sub.add_parser(
-        "portal-activate", help="set a customer's password with the token of a one-time link "
-        "(new password on stdin); exit 0 set, 1 refused with the reason, 2 usage")
-    activate.add_argument("token", help="the token from the link in the email")
-    activate.add_argument("--address", default="", help="the customer's network address, for "
-                          "the access log")
-    activate.set_defaults(handler=run)
 
 
 def _read_secret(prompt: str, missing: str) -> str:

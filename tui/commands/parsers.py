@@ -1,0 +1,101 @@
+"""The argument parsers of every subcommand; a subcommand's module is imported only when it runs.
+
+Keeping the parsers apart from the handlers means opening the app does not pay for importing
+the CSV, mail and portal code (about a third of custdesk's start-up imports).
+"""
+
+import argparse
+import importlib
+from collections.abc import Callable
+
+from tui.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Import the chosen subcommand's module and run its `run(args, settings)`."""
+    module = importlib.import_module(f"tui.commands.{args.handler_module}")
+    return module.run(args, settings)
+
+
+def positive_int(text: str) -> int:
+    """A whole number of at least 1, for --count."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is less than 1")
+    return value
+
+
+def _demo(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("demo", help="fill a database with N realistic customers")
+    parser.add_argument("--count", type=positive_int, default=1000, metavar="N",
+                        help="how many customers to add (default 1000)")
+    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to fill")
+    parser.set_defaults(handler_module="demo")
+
+
+def _import(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "import", help="import customers from a CSV file (every row is checked first)",
+        description="Check every row of a customer CSV file and show what would change, then "
+        "import all of it or nothing. Exit status: 0 imported (or a clean dry run), 1 nothing "
+        "imported because of bad rows or a bad file, 2 bad arguments or an unreadable file, "
+        "130 interrupted (nothing imported).")
+    parser.add_argument("file", metavar="FILE.csv", help="the CSV file (columns as in README)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="check the file and show what would change, importing nothing")
+    parser.add_argument("--update", action="store_true",
+                        help="update customers whose code is in the file "
+                        "(without it, such a row is a bad row)")
+    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to import into")
+    parser.set_defaults(handler_module="csv_import")
+
+
+def _export(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "export", help="export every customer (not archived) to a CSV file",
+        description="Write every customer that is not archived to a CSV file in code order, "
+        "with the columns `custdesk import` reads. The file appears only when complete.")
+    parser.add_argument("file", metavar="FILE.csv", help="where to write; - for standard output")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE.csv if it exists")
+    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to export")
+    parser.set_defaults(handler_module="csv_export")
+
+
+def _outbox(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("outbox", help="list the mail waiting in the outbox and why; "
+                            "--flush delivers it now")
+    parser.add_argument("--flush", action="store_true",
+                        help="deliver every waiting message now, without waiting for its retry "
+                        "time (exit 1 if any could not be delivered)")
+    parser.set_defaults(handler_module="outbox")
+
+
+def _portal(sub: argparse._SubParsersAction) -> None:
+    login = sub.add_parser(
+        "portal-login", help="say whether the portal would let a customer in (password on "
+        "stdin); exit 0 in, 1 refused with the reason, 2 usage")
+    login.add_argument("email", help="the email the customer signs in with")
+    login.add_argument("--new-password", action="store_true",
+                       help="read a new password from stdin's second line; needed to sign in "
+                       "with a temporary password, which it replaces")
+    login.add_argument("--address", default="", help="the customer's network address, for the "
+                       "access log")
+    login.set_defaults(handler_module="portal")
+    activate = sub.add_parser(
+        "portal-activate", help="set a customer's password with the token of a one-time link "
+        "(new password on stdin); exit 0 set, 1 refused with the reason, 2 usage")
+    activate.add_argument("token", help="the token from the link in the email")
+    activate.add_argument("--address", default="", help="the customer's network address, for "
+                          "the access log")
+    activate.set_defaults(handler_module="portal")
+
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:
+    """Add every subcommand's parser, in the order `custdesk --help` lists them."""
+    for add in (_demo, _import, _export, _outbox, _portal):
+        add(sub)
