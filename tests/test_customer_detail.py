@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from detail_support import SAMPLE, DetailApp, opened_sqlite
+from detail_support import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
 from rich.cells import cell_len
 from textual import events
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static, Switch, TabbedContent
@@ -26,7 +26,6 @@ from screens.unsaved_dialog import UnsavedDialog
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
-ASKING = ("customer-conflict", "customer-leave", "customer-actions")  # waiting on a dialog
 
 
 @pytest.fixture
@@ -46,15 +45,6 @@ def shown(sqlite_url):
     """A SQLite URL and the same saved customer, for tests of what the screen shows."""
     with opened_sqlite(sqlite_url):
         yield sqlite_url, create_customer(SAMPLE, "seed")
-
-
-async def settle(pilot) -> None:
-    """Let the database workers finish (not those waiting on a dialog) and the screen catch up."""
-    for _ in range(2):  # a finished worker may start the next one
-        working = [worker for worker in pilot.app.workers if worker.group not in ASKING]
-        if working:  # (an empty list would mean every worker)
-            await pilot.app.workers.wait_for_complete(working)
-        await pilot.pause()
 
 
 async def opened(app: DetailApp, pilot) -> CustomerDetailScreen:
@@ -98,12 +88,6 @@ def header(screen, part: str) -> str:
 
 def notes(app) -> list[str]:
     return [note.message for note in app._notifications]
-
-
-def screen_text(app) -> str:
-    """Every character the screen would send to the terminal."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
 def audit_events(customer_id: int) -> list[AuditEvent]:
