@@ -18,7 +18,7 @@ class AccessLogTab(RecordTab):
     EMPTY = "No portal sign-in attempts yet."
 
     def compose(self) -> ComposeResult:
-        """The empty line and the table."""
+        """The empty line and the table (shown even when empty: it holds the cursor)."""
         yield from self.compose_empty()
         table = DataTable(id="access-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
@@ -37,7 +37,6 @@ class AccessLogTab(RecordTab):
                           Text(row.outcome),
                           safe_text(row.reason), safe_text(row.address or "-"),
                           safe_text(row.email), key=str(row.id))
-        table.display = bool(rows)
 
     def focus_first(self) -> None:
         """The table."""

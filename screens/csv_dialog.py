@@ -86,7 +86,7 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
     def __init__(self) -> None:
         super().__init__()
         self._cancel = threading.Event()
-        self._running = False
+        self._step_running = False
         self._last_progress = 0.0
 
     def compose(self) -> ComposeResult:
@@ -135,7 +135,7 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
     def start(self, text: str) -> None:
         """A step begins: progress shows, the path and buttons wait, escape cancels."""
         self._cancel.clear()
-        self._running = True
+        self._step_running = True
         self.set_class(True, "-running")
         bar = self.query_one("#csv-progress", ProgressBar)
         bar.update(total=None, progress=0)
@@ -147,7 +147,7 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
 
     def finish(self) -> None:
         """A step ended (done, failed or cancelled)."""
-        self._running = False
+        self._step_running = False
         self.set_class(False, "-running")
         self.query_one("#csv-path", Input).disabled = False
         for button in self.query(Button):
@@ -195,7 +195,7 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         """Cancel the running step, or close the dialog."""
-        if self._running:
+        if self._step_running:
             self._cancel.set()
             self.report("Cancelling…")
         else:

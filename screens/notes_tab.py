@@ -19,6 +19,7 @@ from models.customers import CustomerNotFound
 from models.db import connection
 from models.notes import NoteRefused, NoteRow, add_note, delete_note, list_notes
 from screens.confirm import ConfirmDialog
+from screens.error_report import report_failure
 from screens.keep_running import KeepRunning
 from screens.safe_text import safe
 
@@ -95,8 +96,7 @@ class RecordTab(KeepRunning, Vertical):
         if event.state != WorkerState.ERROR:
             return
         self.loading = False
-        self.notify(safe(event.worker.error), title="Something went wrong", severity="error",
-                    markup=False)
+        report_failure(self.app, "Could not read this tab", event.worker.error)
 
 
 class NoteList(KeepRunning, OptionList):
@@ -150,12 +150,14 @@ class NotesTab(RecordTab):
         """List the notes, keeping the highlight on the same row number."""
         self._notes = rows
         notes = self.query_one(NoteList)
-        highlighted = notes.highlighted
+        highlighted, had_focus = notes.highlighted, notes.has_focus
         notes.clear_options()
         notes.add_options([Option(note_prompt(note), id=str(note.id)) for note in rows])
         notes.display = bool(rows)
         if rows:
             notes.highlighted = min(highlighted or 0, len(rows) - 1)
+        elif had_focus:  # the last note went: the cursor goes to the editor, not nowhere
+            self.focus_first()
 
     def focus_first(self) -> None:
         """The note editor."""

@@ -248,3 +248,36 @@ async def test_errors_stay_until_dismissed_with_ctrl_x(db_url, db):
         await pilot.press("ctrl+x")
         await pilot.pause()
         assert not list(app._notifications)
+
+
+async def test_ctrl_x_dismisses_messages_first_and_cuts_in_a_field_when_there_are_none(db_url,
+                                                                                    db):
+    app = make_app(db_url)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"acme")
+        app.notify("It broke.", severity="error", markup=False)
+        await pilot.pause()
+        await pilot.press("ctrl+shift+a", "ctrl+x")  # select all, then: the message goes
+        await pilot.pause()
+        search = app.screen.query_one("#search")
+        assert not list(app._notifications) and search.value == "acme"
+        await pilot.press("ctrl+x")  # no message left: the field's own cut
+        await pilot.pause()
+        assert search.value == ""
+
+
+async def test_f1_shows_the_keys_from_a_text_field_and_from_a_dialog(db, db_url):
+    add("A-1", business_name="Acme Ltd")
+    app = make_app(db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "f1")  # in the search field, where ? is typed
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and "Search" in help_text(app)
+        await pilot.press("escape", "escape", "delete")  # the archive confirm
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Yes" in help_text(app)

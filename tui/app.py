@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.actions import SkipAction
 from textual.command import Provider
 from textual.screen import Screen
 from textual.worker import WorkerFailed
@@ -55,9 +56,11 @@ class CustdeskApp(KeepRunning, App):
     CSS_PATH = stylesheet("app.tcss")
     COMMANDS = App.COMMANDS | {_customer_commands, _field_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Help", show=False),
+        Binding("f1", "help", "Help", priority=True),  # in dialogs and text fields too
+        Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
-        Binding("ctrl+x", "dismiss_messages", "Dismiss messages", show=False),
+        # priority, so it reaches a text field's cut only when there is no message to dismiss
+        Binding("ctrl+x", "dismiss_messages", "Dismiss messages", show=False, priority=True),
     ]
     ERROR_TOAST_SECONDS = 24 * 60 * 60  # errors stay until dismissed (ctrl+x, or a click)
 
@@ -94,7 +97,9 @@ class CustdeskApp(KeepRunning, App):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_dismiss_messages(self) -> None:
-        """Dismiss every toast on the screen."""
+        """Dismiss every toast on the screen; with none, ctrl+x is a text field's cut."""
+        if not self._notifications:
+            raise SkipAction()
         self.clear_notifications()
 
     # --- theme ---
