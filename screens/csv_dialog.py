@@ -146,12 +146,14 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
         self.set_focus(None)  # off the disabled field: escape reaches the dialog
 
     def finish(self) -> None:
-        """A step ended (done, failed or cancelled)."""
+        """A step ended (done, failed or cancelled): the cursor goes back to the path."""
         self._step_running = False
         self.set_class(False, "-running")
-        self.query_one("#csv-path", Input).disabled = False
+        path = self.query_one("#csv-path", Input)
+        path.disabled = False
         for button in self.query(Button):
             button.disabled = False
+        path.focus()
 
     def progress(self, stage: str, done: int, total: int) -> None:
         """The progress callback, from the worker thread: moves the bar now and then."""

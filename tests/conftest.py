@@ -16,7 +16,9 @@ ENGINES = ["sqlite", "postgresql"]
 
 @pytest.fixture(autouse=True)
 def _private_folders(tmp_path, monkeypatch):
-    """Keep every default path (data, config, mail) inside the test's temporary folder."""
+    """Keep every default path (data, config, mail, and files named relative to the current
+    folder, like the export dialog's default) inside the test's temporary folder."""
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CUSTDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("CUSTDESK_CONFIG_DIR", str(tmp_path / "config"))
     for name in ("CUSTDESK_DB", "CUSTDESK_MAIL_URL", "CUSTDESK_MAIL_FROM", "CUSTDESK_PORTAL_URL"):

@@ -184,6 +184,7 @@ async def test_a_bad_csv_file_shows_why_and_changes_nothing(db, db_url, tmp_path
         assert report == ("Line 1: unknown column 'Busines Name' (did you mean 'Business Name'?)."
                           " Nothing was changed.")
         assert not app.screen.has_class("-can-import")
+        assert app.focused is app.screen.query_one("#csv-path")  # enter checks again
 
         await pilot.press("ctrl+u", *bad_rows.name, "enter")
         await idle(pilot, lambda: "bad" in str(app.screen.query_one("#csv-report").render()))
@@ -192,6 +193,7 @@ async def test_a_bad_csv_file_shows_why_and_changes_nothing(db, db_url, tmp_path
         assert "tick Update" in report and "\n  Line 2, Billing Email:" in report
         assert "Line 3, Customer Code: Customer Code A-1 is already used by A-1" in report
         assert not app.screen.has_class("-can-import")
+        assert app.focused is app.screen.query_one("#csv-path")
         await pilot.press("escape")
         await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
         assert Customer.select().count() == 1
