@@ -48,7 +48,7 @@ class DetailApp(App):
     def on_descendant_focus(self) -> None:
         """For snapshots: a cursor that does not blink is the same in every screenshot."""
         if self.steady_cursor:
-            for box in self.screen.query(Input):
+            for box in self.screen.query("Input, TextArea"):
                 box.cursor_blink = False
 
 

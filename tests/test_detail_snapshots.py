@@ -62,9 +62,19 @@ def test_tab_snapshot(snap_compare, fixed_customer, tab, size):
     assert snap_compare(app, terminal_size=SIZES[size], run_before=loaded, press=[TABS[tab]])
 
 
-@pytest.mark.parametrize("tab", RECORD_TABS)
-def test_record_tab_snapshot(snap_compare, fixed_customer, tab):
+def record_tab_matches(snap_compare, fixed_customer, tab: str, size: str) -> bool:
+    """Whether a record tab at one size looks as its snapshot does."""
     url, customer_id = fixed_customer
     app = DetailApp(url, customer_id, steady_cursor=True)
-    assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=loaded,
+    return snap_compare(app, terminal_size=SIZES[size], run_before=loaded,
                         press=[RECORD_TABS[tab], "wait:300"])
+
+
+@pytest.mark.parametrize("tab", RECORD_TABS)
+def test_record_tab_snapshot(snap_compare, fixed_customer, tab):
+    assert record_tab_matches(snap_compare, fixed_customer, tab, "80x24")
+
+
+@pytest.mark.parametrize("tab", RECORD_TABS)
+def test_record_tab_snapshot_at_200x60(snap_compare, fixed_customer, tab):
+    assert record_tab_matches(snap_compare, fixed_customer, tab, "200x60")
