@@ -30,11 +30,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def _db_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """The subcommand's own --db, which wins over the one before the subcommand."""
+    parser.add_argument("--db", dest="db_url", metavar="URL", help=f"the database {what}")
+
+
 def _demo(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("demo", help="fill a database with N realistic customers")
     parser.add_argument("--count", type=positive_int, default=1000, metavar="N",
                         help="how many customers to add (default 1000)")
-    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to fill")
+    _db_option(parser, "to fill")
     parser.set_defaults(handler_module="demo")
 
 
@@ -51,7 +56,7 @@ def _import(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--update", action="store_true",
                         help="update customers whose code is in the file "
                         "(without it, such a row is a bad row)")
-    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to import into")
+    _db_option(parser, "to import into")
     parser.set_defaults(handler_module="csv_import")
 
 
@@ -62,7 +67,7 @@ def _export(sub: argparse._SubParsersAction) -> None:
         "with the columns `custdesk import` reads. The file appears only when complete.")
     parser.add_argument("file", metavar="FILE.csv", help="where to write; - for standard output")
     parser.add_argument("--force", action="store_true", help="overwrite FILE.csv if it exists")
-    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to export")
+    _db_option(parser, "to export")
     parser.set_defaults(handler_module="csv_export")
 
 
