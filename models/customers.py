@@ -59,6 +59,11 @@ class SaveConflict(Exception):
         return f"Someone else saved this customer since you opened it (they changed {names})."
 
 
+def has_customers() -> bool:
+    """Whether the open database holds any customer at all (archived ones too)."""
+    return Customer.select().exists()
+
+
 def empty_values() -> dict[str, object]:
     """The values of a new, blank customer."""
     return {spec.name: (False if spec.kind == "bool" else "no" if spec.kind == "choice" else "")

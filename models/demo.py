@@ -13,6 +13,8 @@ transaction moves the change counter on once, so open lists refresh.
 
 import functools
 import random
+import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +41,9 @@ DEMO_PASSWORD_HASH = "$2b$12$wiDs3J87E6g1FNwfiGztje.brdl1MdbOPsVh8MHrEKzYrVRaMT8
 NOTE_AUTHOR = "demo"
 
 TRANSACTION_ROWS = 2_000  # customers a write transaction: keeps other writers' waits short
+MAX_DEMO_COUNT = 1_000_000  # the most one fill from the app adds (the command line has no limit)
+COUNT_LABEL = "Customers to add"
+_COUNT_TEXT = re.compile(r"[0-9]{1,9}|[0-9]{1,3}(,[0-9]{3}){1,2}")  # 1000 or 1,000
 
 CUSTOMER_COLUMNS = ("code", "code_key", "business_name", "contact_name",
                     *(f"{side}_{part}" for side in ADDRESS_SIDES for part in ADDRESS_PARTS),
@@ -1070,11 +1075,38 @@ def _add_batch(generator: DemoGenerator, done: int, size: int, total: int,
     return size
 
 
+class BadDemoCount(ValueError):
+    """What was typed for how many demo customers to add is not a count; the message says why
+    and names the field."""
+
+
+def parse_demo_count(text: str) -> int:
+    """How many demo customers someone typed ("1000" or "1,000"): a whole number from 1 to
+    MAX_DEMO_COUNT, else BadDemoCount."""
+    typed = text.strip()
+    rule = f"a whole number from 1 to {MAX_DEMO_COUNT:,}"
+    if not typed:
+        raise BadDemoCount(f"{COUNT_LABEL} is empty: type {rule}.")
+    count = int(typed.replace(",", "")) if _COUNT_TEXT.fullmatch(typed) else 0
+    if 1 <= count <= MAX_DEMO_COUNT:
+        return count
+    raise BadDemoCount(f"{COUNT_LABEL} must be {rule}.")
+
+
+class DemoStopped(Exception):
+    """A fill stopped before `count` because it was asked to; the `added` customers of the
+    batches committed so far are kept."""
+
+    def __init__(self, added: int):
+        super().__init__(f"Stopped after adding {added:,} demo customers.")
+        self.added = added
+
+
 def _fill(count: int, seed: int | None, progress: Callable[[int], None] | None,
-          only_if_empty: bool) -> int:
+          cancel: threading.Event | None, only_if_empty: bool) -> int:
     generator = DemoGenerator(seed)
     added = 0
-    while added < count:
+    while added < count and not (cancel is not None and cancel.is_set()):
         size = min(TRANSACTION_ROWS, count - added)
         batch = _add_batch(generator, added, size, count, only_if_empty and added == 0)
         if batch == 0:
@@ -1082,21 +1114,29 @@ def _fill(count: int, seed: int | None, progress: Callable[[int], None] | None,
         added += batch
         if progress is not None:
             progress(added)
-    refresh_statistics()
+    if added:
+        refresh_statistics()
+    if added < count:
+        raise DemoStopped(added)
     return added
 
 
 def fill_demo_database(count: int, seed: int | None = None,
-                       progress: Callable[[int], None] | None = None) -> int:
+                       progress: Callable[[int], None] | None = None,
+                       cancel: threading.Event | None = None) -> int:
     """Add `count` realistic, varied, valid customers to the open database; returns how many.
 
-    `seed` makes the customers repeatable; `progress` is called with the number added so far
-    after each committed batch.
+    Each batch of TRANSACTION_ROWS customers is its own committed transaction. `seed` makes the
+    customers repeatable; `progress` is called with the number added so far after each batch.
+    `cancel` is checked before each batch: once set, the fill stops and raises DemoStopped
+    with the number added (and kept) so far.
     """
-    return _fill(count, seed, progress, only_if_empty=False)
+    return _fill(count, seed, progress, cancel, only_if_empty=False)
 
 
-def ensure_demo_data(count: int) -> int:
+def ensure_demo_data(count: int, progress: Callable[[int], None] | None = None,
+                     cancel: threading.Event | None = None) -> int:
     """Fill the open database with `count` demo customers if it has none yet; returns how
-    many were added (0 when it already had customers)."""
-    return _fill(count, None, None, only_if_empty=True)
+    many were added (0 when it already had customers). `progress` and `cancel` work as for
+    fill_demo_database (DemoStopped when cancelled)."""
+    return _fill(count, None, progress, cancel, only_if_empty=True)

@@ -58,6 +58,7 @@ class CustomerListScreen(KeepRunning, Screen):
         Binding("m", "mark_for_merge", "Mark to merge", show=False),
         Binding("i", "import_csv", "Import CSV", show=False),
         Binding("e", "export_csv", "Export CSV", show=False),
+        Binding("D", "demo_data", "Add demo customers", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
         Binding("down", "focus_table", "Results", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -420,6 +421,20 @@ class CustomerListScreen(KeepRunning, Screen):
         outcome = await self.app.push_screen_wait(CsvExportDialog())
         if outcome:
             self.notify(outcome, markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Demo customers are offered only on the demo database (`custdesk --demo`)."""
+        if action == "demo_data":
+            return self.app.settings.demo
+        return True
+
+    @work(exclusive=True, group="list-demo")
+    async def action_demo_data(self) -> None:
+        """Add demo customers, with progress; escape stops (what was added stays)."""
+        from screens.demo_dialog import DemoDialog
+
+        if await self.app.push_screen_wait(DemoDialog()):
+            self.reload()
 
     # --- trouble ---
 

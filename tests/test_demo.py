@@ -1,6 +1,15 @@
-"""Demo data: the right number of valid, varied customers, with portal accounts and notes."""
+"""Demo data: the right number of valid, varied customers, with portal accounts and notes;
+`custdesk demo` shows its progress and stops cleanly on ctrl+C."""
 
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter as Tally
 from datetime import datetime
 
@@ -18,6 +27,7 @@ from models.demo import (
     DEMO_PASSWORD_HASH,
     PEOPLE,
     DemoGenerator,
+    DemoStopped,
     ensure_demo_data,
     fill_demo_database,
     vat_number,
@@ -149,6 +159,80 @@ def test_fill_moves_the_change_counter_once_a_transaction(db, monkeypatch):
     assert Customer.select().count() == 120
 
 
+def code_counter() -> int:
+    return Counter.get(Counter.name == "customer_code").value
+
+
+def test_a_cancel_set_before_the_start_adds_nothing(db):
+    cancel = threading.Event()
+    cancel.set()
+    before = change_count()
+    reported = []
+    with pytest.raises(DemoStopped) as stopped:
+        fill_demo_database(100, seed=1, progress=reported.append, cancel=cancel)
+    assert stopped.value.added == 0
+    assert str(stopped.value) == "Stopped after adding 0 demo customers."
+    assert reported == []
+    assert Customer.select().count() == 0
+    assert (code_counter(), change_count()) == (0, before)
+
+
+def test_a_cancel_after_the_first_batch_keeps_exactly_that_batch(db, monkeypatch):
+    monkeypatch.setattr(demo, "TRANSACTION_ROWS", 50)
+    cancel = threading.Event()
+    before = change_count()
+    reported = []
+
+    def progress(done: int) -> None:
+        reported.append(done)
+        cancel.set()  # as if escape or ctrl+C came during the first batch
+
+    with pytest.raises(DemoStopped) as stopped:
+        fill_demo_database(1_000, seed=12, progress=progress, cancel=cancel)
+    assert stopped.value.added == 50 and reported == [50]
+    assert str(stopped.value) == "Stopped after adding 50 demo customers."
+    codes = [code for (code,) in Customer.select(Customer.code).order_by(Customer.id).tuples()]
+    assert codes == [f"CST-{n:06d}" for n in range(1, 51)]
+    assert (code_counter(), change_count()) == (50, before + 1)
+    ids = set(Customer.select(Customer.id).scalars())
+    assert set(PortalAccount.select(PortalAccount.customer).scalars()) <= ids
+    assert set(Note.select(Note.customer).scalars()) <= ids
+    assert fill_demo_database(3, seed=13) == 3  # a later fill goes on where it stopped
+    assert Customer.select().where(Customer.code == "CST-000053").exists()
+    assert code_counter() == 53
+
+
+def test_progress_rises_to_the_count_when_the_cancel_is_never_set(db, monkeypatch):
+    monkeypatch.setattr(demo, "TRANSACTION_ROWS", 40)
+    reported = []
+    assert fill_demo_database(130, seed=14, progress=reported.append,
+                              cancel=threading.Event()) == 130
+    assert reported == [40, 80, 120, 130]
+    assert Customer.select().count() == 130
+
+
+def test_a_cancel_during_the_last_batch_finishes_the_fill(db, monkeypatch):
+    monkeypatch.setattr(demo, "TRANSACTION_ROWS", 40)
+    cancel = threading.Event()
+
+    def progress(done: int) -> None:
+        if done == 80:
+            cancel.set()
+
+    assert fill_demo_database(80, seed=15, progress=progress, cancel=cancel) == 80
+    assert Customer.select().count() == 80
+
+
+def test_ensure_demo_data_can_be_stopped_and_then_leaves_the_database_alone(db, monkeypatch):
+    monkeypatch.setattr(demo, "TRANSACTION_ROWS", 20)
+    cancel = threading.Event()
+    with pytest.raises(DemoStopped) as stopped:
+        ensure_demo_data(100, progress=lambda done: cancel.set(), cancel=cancel)
+    assert stopped.value.added == 20
+    assert ensure_demo_data(100) == 0
+    assert Customer.select().count() == 20
+
+
 def test_ensure_demo_data_fills_an_empty_database_once(db):
     assert ensure_demo_data(30) == 30
     assert ensure_demo_data(30) == 0
@@ -184,6 +268,87 @@ def test_demo_command_adds_the_customers(db_url, capsys):
     finally:
         close_database()
     assert "Added 50 demo customers" in capsys.readouterr().out
+
+
+# --- `custdesk demo` as a separate process, its stderr on a pseudo-terminal ---------------
+
+CUSTDESK = [shutil.which("custdesk")] if shutil.which("custdesk") else [sys.executable, "-m", "tui"]
+PROGRESS = re.compile(r"Adding demo customers \[[#-]+\]\s+(\d+)%")
+STOPPED = re.compile(r"Stopped after adding ([\d,]+) demo customers to (\S+)\.")
+
+
+class DemoProcess:
+    """`custdesk demo` running with stderr on a pseudo-terminal, so its progress line draws."""
+
+    def __init__(self, *args: str, ignore_interrupts: bool = False):
+        self.terminal, replica = os.openpty()
+        self.process = subprocess.Popen(
+            [*CUSTDESK, "demo", *args], stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=replica, text=True,
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            if ignore_interrupts else None)
+        os.close(replica)
+        self.drawn = ""
+
+    def _read(self, timeout: float) -> bool:
+        """Add what the terminal received within `timeout` to `drawn`; False once it closed."""
+        if not select.select([self.terminal], [], [], timeout)[0]:
+            return True
+        try:
+            chunk = os.read(self.terminal, 65536)
+        except OSError:  # EIO: the process closed its end
+            return False
+        self.drawn += chunk.decode()
+        return bool(chunk)
+
+    def wait_for_percent(self, least: int, timeout: float = 30) -> None:
+        """Read until the progress line shows at least `least` percent."""
+        deadline = time.monotonic() + timeout
+        while not any(int(p) >= least for p in PROGRESS.findall(self.drawn)):
+            assert time.monotonic() < deadline and self._read(0.1), self.drawn
+
+    def finish(self) -> tuple[int, str, str]:
+        """Wait for the end: (exit status, stdout, everything drawn on the terminal)."""
+        stdout, _ = self.process.communicate(timeout=60)
+        while self._read(1):
+            pass
+        os.close(self.terminal)
+        return self.process.returncode, stdout, self.drawn
+
+
+def test_demo_command_draws_its_progress_on_a_terminal(db, db_url):
+    run = DemoProcess("--count", "4500", "--db", db_url)
+    status, stdout, drawn = run.finish()
+    assert status == 0, drawn
+    assert [int(p) for p in PROGRESS.findall(drawn)] == [0, 44, 88, 100]
+    assert drawn.endswith("\r\x1b[K")  # the line is cleared before the command ends
+    assert stdout.startswith(f"Added 4,500 demo customers to {db_url} in ")
+    assert Customer.select().count() == 4500
+
+
+def test_ctrl_c_stops_after_the_current_batch_and_says_how_many(db, db_url):
+    run = DemoProcess("--count", "200000", "--db", db_url)
+    run.wait_for_percent(1)  # the first batch of 2,000 is committed
+    run.process.send_signal(signal.SIGINT)
+    status, stdout, drawn = run.finish()
+    assert status == 130
+    assert "Traceback" not in drawn and stdout == ""
+    stopped = STOPPED.findall(drawn)
+    assert len(stopped) == 1 and stopped[0][1] == db_url, drawn
+    added = int(stopped[0][0].replace(",", ""))
+    assert 2_000 <= added < 200_000 and added % demo.TRANSACTION_ROWS == 0
+    assert Customer.select().count() == added
+    assert Counter.get(Counter.name == "customer_code").value == added
+    assert drawn.rstrip().endswith(f"to {db_url}.")  # one line, after the cleared progress
+
+
+def test_ctrl_c_ignored_by_the_parent_stays_ignored(sqlite_url):
+    run = DemoProcess("--count", "20000", "--db", sqlite_url, ignore_interrupts=True)
+    run.wait_for_percent(10)
+    run.process.send_signal(signal.SIGINT)
+    status, stdout, drawn = run.finish()
+    assert status == 0, drawn
+    assert stdout.startswith(f"Added 20,000 demo customers to {sqlite_url} in ")
 
 
 def test_every_city_and_number_pattern_gives_valid_customers():

@@ -5,7 +5,7 @@ import sys
 from collections.abc import Iterable
 from typing import ClassVar
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.actions import SkipAction
@@ -13,6 +13,7 @@ from textual.command import Provider
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from models.db import with_connection
 from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
 from screens.keep_running import KeepRunning
@@ -25,7 +26,7 @@ from tui.preferences import (
     load_preferences,
     save_preferences,
 )
-from tui.settings import Settings
+from tui.settings import DEMO_SIZE, Settings
 
 
 def _customer_commands() -> type[Provider]:
@@ -78,6 +79,18 @@ class CustdeskApp(KeepRunning, App):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(CustomerListScreen())
         self.set_timer(MAIL_START_SECONDS, self._start_mail_delivery)
+        if self.settings.demo:
+            self._fill_empty_demo_database()
+
+    @work(thread=True, group="demo-offer", exit_on_error=False)
+    def _fill_empty_demo_database(self) -> None:
+        """The first time the demo database is opened: add its customers, with progress."""
+        from models.customers import has_customers
+        from screens.demo_dialog import DemoDialog
+
+        if not with_connection(has_customers):
+            self.call_from_thread(self.push_screen,
+                                  DemoDialog(DEMO_SIZE, only_if_empty=True, start_at_once=True))
 
     def _start_mail_delivery(self) -> None:
         from tui.mail_worker import start_mail_delivery

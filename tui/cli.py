@@ -10,9 +10,7 @@ from models.db import DatabaseUnavailable, open_database
 from models.staff import current_staff
 from models.upgrade import upgrade_database
 from tui.commands.parsers import add_subcommands, run_command
-from tui.settings import Settings, resolve_settings
-
-DEMO_SIZE = 1000
+from tui.settings import DEMO_SIZE, Settings, resolve_settings
 
 
 class CommandLineError(Exception):
@@ -54,11 +52,7 @@ def _open(settings: Settings) -> None:
 
 
 def _run_app(settings: Settings) -> int:
-    """Open the full-screen app; a demo database is filled the first time."""
-    if settings.demo:
-        from models.demo import ensure_demo_data
-
-        ensure_demo_data(DEMO_SIZE)
+    """Open the full-screen app (which fills an empty demo database, with progress)."""
     from tui.app import CustdeskApp
 
     app = CustdeskApp(settings)

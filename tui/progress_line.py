@@ -4,7 +4,9 @@ import sys
 from typing import TextIO
 
 BAR_WIDTH = 30
-STAGE_LABELS = {"checking": "Checking rows", "importing": "Importing", "exporting": "Exporting"}
+STAGE_LABELS = {"checking": "Checking rows", "importing": "Importing", "exporting": "Exporting",
+                "demo": "Adding demo customers"}
+CLEAR_LINE = "\r\x1b[K"  # back to the line's start, then erase it (ANSI EL)
 
 
 class ProgressLine:
@@ -32,6 +34,6 @@ class ProgressLine:
     def finish(self) -> None:
         """Clear the progress line, so what is printed next starts on a clean line."""
         if self.enabled and self._shown is not None:
-            self.stream.write("\r" + " " * (BAR_WIDTH + 22) + "\r")
+            self.stream.write(CLEAR_LINE)
             self.stream.flush()
             self._shown = None

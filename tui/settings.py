@@ -7,6 +7,7 @@ from pathlib import Path
 from platformdirs import user_config_dir, user_data_dir
 
 APP_NAME = "custdesk"
+DEMO_SIZE = 1000  # customers added to the demo database the first time it is opened
 
 
 def data_dir() -> Path:

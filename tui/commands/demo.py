@@ -1,37 +1,52 @@
-"""`custdesk demo --count N`: fill a database with realistic customers."""
+"""`custdesk demo --count N`: fill a database with realistic customers, with a progress line;
+ctrl+C stops after the batch being written, keeping every batch already added."""
 
 import argparse
+import signal
+import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from models.demo import DemoStopped, fill_demo_database
+from tui.progress_line import ProgressLine
 from tui.settings import Settings
 
-
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `demo` subcommand."""
-    parser = sub.add_parser("demo", help="fill a database with N realistic customers")
-    parser.add_argument("--count", type=positive_int, default=1000, metavar="N",
-                        help="how many customers to add (default 1000)")
-    parser.add_argument("--db", dest="db_url", metavar="URL", help="the database to fill")
-    parser.set_defaults(handler=run)
+EXIT_OK, EXIT_STOPPED = 0, 130
+STAGE = "demo"
 
 
-def positive_int(text: str) -> int:
-    """A whole number of at least 1, for --count."""
+@contextmanager
+def interrupt_sets(cancel: threading.Event) -> Iterator[None]:
+    """While inside, ctrl+C (SIGINT) sets `cancel` instead of raising KeyboardInterrupt, so the
+    batch being written is committed whole; a SIGINT ignored by whoever started us stays so."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signal, _frame: cancel.set())
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is less than 1")
-    return value
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Add the customers and say how many and how fast."""
-    from models.demo import fill_demo_database
-
+    """Add the customers and say how many and how fast, or how many before ctrl+C stopped it."""
+    progress = ProgressLine()
+    cancel = threading.Event()
     started = time.perf_counter()
-    added = fill_demo_database(args.count)
+    try:
+        with interrupt_sets(cancel):
+            progress(STAGE, 0, args.count)
+            added = fill_demo_database(args.count, cancel=cancel,
+                                       progress=lambda done: progress(STAGE, done, args.count))
+    except DemoStopped as stopped:
+        progress.finish()
+        print(f"Stopped after adding {stopped.added:,} demo customers to {settings.db_url}.",
+              file=sys.stderr)
+        return EXIT_STOPPED
+    progress.finish()
     print(f"Added {added:,} demo customers to {settings.db_url} "
           f"in {time.perf_counter() - started:.1f} s.")
-    return 0
+    return EXIT_OK
