@@ -28,9 +28,10 @@ from models.db import close_database, open_database
 from models.upgrade import upgrade_database
 from screens.actions_menu import ActionsMenu
 from screens.confirm import ConfirmDialog
-from screens.csv_dialog import CsvImportDialog
+from screens.csv_dialog import CsvExportDialog, CsvImportDialog
 from screens.customer_detail import CustomerDetailScreen
 from screens.customer_list import CustomerListScreen
+from screens.demo_dialog import DemoDialog
 from screens.help_screen import HelpScreen
 from screens.unsaved_dialog import UnsavedDialog
 from tests.test_customer_list import settle as settle_list
@@ -258,6 +259,15 @@ async def list_screens(tour: Tour, tmp_path) -> None:
     await tour.press("enter")
     assert tour.app.screen.has_class("-can-import")
     tour.look("CSV import dialog ready to import", CsvImportDialog)
+    await tour.press("escape", "e")
+    tour.look("CSV export dialog", CsvExportDialog)
+    await tour.press("escape")
+    tour.app.push_screen(DemoDialog())
+    await tour.settle()
+    await tour.type("#demo-count", "0")
+    await tour.press("enter")
+    assert tour.app.screen.query_one("#demo-report").has_class("-error")
+    tour.look("demo dialog refusing a bad count", DemoDialog)
     await tour.press("escape")
 
 
