@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
@@ -15,11 +15,13 @@ from models.customers import SaveConflict
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, TAX_EXEMPT_CHOICES, label
 from models.validation import country_choices, display_phone
 from screens.keep_running import KeepRunning
+from screens.overflow_scroll import OverflowScroll
 from screens.safe_text import safe
 from styles import stylesheet
 
 SAVE = "save"
 RELOAD = "reload"
+KEYS = "space Keep mine · s Save · r Reload theirs · Esc back to editing · Tab moves"
 
 
 @dataclass(frozen=True)
@@ -71,20 +73,23 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict-dialog", classes="dialog"):
-            yield Label("Someone else saved this customer", classes="dialog-title")
-            yield Static(Text(self._explanation()), classes="dialog-text")
-            with Horizontal(classes="conflict-row conflict-head"):
-                yield Label("Field", classes="conflict-field")
-                yield Label("Theirs (saved)", classes="conflict-value")
-                yield Label("Yours", classes="conflict-value")
-                yield Label("", classes="conflict-keep")
-            with VerticalScroll(id="conflict-rows"):
+            with Vertical(id="conflict-top"):
+                yield Label("Someone else saved this customer", classes="dialog-title")
+                yield Static(Text(self._explanation()), classes="dialog-text")
+                with Horizontal(classes="conflict-row conflict-head"):
+                    yield Label("Field", classes="conflict-field")
+                    yield Label("Theirs (saved)", classes="conflict-value")
+                    yield Label("Yours", classes="conflict-value")
+                    yield Label("", classes="conflict-keep")
+            with OverflowScroll(id="conflict-rows"):
                 for name in self._rows():
                     yield from self._row(name)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", id=SAVE, variant="primary", compact=True)
-                yield Button("Reload", id=RELOAD, variant="warning", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+            with Vertical(id="conflict-bottom"):
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button("Save", id=SAVE, variant="primary", compact=True)
+                    yield Button("Reload", id=RELOAD, variant="warning", compact=True)
+                    yield Button("Cancel", id="cancel", compact=True)
+                yield Static(KEYS, classes="dialog-keys", markup=False)
 
     def _explanation(self) -> str:
         text = "Since you opened this customer, another staff member saved the fields below. "

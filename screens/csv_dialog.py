@@ -2,12 +2,14 @@
 
 The file's work runs in a thread worker (models.customer_import / customer_export) with a
 progress callback and a cancel flag; escape cancels a running step (nothing is changed) or
-closes the dialog. Everything read from a file is shown through the display sanitiser.
+closes the dialog. Everything read from a file is shown through the display sanitiser. A report
+longer than the screen scrolls (PgUp/PgDn, or tab to it and the arrows).
 """
 
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -18,7 +20,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -34,11 +40,14 @@ from models.customer_import import (
 )
 from models.db import DatabaseUnavailable, connection
 from screens.keep_running import KeepRunning
+from screens.overflow_scroll import OverflowScroll
 from screens.safe_text import safe
 from styles import stylesheet
 
 SHOWN_PROBLEMS = 3  # bad rows listed in the dialog; `custdesk import --dry-run` lists them all
 PROGRESS_SECONDS = 0.1  # the progress bar moves at most this often
+HANG = 2  # a problem's wrapped rest starts this much further in than its "Line N"
+SCROLL_KEYS = "PgUp/PgDn scroll the report"
 EXPECTED = (BadFile, UnreadableFile, Cancelled, ImportConflict, ExportTargetExists,
             ExportTargetUnwritable, DatabaseUnavailable)  # failures with a message for people
 
@@ -71,6 +80,46 @@ def preview_report(name: str, preview: ImportPreview) -> str:
     return "\n".join(lines)
 
 
+class ReportText(Visual):
+    """Report lines as plain text; an indented line (a problem) wraps with its rest indented
+    under its "Line N, Column:", not back at the left edge. str() gives the text."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._lines = [(len(line) - len(line.lstrip(" ")), Content(line.lstrip(" ")))
+                       for line in text.split("\n")]
+
+    def __str__(self) -> str:
+        return self._text
+
+    @staticmethod
+    def _body_width(width: int, indent: int) -> int:
+        return max(width - indent - (HANG if indent else 0), 1)
+
+    def render_strips(self, width: int, height: int | None, style: Style,
+                      options: RenderOptions) -> list[Strip]:
+        """Each line wrapped in the width left beside its indent, the indent put back."""
+        plain = replace(options, selection=None)  # (selection offsets would not line up)
+        strips = []
+        for indent, line in self._lines:
+            body = line.render_strips(self._body_width(width, indent), None, style, plain)
+            for number, strip in enumerate(body):
+                pad = indent + (HANG if number and indent else 0)
+                strips.append(Strip.join([Strip.blank(pad, style.rich_style), strip])
+                              if pad else strip)
+        return strips if height is None else strips[:height]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        """The widest line, with its indent."""
+        return max(indent + line.get_optimal_width(rules, container_width)
+                   for indent, line in self._lines)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        """The lines once wrapped."""
+        return sum(line.get_height(rules, self._body_width(width, indent))
+                   for indent, line in self._lines)
+
+
 class CsvDialog(KeepRunning, ModalScreen[str | None]):
     """The shared frame: a file path, a progress bar, a report, buttons; escape cancels or
     closes. Dismissed with what to toast (None when nothing happened)."""
@@ -78,6 +127,8 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
     CSS_PATH = stylesheet("csv_dialog.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel / close"),
+        Binding("pageup", "scroll_report(False)", "Scroll the report up", show=False),
+        Binding("pagedown", "scroll_report(True)", "Scroll the report down", show=False),
     ]
     TITLE_TEXT = ""
     PATH_LABEL = ""
@@ -92,16 +143,19 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         """Title, path, options, progress, report, buttons and the keys."""
         with Vertical(id="csv-dialog"):
-            yield Label(Content(self.TITLE_TEXT), id="csv-title")
-            yield Label(Content(self.PATH_LABEL), id="csv-path-label")
-            yield Input(value=self.default_path(), id="csv-path", compact=True)
-            yield from self.options()
-            yield ProgressBar(id="csv-progress", show_eta=False)
-            yield Static("", id="csv-report", markup=False)
-            with Horizontal(id="csv-buttons"):
-                yield from self.buttons()
-                yield Button(Content("Close"), id="csv-close", compact=True)
-            yield Static(Content(self.KEYS_TEXT), id="csv-keys")
+            with Vertical(id="csv-top"):
+                yield Label(Content(self.TITLE_TEXT), id="csv-title")
+                yield Label(Content(self.PATH_LABEL), id="csv-path-label")
+                yield Input(value=self.default_path(), id="csv-path", compact=True)
+                yield from self.options()
+                yield ProgressBar(id="csv-progress", show_eta=False)
+            with OverflowScroll(id="csv-report-scroll"):
+                yield Static("", id="csv-report", markup=False)
+            with Vertical(id="csv-bottom"):
+                with Horizontal(id="csv-buttons"):
+                    yield from self.buttons()
+                    yield Button(Content("Close"), id="csv-close", compact=True)
+                yield Static(Content(self.KEYS_TEXT), id="csv-keys")
 
     def default_path(self) -> str:
         """What the path field starts with."""
@@ -125,10 +179,24 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
         return Path(self.query_one("#csv-path", Input).value.strip()).expanduser()
 
     def report(self, text: str, error: bool = False) -> None:
-        """Show plain text (already made safe) under the progress bar."""
+        """Show plain text (already made safe) under the progress bar, from its start."""
         report = self.query_one("#csv-report", Static)
-        report.update(Content(text))
+        report.update(ReportText(text))
         report.set_class(error, "-error")
+        self.query_one("#csv-report-scroll", OverflowScroll).scroll_home(animate=False)
+
+    def on_overflow_scroll_overflow(self, event: OverflowScroll.Overflow) -> None:
+        """Name the keys that scroll the report while it does not fit."""
+        self.query_one("#csv-keys", Static).update(
+            Content(f"{self.KEYS_TEXT}\n{SCROLL_KEYS}" if event.overflows else self.KEYS_TEXT))
+
+    def action_scroll_report(self, down: bool) -> None:
+        """Scroll the report a page, wherever the focus is."""
+        scroll = self.query_one("#csv-report-scroll", OverflowScroll)
+        if down:
+            scroll.scroll_page_down()
+        else:
+            scroll.scroll_page_up()
 
     # --- running a step ---
 

@@ -1,15 +1,20 @@
 """The merge dialog: two customers side by side; the clerk picks the survivor (s swaps) and, field
 by field with the arrow keys, which value it keeps (and whose portal account when both have
-one); ctrl+s or enter merges after a confirm. Dismisses with the survivor's id, or None."""
+one); ctrl+s or enter merges after a confirm. Dismisses with the survivor's id, or None.
+
+The two value columns share the table's width (recomputed when it changes); under the table
+the highlighted field's two values show in full, wrapped."""
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
@@ -29,9 +34,8 @@ A, B = "a", "b"
 PORTAL_ROW = "portal account"
 CHOSEN = "● "
 NOT_CHOSEN = "  "
-VALUE_WIDTH = 23  # two values and the field's name fit beside each other at 80 columns
-KEYS = ("↑↓ field · ←→ keep that value · s swaps the survivor · ctrl+s/enter merges · "
-        "esc cancels")
+MIN_VALUE_WIDTH = 12  # a value column never gets narrower than this
+KEYS = "↑↓ field · ←→ keep value · s swap survivor · ctrl+s/enter merge · esc cancel"
 
 
 class ChoiceTable(KeepRunning, DataTable):
@@ -42,6 +46,20 @@ class ChoiceTable(KeepRunning, DataTable):
         Binding("right", "screen.pick('b')", "Keep right", show=False),
         Binding("enter", "screen.merge", "Merge", show=False),
     ]
+
+    class Resized(Message):
+        """The table's size changed: its value columns should share the new width."""
+
+    def on_resize(self) -> None:
+        """Say the width may have changed."""
+        self.post_message(self.Resized())
+
+    def value_width(self, field_width: int) -> int:
+        """The width each of two value columns gets beside a field column this wide (room
+        kept for the cell padding and a scroll bar)."""
+        spare = (self.size.width - self.styles.scrollbar_size_vertical - field_width
+                 - 6 * self.cell_padding)
+        return max(MIN_VALUE_WIDTH, spare // 2)
 
 
 class MergeDialog(KeepRunning, ModalScreen[int | None]):
@@ -61,14 +79,18 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         self.survivor = A
         self.choices: dict[str, str] = {}  # field (or PORTAL_ROW): the side whose value is kept
         self._merging = False
+        self._value_width = 0  # of the value columns shown
 
     def compose(self) -> ComposeResult:
-        """Title, who survives, the choices, the keys."""
+        """Title, who survives, the choices, the highlighted field's values, the keys."""
         with Vertical(id="merge-dialog"):
-            yield Static(Content("Merge Customers"), id="merge-title")
-            yield Static(id="merge-survivor", markup=False)
+            with Vertical(id="merge-top"):
+                yield Static(Content("Merge Customers"), id="merge-title")
+                yield Static(id="merge-survivor", markup=False)
             yield ChoiceTable(id="merge-table", cursor_type="row")
-            yield Static(Content(KEYS), id="merge-keys")
+            with Vertical(id="merge-bottom"):
+                yield Static(id="merge-detail", markup=False)
+                yield Static(Content(KEYS), id="merge-keys")
 
     def on_mount(self) -> None:
         """Read both customers in a worker thread."""
@@ -94,27 +116,87 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         self.choices = {item.name: A for item in preview.differing}
         if preview.portal_choice_needed:
             self.choices[PORTAL_ROW] = A
-        table = self.query_one(ChoiceTable)
-        table.add_column("Field", key="field")
-        table.add_column(self._side_title(A), key=A, width=VALUE_WIDTH)
-        table.add_column(self._side_title(B), key=B, width=VALUE_WIDTH)
-        for item in preview.differing:
-            table.add_row(Text(item.label), *self._cells(item.name), key=item.name)
-        if preview.portal_choice_needed:
-            table.add_row(Text("Portal account"), *self._cells(PORTAL_ROW), key=PORTAL_ROW)
-        if not table.row_count:
-            table.add_row(Text("(every field is the same)"), Text(""), Text(""))
+        self.query_one("#merge-title", Static).update(
+            Text(f"Merge Customers: {self._side_title(A)} and {self._side_title(B)}"))
+        self._fill_table()
         self.query_one("#merge-dialog").loading = False
         self._show_survivor()
-        table.focus()
+        self.query_one(ChoiceTable).focus()
+
+    def _labels(self) -> dict[str, str]:
+        """The rows of the table: field (or PORTAL_ROW) and its label."""
+        assert self.preview is not None
+        labels = {item.name: item.label for item in self.preview.differing}
+        if self.preview.portal_choice_needed:
+            labels[PORTAL_ROW] = "Portal account"
+        return labels
+
+    def _field_width(self) -> int:
+        """The width of the field column: its longest label."""
+        return max(cell_len(text) for text in ["Field", *self._labels().values()])
+
+    def _fill_table(self) -> None:
+        """(Re)build the table with value columns that share its width, cursor kept."""
+        table = self.query_one(ChoiceTable)
+        labels = self._labels()
+        field_width = self._field_width()
+        self._value_width = table.value_width(field_width)
+        row = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("Field", key="field", width=field_width)
+        for side in (A, B):
+            table.add_column(Text(self._side_title(side), no_wrap=True, overflow="ellipsis"),
+                             key=side, width=self._value_width)
+        for name, text in labels.items():
+            table.add_row(Text(text), *self._cells(name), key=name)
+        if not table.row_count:
+            table.add_row(Text("(every field is the same)"), Text(""), Text(""))
+        # as tall as its rows, known now (height: auto waits for the table to measure itself)
+        table.styles.height = table.header_height + table.row_count
+        table.move_cursor(row=row, animate=False)
+        self._show_detail()
+
+    def on_choice_table_resized(self) -> None:
+        """The table's size changed: share its width out again, keep the cursor in sight."""
+        if self.preview is None:
+            return
+        table = self.query_one(ChoiceTable)
+        if table.value_width(self._field_width()) != self._value_width:
+            self._fill_table()
+        else:
+            table.move_cursor(row=table.cursor_row)
+
+    def on_data_table_row_highlighted(self) -> None:
+        """Show the highlighted field's values in full."""
+        self._show_detail()
+
+    def _highlighted(self) -> str | None:
+        """The field (or PORTAL_ROW) of the highlighted row, None for no choice."""
+        table = self.query_one(ChoiceTable)
+        if self.preview is None or not table.row_count:
+            return None
+        name = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return name if name in self.choices else None
+
+    def _show_detail(self) -> None:
+        """The highlighted field's two values, whole and wrapped, the kept one marked."""
+        name = self._highlighted()
+        lines = Text()
+        if name is not None:
+            for side in (A, B):
+                kept = self.choices[name] == side
+                lines.append(("\n" if side == B else "") + (CHOSEN if kept else NOT_CHOSEN)
+                             + safe(self._side(side).record.code) + ": ")
+                lines.append(self._value(name, side), style="bold" if kept else "")
+        self.query_one("#merge-detail", Static).update(lines)
 
     def _side(self, side: str):
         assert self.preview is not None
         return self.preview.a if side == A else self.preview.b
 
-    def _side_title(self, side: str) -> Text:
+    def _side_title(self, side: str) -> str:
         record = self._side(side).record
-        return Text(safe(f"{record.code} ({record.display_name})"))
+        return safe(f"{record.code} ({record.display_name})")
 
     def _value(self, name: str, side: str) -> str:
         if name == PORTAL_ROW:
@@ -125,7 +207,8 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         """The two values of a row, the kept one marked."""
         return tuple(Text((CHOSEN if self.choices[name] == side else NOT_CHOSEN)
                           + self._value(name, side),
-                          style="bold" if self.choices[name] == side else "")
+                          style="bold" if self.choices[name] == side else "",
+                          no_wrap=True, overflow="ellipsis")
                      for side in (A, B))
 
     def _show_survivor(self) -> None:
@@ -137,16 +220,15 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
 
     def action_pick(self, side: str) -> None:
         """Keep the value on one side for the highlighted field."""
-        table = self.query_one(ChoiceTable)
-        if self.preview is None or not table.row_count:
-            return
-        name = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        if name not in self.choices:
+        name = self._highlighted()
+        if name is None:
             return
         self.choices[name] = side
         first, second = self._cells(name)
+        table = self.query_one(ChoiceTable)
         table.update_cell(name, A, first)
         table.update_cell(name, B, second)
+        self._show_detail()
 
     def action_swap(self) -> None:
         """The other customer survives instead (the values picked stay picked)."""

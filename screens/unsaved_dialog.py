@@ -17,6 +17,7 @@ from screens.keep_running import KeepRunning
 SAVE = "save"
 DISCARD = "discard"
 CANCEL = "cancel"
+KEYS = "s Save · d Discard · Esc or c Cancel · Enter: highlighted button"
 
 
 class UnsavedDialog(KeepRunning, ModalScreen[str]):
@@ -41,6 +42,7 @@ class UnsavedDialog(KeepRunning, ModalScreen[str]):
                 yield Button("Save", id=SAVE, variant="primary", compact=True)
                 yield Button("Discard", id=DISCARD, variant="error", compact=True)
                 yield Button("Cancel", id=CANCEL, compact=True)
+            yield Static(KEYS, classes="dialog-keys", markup=False)
 
     def _summary(self) -> str:
         shown = ", ".join(self._changed[:4])
