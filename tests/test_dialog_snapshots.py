@@ -21,6 +21,7 @@ from screens.confirm import ConfirmDialog
 from screens.conflict_dialog import ConflictDialog
 from screens.csv_dialog import CsvExportDialog, CsvImportDialog
 from screens.customer_detail import CustomerDetailScreen
+from screens.demo_dialog import DemoDialog
 from screens.merge_dialog import MergeDialog
 from screens.pickers import CountryPicker, Picker, StatePicker
 from screens.unsaved_dialog import UnsavedDialog
@@ -110,6 +111,11 @@ async def saved_elsewhere(_pilot) -> None:
     save_customer(load_customer(maple.id), theirs, "other")
 
 
+async def demo_dialog(pilot) -> None:
+    """A step: the demo-data dialog (on the demo database its key is D)."""
+    pilot.app.push_screen(DemoDialog())
+
+
 def is_open(kind: type[Picker]) -> Callable[[object], bool]:
     """Whether the screen shows the customer with the list of a picker of `kind` open."""
     def check(app) -> bool:
@@ -138,6 +144,7 @@ DIALOGS: dict[str, tuple[list[Step], Callable[[object], bool]]] = {
     "country_picker": (["enter", "f3", *["tab"] * 5, "ctrl+u", typed("united")],
                        is_open(CountryPicker)),
     "state_picker": (["enter", "f3", *["tab"] * 6, "ctrl+u", "down"], is_open(StatePicker)),
+    "demo": ([demo_dialog], on_top(DemoDialog)),
 }
 
 
