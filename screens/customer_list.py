@@ -291,7 +291,7 @@ class CustomerListScreen(KeepRunning, Screen):
     def _show_sort(self) -> None:
         arrow = "▼" if self._query.descending else "▲"
         self.query_one("#sort-hint", Static).update(
-            Content(f"Sorted by {SORT_ORDERS[self._query.sort]} {arrow}   s: column  S: reverse"))
+            Content(f"Sorted by {SORT_ORDERS[self._query.sort]} {arrow}  s: column  S: reverse"))
 
     def action_open_customer(self) -> None:
         """Open the highlighted customer."""

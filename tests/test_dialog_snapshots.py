@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import pytest
+from detail_support import SAMPLE
 
 from models.customers import create_customer, load_customer, save_customer
 from models.db import close_database, open_database
@@ -31,19 +32,8 @@ from tui.settings import resolve_settings
 
 SIZES = {"80x24": (80, 24), "200x60": (200, 60)}
 FIXED_TIME = datetime(2026, 3, 14, 9, 26)
-MAPLE = {
-    "code": "CST-000001",
-    "business_name": "Maple Leaf Supplies",
-    "contact_name": "Jane Doe",
-    "billing_contact_name": "Jane Doe",
-    "billing_street1": "100 Queen St W",
-    "billing_city": "Toronto",
-    "billing_country": "CA",
-    "billing_state": "CA-ON",
-    "billing_postal_code": "M5H 2N2",
-    "billing_phone": "+1 416 555 0100",
-    "billing_email": "jane@example.com",
-}
+MAPLE = {"code": "CST-000001", **{name: value for name, value in SAMPLE.items()
+                                  if name not in ("tax_exempt", "accepts_marketing")}}
 MAPLE_AGAIN = {**MAPLE, "code": "CST-000002", "business_name": "Maple Leaf Supplies Inc.",
                "contact_name": "J. Doe", "billing_city": "Ottawa",
                "billing_phone": "+1 613 555 0199",

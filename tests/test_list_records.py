@@ -120,6 +120,12 @@ async def test_likely_duplicates_are_flagged_with_the_reason(db, db_url):
         lines = screen_text(app).splitlines()[3:6]
         assert [line[1 + 10] for line in lines] == ["≈", "≈", " "]  # the gap after the code
         assert row_note(app) == ("≈ Likely duplicate of B-2 (Bravo): same billing email")
+        await pilot.press("slash", *"desk@acme.exa", "down")  # the count and the term still show
+        await idle(pilot, lambda: "match" in screen_text(app))
+        assert app.screen.has_class("-row-note")
+        assert "2 matches 'desk@acme.exa'" in screen_text(app).splitlines()[1]
+        await pilot.press("escape", "home")
+        await idle(pilot)
         await pilot.press("down", "down")
         await idle(pilot)
         assert not app.screen.has_class("-row-note")
