@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from models.db import connection
@@ -33,6 +34,7 @@ BLOCK = 50  # rows fetched at a time
 CACHED_BLOCKS = 40  # blocks kept (2,000 rows): memory stays flat at any list size
 CURSOR_MARK = "›"
 DUPLICATE_MARK = "≈"  # drawn in the gap after the code of a likely duplicate
+FLAGS_QUIET_SECONDS = 0.3  # the duplicate check waits for this pause in typing and paging
 ARCHIVED_LABEL = "archived"  # the portal column of an archived customer
 
 
@@ -145,6 +147,8 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         self._generation = 0
         self._flags: dict[int, str] = {}  # customer id -> why it is a likely duplicate
         self._flags_asked: set[int] = set()  # blocks whose flags were asked for (this result)
+        self._flags_waiting: set[int] = set()  # blocks to check once the list is quiet
+        self._flags_timer: Timer | None = None
         self._announced: tuple | None = None
 
     # --- what the table shows ---
@@ -160,6 +164,7 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         self._end_pending = False
         self._loaded_rows = 0
         self._flags_asked = set()  # ask again: a change may have made or ended a duplicate
+        self._flags_waiting = set()
         for number, rows in blocks.items():
             self._note_extent(number, rows)
         self.total = total
@@ -391,14 +396,28 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
 
     # --- duplicate flags ---
 
+    @property
+    def flags_waiting(self) -> bool:
+        """Whether blocks on screen still wait for their duplicate check."""
+        return bool(self._flags_waiting)
+
     def _want_flags(self, number: int) -> None:
-        """Look for likely duplicates among a block's rows (once it is on screen)."""
+        """Look for likely duplicates among a block's rows once it is on screen and the list
+        has been quiet for FLAGS_QUIET_SECONDS: the check never competes with typing or paging."""
         if number in self._flags_asked:
             return
         self._flags_asked.add(number)
-        ids = [row.id for row in self._blocks.get(number, ())]
+        self._flags_waiting.add(number)
+        if self._flags_timer is not None:
+            self._flags_timer.stop()
+        self._flags_timer = self.set_timer(FLAGS_QUIET_SECONDS, self._check_waiting_flags)
+
+    def _check_waiting_flags(self) -> None:
+        """The list is quiet: check the waiting blocks that are still held, in one worker."""
+        waiting, self._flags_waiting = self._flags_waiting, set()
+        ids = [row.id for number in sorted(waiting) for row in self._blocks.get(number, ())]
         if ids:
-            self.call_later(self._load_flags, self._generation, ids)
+            self._load_flags(self._generation, ids)
 
     @work(thread=True, group="customer-table-flags", exit_on_error=False)
     def _load_flags(self, generation: int, ids: list[int]) -> None:
