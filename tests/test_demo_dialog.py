@@ -18,6 +18,13 @@ from tests.test_list_records import toasts
 SIZE = (80, 24)
 
 
+@pytest.fixture
+def db_url(sqlite_url):
+    """SQLite only: the fill itself is tested on both engines in test_demo.py; here it is the
+    dialog, and the suite must stay well under five minutes."""
+    return sqlite_url
+
+
 def report(app) -> str:
     return str(app.screen.query_one("#demo-report").render())
 

@@ -41,6 +41,13 @@ FIND_NORTHWIND = ["slash", *"wind", "enter"]  # search part of the name; enter g
 
 
 @pytest.fixture
+def db_url(sqlite_url):
+    """SQLite only: what is tested here is the keys; every flow runs on PostgreSQL in the
+    screen tests of its own feature, and the suite must stay well under five minutes."""
+    return sqlite_url
+
+
+@pytest.fixture
 def desk(db):
     """Two customers; the one the clerk wants is found by part of its name: (Acme, Northwind)."""
     acme = create_customer({"code": "A-1", "business_name": "Acme Ltd",
