@@ -54,12 +54,21 @@ def _open_sqlite(url: str) -> peewee.SqliteDatabase:
     return db
 
 
+def display_url(url: str) -> str:
+    """A database URL fit to print or log: its password, if any, replaced by ***."""
+    parts = urlparse(url)
+    if not parts.password:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{parts.username}:***@{host}").geturl()
+
+
 def _open_postgres(url: str) -> PooledPostgresqlDatabase:
     """A pooled PostgreSQL database; the server is asked once that it answers."""
     parts = urlparse(url)
     name = parts.path.lstrip("/")
     if not name:
-        raise DatabaseUnavailable(f"Database URL {url!r} names no database.")
+        raise DatabaseUnavailable(f"Database URL {display_url(url)!r} names no database.")
     db = PooledPostgresqlDatabase(
         name,
         user=unquote(parts.username) if parts.username else None,
@@ -76,7 +85,8 @@ def _open_postgres(url: str) -> PooledPostgresqlDatabase:
         db.execute_sql("SELECT 1").fetchone()
     except peewee.OperationalError as error:
         db.close()
-        raise DatabaseUnavailable(f"Cannot reach PostgreSQL at {url}: {_first_line(error)}") from error
+        raise DatabaseUnavailable(
+            f"Cannot reach PostgreSQL at {display_url(url)}: {_first_line(error)}") from error
     return db
 
 
@@ -88,7 +98,7 @@ def open_database(url: str) -> peewee.Database:
         db = _open_postgres(url)
     else:
         raise DatabaseUnavailable(
-            f"Unknown database URL {url!r}: use sqlite:///path.db or postgresql://user@host/dbname."
+            f"Unknown database URL {display_url(url)!r}: use sqlite:///path.db or postgresql://user@host/dbname."
         )
     database.initialize(db)
     return db

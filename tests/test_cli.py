@@ -62,6 +62,23 @@ def test_installed_command_reports_unreachable_server_without_traceback(tmp_path
     assert "Traceback" not in result.stderr
 
 
+def test_a_password_in_the_database_url_is_never_printed(tmp_path):
+    result = run_custdesk("--db", "postgresql://nobody:s3cret-pw@127.0.0.1:1/nothing", "demo",
+                          env={"CUSTDESK_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "nobody:***@127.0.0.1:1/nothing" in result.stderr
+    assert "s3cret-pw" not in result.stderr + result.stdout
+
+
+def test_display_url_hides_only_the_password():
+    from models.db import display_url
+
+    assert (display_url("postgresql://bob:p%40ss@db.example:5432/shop?sslmode=require")
+            == "postgresql://bob:***@db.example:5432/shop?sslmode=require")
+    assert display_url("postgresql://bob@db.example/shop") == "postgresql://bob@db.example/shop"
+    assert display_url("sqlite:///tmp/a.db") == "sqlite:///tmp/a.db"
+
+
 def test_default_database_lives_in_the_data_folder(tmp_path):
     result = run_custdesk("demo", "--count", "2", env={"CUSTDESK_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import peewee
 
-from models.db import DatabaseUnavailable, open_database
+from models.db import DatabaseUnavailable, display_url, open_database
 from models.staff import current_staff
 from models.upgrade import upgrade_database
 from tui.commands.parsers import add_subcommands, run_command
@@ -48,7 +48,8 @@ def _open(settings: Settings) -> None:
         open_database(settings.db_url)
         upgrade_database()
     except peewee.DatabaseError as error:
-        raise DatabaseUnavailable(f"Cannot use the database {settings.db_url}: {error}") from error
+        raise DatabaseUnavailable(
+            f"Cannot use the database {display_url(settings.db_url)}: {error}") from error
 
 
 def _run_app(settings: Settings) -> int:

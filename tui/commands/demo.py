@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from models.db import display_url
 from models.demo import DemoStopped, fill_demo_database
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
@@ -43,10 +44,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                                        progress=lambda done: progress(STAGE, done, args.count))
     except DemoStopped as stopped:
         progress.finish()
-        print(f"Stopped after adding {stopped.added:,} demo customers to {settings.db_url}.",
-              file=sys.stderr)
+        print(f"Stopped after adding {stopped.added:,} demo customers to "
+              f"{display_url(settings.db_url)}.", file=sys.stderr)
         return EXIT_STOPPED
     progress.finish()
-    print(f"Added {added:,} demo customers to {settings.db_url} "
+    print(f"Added {added:,} demo customers to {display_url(settings.db_url)} "
           f"in {time.perf_counter() - started:.1f} s.")
     return EXIT_OK
