@@ -95,3 +95,16 @@ def test_python_dash_m_tui_works(tmp_path):
 @pytest.mark.parametrize("count", ["ten", "-5"])
 def test_bad_demo_count_is_status_2(tmp_path, count, capsys):
     assert main(["demo", "--count", count, "--db", f"sqlite:///{tmp_path / 'x.db'}"]) == 2
+
+
+def test_opening_the_app_does_not_import_the_subcommands_and_dialogs():
+    """What the first paint needs only: CSV, mail, portal and dialog code load on first use."""
+    later = ["tui.commands.csv_import", "tui.commands.csv_export", "tui.commands.outbox",
+             "tui.commands.portal", "models.customer_import", "models.customer_export",
+             "models.mail", "models.duplicates", "models.validation", "screens.csv_dialog",
+             "screens.customer_detail", "screens.demo_dialog", "tui.mail_worker"]
+    code = ("import sys, tui.cli, tui.app; "
+            f"print(sorted(m for m in {later!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
