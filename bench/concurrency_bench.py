@@ -33,12 +33,13 @@ def _prepare(url: str) -> list[int]:
     """Migrate and fill the database; returns the customer ids."""
     from models.db import close_database, open_database
     from models.demo import fill_demo_database
+    from models.staff import identify
     from models.tables import Customer
     from models.upgrade import upgrade_database
 
     open_database(url)
     upgrade_database()
-    fill_demo_database(CUSTOMERS, seed=7)
+    fill_demo_database(identify(), CUSTOMERS, seed=7)
     ids = [row[0] for row in Customer.select(Customer.id).tuples()]
     close_database()
     return ids
@@ -49,8 +50,10 @@ def _staff(url: str, ids: list[int], start_at: float, seconds: float, seed: int)
     from models.customers import SaveConflict, load_customer, save_customer
     from models.db import open_database
     from models.search import CustomerResults, ListQuery
+    from models.staff import identify
 
     open_database(url)
+    staff = identify()
     rng = random.Random(seed)
     saves = conflicts = 0
     latencies: list[float] = []
@@ -64,7 +67,7 @@ def _staff(url: str, ids: list[int], start_at: float, seconds: float, seed: int)
         while True:
             try:
                 save_customer(record, {"billing_street2": f"Suite {rng.randint(1, 999)}"},
-                              f"staff{seed}")
+                              staff)
                 saves += 1
                 break
             except SaveConflict as conflict:

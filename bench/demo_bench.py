@@ -20,6 +20,7 @@ sys.path.insert(0, str(REPO))
 from bench.results import postgres_schema, report, run_lines
 from models.db import close_database, database, open_database
 from models.demo import fill_demo_database
+from models.staff import identify
 from models.tables import Customer, Note, PortalAccount
 from models.upgrade import MIGRATIONS_DIR, upgrade_database
 
@@ -44,7 +45,7 @@ def fill(url: str, count: int) -> tuple[float, str]:
     try:
         upgrade_database()
         started = time.perf_counter()
-        added = fill_demo_database(count, seed=1)
+        added = fill_demo_database(identify(), count, seed=1)
         seconds = time.perf_counter() - started
         if added != count or Customer.select().count() != count:
             raise SystemExit(f"Asked for {count:,} customers, got {added:,}.")

@@ -130,6 +130,7 @@ def build(path: Path, count: int) -> None:
     """A SQLite database with `count` demo customers (seed 1), made once."""
     from models.db import close_database, open_database
     from models.demo import fill_demo_database
+    from models.staff import identify
     from models.upgrade import upgrade_database
 
     for stale in path.parent.glob(path.name + "*"):
@@ -141,7 +142,7 @@ def build(path: Path, count: int) -> None:
     open_database(f"sqlite:///{partial}")
     try:
         upgrade_database()
-        fill_demo_database(count, seed=1, progress=lambda done: print(
+        fill_demo_database(identify(), count, seed=1, progress=lambda done: print(
             f"\r  {path.name}: {done:,} customers", end="", flush=True))
     finally:
         close_database()

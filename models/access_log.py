@@ -3,9 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from models.audit import record_event
+from models.engine import write_transaction
+from models.permissions import Permission, authorize
+from models.staff import StaffSession
 from models.tables import AccessLogEntry
 
 DEFAULT_LIMIT = 200
+READ_ACTION = "access_log_read"
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,16 @@ class AccessRow:
         return "Success" if self.success else "Failed"
 
 
-def access_log(customer_id: int, limit: int = DEFAULT_LIMIT,
+def access_log(customer_id: int, staff: StaffSession, limit: int = DEFAULT_LIMIT,
                before_id: int | None = None) -> list[AccessRow]:
-    """The customer's sign-in attempts, newest first; `before_id` pages on from an older row."""
+    """The customer's sign-in attempts, newest first; `before_id` pages on from an older row.
+
+    Reading it is audited: sign-in addresses are personal data.
+    """
+    authorize(staff, Permission.ACCESS_LOG, customer_id)
+    with write_transaction():
+        record_event(customer_id, staff, READ_ACTION, counts_as_change=False,
+                     detail="Read the portal access log")
     query = (AccessLogEntry.select().where(AccessLogEntry.customer == customer_id)
              .order_by(AccessLogEntry.id.desc()).limit(limit))
     if before_id is not None:

@@ -6,6 +6,8 @@ from models.audit import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound, CustomerRecord, load_customer
 from models.engine import write_transaction
+from models.permissions import Permission, authorize
+from models.staff import StaffSession
 from models.tables import Customer
 
 
@@ -37,9 +39,10 @@ def _set_archived(customer: Customer, archived: bool, expected_version: int | No
                              "look at it again and retry.")
 
 
-def archive_customer(customer_id: int, staff: str,
+def archive_customer(customer_id: int, staff: StaffSession,
                      expected_version: int | None = None) -> CustomerRecord:
     """Archive a customer (audited); with expected_version, only if nobody saved it since."""
+    authorize(staff, Permission.ARCHIVE, customer_id)
     with write_transaction():
         customer = _customer(customer_id)
         if customer.archived_at is not None:
@@ -50,10 +53,11 @@ def archive_customer(customer_id: int, staff: str,
     return load_customer(customer_id)
 
 
-def restore_customer(customer_id: int, staff: str,
+def restore_customer(customer_id: int, staff: StaffSession,
                      expected_version: int | None = None) -> CustomerRecord:
     """Bring an archived customer back to the list (audited). A customer merged into another
     comes back only by undoing that merge."""
+    authorize(staff, Permission.ARCHIVE, customer_id)
     with write_transaction():
         customer = _customer(customer_id)
         if customer.archived_at is None:

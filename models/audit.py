@@ -2,24 +2,33 @@
 
 import json
 
+from models.staff import StaffSession
 from models.tables import AuditEvent, Counter
 
 CHANGES_COUNTER = "changes"
+RESULT_DONE = "done"
 
 
-def record_event(customer_id: int | None, staff: str, action: str,
+def record_event(customer_id: int | None, staff: StaffSession, action: str,
                  changes: dict[str, tuple[object, object]] | None = None,
-                 detail: str = "") -> AuditEvent:
-    """Write one audit event and move the change counter on; call inside the write transaction."""
+                 detail: str = "", *, result: str = RESULT_DONE,
+                 counts_as_change: bool = True) -> AuditEvent:
+    """Write one audit event (who, from where, what, and its result) inside the caller's write
+    transaction; a change also moves the change counter on, which other desks watch."""
     event = AuditEvent.create(
         customer=customer_id,
-        staff=staff,
+        staff=staff.login,
+        client_address=staff.origin.client_address,
+        terminal=staff.origin.terminal,
+        host=staff.origin.host,
         action=action,
+        result=result,
         changes=json.dumps({k: [b, a] for k, (b, a) in (changes or {}).items()},
                            ensure_ascii=False),
         detail=detail,
     )
-    Counter.update(value=Counter.value + 1).where(Counter.name == CHANGES_COUNTER).execute()
+    if counts_as_change:
+        Counter.update(value=Counter.value + 1).where(Counter.name == CHANGES_COUNTER).execute()
     return event
 
 

@@ -8,11 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from models.audit import record_event
 from models.csv_format import COLUMNS, HEADER, Progress, cell_formatter, check_cancelled
 from models.db import database
+from models.engine import write_transaction
+from models.permissions import Permission, authorize
+from models.staff import StaffSession
 from models.tables import Customer
 
 EXPORT_BATCH = 2000  # rows a query: keyset pages on the unique code_key index
+EXPORT_ACTION = "exported"
 FILE_ENCODING = "utf-8-sig"  # with a BOM, so spreadsheets read the accents right
 
 _FORMATTERS = [cell_formatter(name) for _, name in COLUMNS]
@@ -32,13 +37,15 @@ def exported_count() -> int:
     return Customer.select().where(Customer.archived_at.is_null()).count()
 
 
-def write_customers(out: TextIO, progress: Progress | None = None,
-                    cancel: threading.Event | None = None) -> int:
+def write_customers(out: TextIO, staff: StaffSession, progress: Progress | None = None,
+                    cancel: threading.Event | None = None, destination: str = "") -> int:
     """Write the header and every customer not archived to `out`, in code order; returns the count.
 
     Rows are read in keyset pages inside one read transaction and written as they come, so
     memory does not grow with the number of customers. Raises Cancelled when `cancel` is set.
+    The export is audited: who took how many customers' data, and where to.
     """
+    authorize(staff, Permission.EXPORT)
     writer = csv.writer(out)
     writer.writerow(HEADER)
     written = 0
@@ -51,6 +58,9 @@ def write_customers(out: TextIO, progress: Progress | None = None,
             written += len(rows)
             if progress:
                 progress("exporting", written, max(total, written))
+    with write_transaction():
+        record_event(None, staff, EXPORT_ACTION, counts_as_change=False,
+                     detail=f"Exported {written:,} customers to {destination or 'a stream'}")
     return written
 
 
@@ -73,7 +83,8 @@ def _pages() -> Iterator[list[tuple]]:
         last_key = rows[-1][0]
 
 
-def export_to_file(path: str | Path, overwrite: bool = False, progress: Progress | None = None,
+def export_to_file(path: str | Path, staff: StaffSession, overwrite: bool = False,
+                   progress: Progress | None = None,
                    cancel: threading.Event | None = None) -> int:
     """Export every customer not archived to a new file, which appears only when complete.
 
@@ -93,7 +104,7 @@ def export_to_file(path: str | Path, overwrite: bool = False, progress: Progress
                                          dir=target.parent, prefix=f".{target.name}.",
                                          suffix=".part", delete=False) as out:
             temporary = Path(out.name)
-            count = write_customers(out, progress, cancel)
+            count = write_customers(out, staff, progress, cancel, str(target.resolve()))
         os.replace(temporary, target)
         finished = True
     except OSError as error:

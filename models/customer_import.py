@@ -36,6 +36,8 @@ from models.csv_reader import BadFile, CsvFileReader, CsvRecord, UnreadableFile
 from models.customers import code_key, customer_values, empty_values, reserve_customer_codes
 from models.engine import refresh_statistics, write_transaction
 from models.fields import CUSTOMER_FIELDS
+from models.permissions import Permission, authorize
+from models.staff import StaffSession
 from models.tables import AuditEvent, Counter, Customer
 from models.validation import validate_customer
 
@@ -50,7 +52,8 @@ IMPORT_ACTION = "imported"
 _FIELD_NAMES = [spec.name for spec in CUSTOMER_FIELDS]
 _COLUMN_ORDER = {name: index for index, (_, name) in enumerate(COLUMNS)}
 _INSERT_COLUMNS = ("code_key", *_FIELD_NAMES, "language", "version", "created_at", "updated_at")
-_AUDIT_COLUMNS = ("customer", "staff", "at", "action", "changes", "detail")
+_AUDIT_COLUMNS = ("customer", "staff", "client_address", "terminal", "host", "at", "action",
+                  "changes", "detail")
 
 
 class ImportConflict(Exception):
@@ -318,7 +321,7 @@ class _RowChecker:
         return _Update(line, holder.id, holder.version, holder.code, changes)
 
 
-def apply_import(preview: ImportPreview, staff: str, progress: Progress | None = None,
+def apply_import(preview: ImportPreview, staff: StaffSession, progress: Progress | None = None,
                  cancel: threading.Event | None = None) -> ImportResult:
     """Write a checked file's customers in one transaction: all of them, or none.
 
@@ -327,6 +330,7 @@ def apply_import(preview: ImportPreview, staff: str, progress: Progress | None =
     """
     if not preview.ok:
         raise ValueError("The file has bad rows; nothing can be imported.")
+    authorize(staff, Permission.IMPORT)
     writer = _ImportWriter(preview, staff)
     try:
         with write_transaction():
@@ -348,7 +352,7 @@ def apply_import(preview: ImportPreview, staff: str, progress: Progress | None =
 class _ImportWriter:
     """Writes planned batches inside the import's transaction, with their audit events."""
 
-    def __init__(self, preview: ImportPreview, staff: str):
+    def __init__(self, preview: ImportPreview, staff: StaffSession):
         self.source = preview.path.name
         self.staff = staff
         self.now = Customer.created_at.db_value(utcnow())
@@ -393,7 +397,9 @@ class _ImportWriter:
 
     def _event(self, customer_id: int, verb: str, line: int,
                changes: dict[str, tuple[object, object]]) -> tuple:
-        return (customer_id, self.staff, self.now, IMPORT_ACTION,
+        origin = self.staff.origin
+        return (customer_id, self.staff.login, origin.client_address, origin.terminal,
+                origin.host, self.now, IMPORT_ACTION,
                 json.dumps({k: [b, a] for k, (b, a) in changes.items()}, ensure_ascii=False),
                 f"{verb} from {self.source} line {line}")
 

@@ -10,6 +10,8 @@ from models.audit import record_event
 from models.clock import utcnow
 from models.engine import write_transaction
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME
+from models.permissions import Permission, authorize
+from models.staff import StaffSession
 from models.tables import Counter, Customer
 from models.validation import validate_customer
 
@@ -150,8 +152,9 @@ def _clean(values: dict[str, object]) -> dict[str, object]:
     return result.values
 
 
-def create_customer(values: dict[str, object], staff: str) -> CustomerRecord:
+def create_customer(values: dict[str, object], staff: StaffSession) -> CustomerRecord:
     """Validate and insert a new customer, generating its code if blank; audited."""
+    authorize(staff, Permission.EDIT)
     clean = {**empty_values(), **_clean(values)}
     try:
         with write_transaction():
@@ -165,10 +168,12 @@ def create_customer(values: dict[str, object], staff: str) -> CustomerRecord:
     return _record(customer)
 
 
-def save_customer(loaded: CustomerRecord, values: dict[str, object], staff: str) -> CustomerRecord:
+def save_customer(loaded: CustomerRecord, values: dict[str, object],
+                  staff: StaffSession) -> CustomerRecord:
     """Save changes to a loaded customer, unless someone else saved it meanwhile (SaveConflict)."""
     if loaded.id is None:
         return create_customer(values, staff)
+    authorize(staff, Permission.EDIT, loaded.id)
     clean = _clean({**loaded.values, **values})
     changes = {k: (loaded.values.get(k), v) for k, v in clean.items() if loaded.values.get(k) != v}
     if not changes:

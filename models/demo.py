@@ -20,12 +20,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from models.audit import CHANGES_COUNTER
+from models.audit import record_event
 from models.bulk import bulk_insert
 from models.clock import utcnow
 from models.customers import CODE_COUNTER, CODE_PREFIX, code_key, reserve_customer_codes
 from models.engine import refresh_statistics, write_transaction
 from models.fields import ADDRESS_PARTS, ADDRESS_SIDES
+from models.permissions import Permission, authorize
+from models.staff import StaffSession
 from models.tables import (
     PORTAL_ACTIVE,
     PORTAL_LOCKED,
@@ -39,6 +41,8 @@ from models.tables import (
 DEMO_PASSWORD = "custdesk-demo"
 DEMO_PASSWORD_HASH = "$2b$12$wiDs3J87E6g1FNwfiGztje.brdl1MdbOPsVh8MHrEKzYrVRaMT80G"  # cost 12
 NOTE_AUTHOR = "demo"
+DEMO_MARK = "demo_database"  # a Counter row: this database was created for the demo
+DEMO_ACTION = "demo_added"
 
 TRANSACTION_ROWS = 2_000  # customers a write transaction: keeps other writers' waits short
 MAX_DEMO_COUNT = 1_000_000  # the most one fill from the app adds (the command line has no limit)
@@ -1048,16 +1052,37 @@ def _created_times(generator: DemoGenerator, done: int, size: int, total: int) -
     return [start + step * (done + i + generator.rng.random()) for i in range(size)]
 
 
-def _add_batch(generator: DemoGenerator, done: int, size: int, total: int,
+class NotDemoDatabase(Exception):
+    """Demo customers were asked for in a database that was not created for the demo."""
+
+
+def _claim_demo_database() -> None:
+    """Mark an empty database as a demo database, accept one already marked, refuse any other:
+    demo customers share a published password and must never land among real ones."""
+    if Counter.select().where(Counter.name == DEMO_MARK).exists():
+        return
+    if Customer.select().exists():
+        raise NotDemoDatabase("This database was not created as a demo database and already "
+                              "holds customers: demo customers go only into a demo database "
+                              "(custdesk --demo, or a new file or empty database).")
+    Counter.insert(name=DEMO_MARK, value=1).execute()
+
+
+def is_demo_database() -> bool:
+    """Whether the open database was created as a demo database."""
+    return Counter.select().where(Counter.name == DEMO_MARK).exists()
+
+
+def _add_batch(generator: DemoGenerator, staff: StaffSession, done: int, size: int, total: int,
                only_if_empty: bool) -> int:
     """Add one batch of customers with their portal accounts and notes in one transaction;
     returns how many were added (0 when only_if_empty and customers already exist)."""
     with write_transaction():
-        if only_if_empty:
-            # The code counter's row lock makes a second process wait here, then see our rows.
-            Counter.update(value=Counter.value).where(Counter.name == CODE_COUNTER).execute()
-            if Customer.select().exists():
-                return 0
+        # The code counter's row lock makes a second process wait here, then see our rows.
+        Counter.update(value=Counter.value).where(Counter.name == CODE_COUNTER).execute()
+        if only_if_empty and Customer.select().exists():
+            return 0
+        _claim_demo_database()
         codes = reserve_customer_codes(size)
         times = _created_times(generator, done, size, total)
         rows = [generator.customer_row(code, at) for code, at in zip(codes, times)]
@@ -1071,7 +1096,7 @@ def _add_batch(generator: DemoGenerator, done: int, size: int, total: int,
             notes += generator.note_rows(customer_id, row)
         bulk_insert(PortalAccount, PORTAL_COLUMNS, portal)
         bulk_insert(Note, NOTE_COLUMNS, notes)
-        Counter.update(value=Counter.value + 1).where(Counter.name == CHANGES_COUNTER).execute()
+        record_event(None, staff, DEMO_ACTION, detail=f"Added {size:,} demo customers")
     return size
 
 
@@ -1102,13 +1127,15 @@ class DemoStopped(Exception):
         self.added = added
 
 
-def _fill(count: int, seed: int | None, progress: Callable[[int], None] | None,
-          cancel: threading.Event | None, only_if_empty: bool) -> int:
+def _fill(staff: StaffSession, count: int, seed: int | None,
+          progress: Callable[[int], None] | None, cancel: threading.Event | None,
+          only_if_empty: bool) -> int:
+    authorize(staff, Permission.DEMO)
     generator = DemoGenerator(seed)
     added = 0
     while added < count and not (cancel is not None and cancel.is_set()):
         size = min(TRANSACTION_ROWS, count - added)
-        batch = _add_batch(generator, added, size, count, only_if_empty and added == 0)
+        batch = _add_batch(generator, staff, added, size, count, only_if_empty and added == 0)
         if batch == 0:
             return 0
         added += batch
@@ -1121,7 +1148,7 @@ def _fill(count: int, seed: int | None, progress: Callable[[int], None] | None,
     return added
 
 
-def fill_demo_database(count: int, seed: int | None = None,
+def fill_demo_database(staff: StaffSession, count: int, seed: int | None = None,
                        progress: Callable[[int], None] | None = None,
                        cancel: threading.Event | None = None) -> int:
     """Add `count` realistic, varied, valid customers to the open database; returns how many.
@@ -1129,14 +1156,15 @@ def fill_demo_database(count: int, seed: int | None = None,
     Each batch of TRANSACTION_ROWS customers is its own committed transaction. `seed` makes the
     customers repeatable; `progress` is called with the number added so far after each batch.
     `cancel` is checked before each batch: once set, the fill stops and raises DemoStopped
-    with the number added (and kept) so far.
+    with the number added (and kept) so far. Raises NotDemoDatabase for a database that was
+    not created as a demo database.
     """
-    return _fill(count, seed, progress, cancel, only_if_empty=False)
+    return _fill(staff, count, seed, progress, cancel, only_if_empty=False)
 
 
-def ensure_demo_data(count: int, progress: Callable[[int], None] | None = None,
+def ensure_demo_data(staff: StaffSession, count: int, progress: Callable[[int], None] | None = None,
                      cancel: threading.Event | None = None) -> int:
     """Fill the open database with `count` demo customers if it has none yet; returns how
     many were added (0 when it already had customers). `progress` and `cancel` work as for
     fill_demo_database (DemoStopped when cancelled)."""
-    return _fill(count, None, progress, cancel, only_if_empty=True)
+    return _fill(staff, count, None, progress, cancel, only_if_empty=True)

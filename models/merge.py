@@ -26,6 +26,8 @@ from models.customers import (
 )
 from models.engine import write_transaction
 from models.fields import CUSTOMER_FIELDS
+from models.permissions import Permission, authorize
+from models.staff import StaffSession
 from models.tables import (
     PORTAL_NOT_ACTIVATED,
     PORTAL_STATUS_LABELS,
@@ -276,7 +278,7 @@ def _check_versions(customers: Iterable[CustomerRecord], expected: dict[int, int
 
 
 def merge_customers(survivor_id: int, other_id: int, chosen_values: dict[str, object],
-                    portal_from: int | None, staff: str,
+                    portal_from: int | None, staff: StaffSession,
                     expected_versions: dict[int, int] | None = None) -> MergeResult:
     """Merge `other_id` into `survivor_id` in one transaction (see the module's docstring).
 
@@ -284,6 +286,7 @@ def merge_customers(survivor_id: int, other_id: int, chosen_values: dict[str, ob
     `portal_from`: whose portal account the survivor keeps when both have one;
     `expected_versions` (e.g. MergePreview.versions): refuse if either changed since.
     """
+    authorize(staff, Permission.MERGE, survivor_id)
     _pair(survivor_id, other_id)
     survivor_record, other_record = load_customer(survivor_id), load_customer(other_id)
     _check_versions((survivor_record, other_record), expected_versions or {})
@@ -366,10 +369,11 @@ def _undo_portal(portal: dict, survivor: Customer, other: Customer) -> None:
         PortalAccount.insert(**_from_snapshot(dropped)).execute()
 
 
-def undo_merge(event_id: int, staff: str) -> MergeResult:
+def undo_merge(event_id: int, staff: StaffSession) -> MergeResult:
     """Undo a merge from the survivor's history: both customers as they were, the moved rows and
     portal account back, the alias gone, the other customer back in the list. Refused when
     either customer (or the moved portal account) has been changed since the merge."""
+    authorize(staff, Permission.MERGE)
     try:
         with write_transaction():
             event, undo, alias = _merge_event(event_id)

@@ -12,6 +12,8 @@ from models.audit import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound
 from models.engine import write_transaction
+from models.permissions import Permission, authorize
+from models.staff import StaffSession
 from models.tables import Customer, Note
 
 MAX_NOTE_CHARS = 4_000
@@ -75,13 +77,14 @@ def _row(note: Note) -> NoteRow:
                    note.created_at)
 
 
-def add_note(customer_id: int, body: str, public: bool, staff: str) -> NoteRow:
+def add_note(customer_id: int, body: str, public: bool, staff: StaffSession) -> NoteRow:
     """Add a note to a customer, audited, in one transaction."""
+    authorize(staff, Permission.EDIT, customer_id)
     text = clean_note_body(body)
     with write_transaction():
         if not Customer.select().where(Customer.id == customer_id).exists():
             raise CustomerNotFound(f"Customer {customer_id} no longer exists.")
-        note = Note.create(customer=customer_id, body=text, public=bool(public), author=staff,
+        note = Note.create(customer=customer_id, body=text, public=bool(public), author=staff.login,
                            created_at=utcnow())
         kind = "public" if public else "internal"
         record_event(customer_id, staff, "note_added",
@@ -97,8 +100,9 @@ def list_notes(customer_id: int, public_only: bool = False) -> list[NoteRow]:
     return [_row(note) for note in query.order_by(Note.created_at.desc(), Note.id.desc())]
 
 
-def delete_note(note_id: int, staff: str) -> NoteRow:
+def delete_note(note_id: int, staff: StaffSession) -> NoteRow:
     """Delete a note (kept, marked deleted); the deletion goes into the customer's history."""
+    authorize(staff, Permission.EDIT)
     now = utcnow()
     with write_transaction():
         note = Note.get_or_none(Note.id == note_id)

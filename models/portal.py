@@ -1,7 +1,7 @@
 """The three portal actions staff take (send activation, lock, reset and unlock): when each
 applies, and each done as one write transaction — state change, outbox message, audit event."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import peewee as pw
@@ -13,14 +13,23 @@ from models.engine import write_transaction
 from models.env import env_int
 from models.outbox import enqueue
 from models.passwords import hash_password, temporary_password
+from models.permissions import (
+    Permission,
+    authorize,
+    refusal_text,
+    role_allows,
+    role_of,
+)
 from models.portal_emails import KIND_ACTIVATION, KIND_RESET, one_line, portal_email
 from models.portal_tokens import PURPOSE_ACTIVATION, PURPOSE_RESET, cancel_open_tokens, issue_token
+from models.staff import StaffSession
 from models.tables import (
     PORTAL_ACTIVE,
     PORTAL_LOCKED,
     PORTAL_NOT_ACTIVATED,
     Customer,
     PortalAccount,
+    staff_view_of_account,
 )
 
 ACTION_SEND = "send_activation"
@@ -33,6 +42,8 @@ ACTION_LABELS = {
     ACTION_RESET: "Reset Password and Unlock",
 }
 ACTION_KEYS = {ACTION_SEND: "s", ACTION_LOCK: "l", ACTION_RESET: "r"}
+ACTION_PERMISSIONS = {ACTION_SEND: Permission.PORTAL_SEND, ACTION_LOCK: Permission.PORTAL_LOCK,
+                      ACTION_RESET: Permission.PORTAL_RESET}
 MAX_REASON_CHARS = 200
 
 TEMP_HOURS_ENV = "CUSTDESK_TEMP_PASSWORD_HOURS"
@@ -134,7 +145,7 @@ def describe_account(account: PortalAccount | None, now: datetime) -> str:
     if _auto_locked(account, now):
         return (f"locked after {account.failed_attempts} failed sign-ins, until "
                 f"{when(account.locked_until)} (lifts by itself, or Reset Password and Unlock)")
-    if account.must_change_password and not account.password_hash:
+    if account.must_change_password and account.temp_password_expires_at is None:
         return "active: one-time link sent, waiting for the customer to choose a password"
     if account.must_change_password:
         expires = account.temp_password_expires_at
@@ -172,7 +183,7 @@ def _send_reason(customer: Customer, account: PortalAccount | None, now: datetim
         return "the customer is archived"
     if status == PORTAL_LOCKED or _auto_locked(account, now):
         return "account locked (use Reset Password and Unlock)"
-    if status == PORTAL_ACTIVE and account.password_hash and not account.must_change_password:
+    if status == PORTAL_ACTIVE and not account.must_change_password:
         return ("already activated: the customer has chosen a password "
                 "(use Reset Password and Unlock)")
     return _email_reason(customer)
@@ -213,7 +224,7 @@ def _load(customer_id: int) -> tuple[Customer, PortalAccount | None]:
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
         raise CustomerNotFound(f"Customer {customer_id} no longer exists.")
-    return customer, PortalAccount.get_or_none(PortalAccount.customer == customer_id)
+    return customer, staff_view_of_account(customer_id)
 
 
 def greeting_name(customer: Customer) -> str:
@@ -222,13 +233,22 @@ def greeting_name(customer: Customer) -> str:
                     or customer.business_name)
 
 
-def portal_summary(customer_id: int) -> PortalSummary:
-    """The customer's portal state and which actions apply (read-only)."""
+def portal_summary(customer_id: int, staff: StaffSession) -> PortalSummary:
+    """The customer's portal state and which actions apply, for this staff member (read-only)."""
     customer, account = _load(customer_id)
     now = utcnow()
     return PortalSummary(customer.id, customer.display_name, customer.billing_email.strip(),
                          account.status if account else PORTAL_NOT_ACTIVATED,
-                         describe_account(account, now), _choices(customer, account, now))
+                         describe_account(account, now),
+                         _for_role(_choices(customer, account, now), role_of(staff.login)))
+
+
+def _for_role(choices: tuple[ActionChoice, ...], role: str | None) -> tuple[ActionChoice, ...]:
+    """The menu entries with those the role may not use marked unavailable, saying why."""
+    return tuple(choice if role_allows(role, ACTION_PERMISSIONS[choice.action])
+                 else replace(choice, available=False,
+                              reason=refusal_text(role, ACTION_PERMISSIONS[choice.action]))
+                 for choice in choices)
 
 
 def _clean_reason(reason: str) -> str:
@@ -279,9 +299,11 @@ def _prepare_password(now: datetime) -> _Credentials:
                         now + portal_policy().temp_password_lifetime)
 
 
-def _emailed_action(action: str, customer_id: int, staff: str, sender: str, portal_url: str,
+def _emailed_action(action: str, customer_id: int, staff: StaffSession, sender: str,
+                    portal_url: str,
                     reason: str = "") -> ActionResult:
     """Send Activation Email or Reset Password and Unlock: new credentials, unlocked, emailed."""
+    authorize(staff, ACTION_PERMISSIONS[action], customer_id)
     now = utcnow()
     credentials = None if portal_url else _prepare_password(now)
     kind = KIND_ACTIVATION if action == ACTION_SEND else KIND_RESET
@@ -291,7 +313,7 @@ def _emailed_action(action: str, customer_id: int, staff: str, sender: str, port
             email = customer.billing_email.strip()
             if credentials is None:
                 issued = issue_token(account.id, PURPOSE_ACTIVATION if action == ACTION_SEND
-                                     else PURPOSE_RESET, staff, now)
+                                     else PURPOSE_RESET, staff.login, now)
                 credentials = _Credentials(issued.token, "", issued.expires_at)
             else:
                 cancel_open_tokens(account.id, now)
@@ -328,14 +350,14 @@ def _audit_detail(action: str, account: PortalAccount, email: str, portal_url: s
     return f"{text}. Reason: {reason}" if reason else text
 
 
-def send_activation(customer_id: int, staff: str, *, sender: str,
+def send_activation(customer_id: int, staff: StaffSession, *, sender: str,
                     portal_url: str = "") -> ActionResult:
     """Activate the portal account with a new temporary password (or a one-time link when a
     portal address is given) and queue the activation email, in one transaction."""
     return _emailed_action(ACTION_SEND, customer_id, staff, sender, portal_url)
 
 
-def reset_and_unlock(customer_id: int, staff: str, *, sender: str, portal_url: str = "",
+def reset_and_unlock(customer_id: int, staff: StaffSession, *, sender: str, portal_url: str = "",
                      reason: str = "") -> ActionResult:
     """Unlock the account, clear failed sign-ins, replace the password (the old one stops
     working) and queue the email, in one transaction."""
@@ -343,8 +365,9 @@ def reset_and_unlock(customer_id: int, staff: str, *, sender: str, portal_url: s
                            _clean_reason(reason))
 
 
-def lock_account(customer_id: int, staff: str, reason: str = "") -> ActionResult:
+def lock_account(customer_id: int, staff: StaffSession, reason: str = "") -> ActionResult:
     """Lock the account: the portal refuses every sign-in until staff reset and unlock it."""
+    authorize(staff, Permission.PORTAL_LOCK, customer_id)
     reason = _clean_reason(reason)
     now = utcnow()
     with write_transaction():

@@ -83,8 +83,20 @@ class PortalAccount(BaseModel):
     login_email = pw.CharField(max_length=254, null=True, unique=True)  # casefolded; 0003_portal
 
 
+# What staff processes may read of an account: everything but the password hash (on PostgreSQL
+# the grants refuse that column to every staff role).
+STAFF_PORTAL_FIELDS = [f for f in PortalAccount._meta.sorted_fields if f.name != "password_hash"]
+
+
+def staff_view_of_account(customer_id: int) -> "PortalAccount | None":
+    """A customer's portal account as staff may read it (no password hash), or None."""
+    return (PortalAccount.select(*STAFF_PORTAL_FIELDS)
+            .where(PortalAccount.customer == customer_id).first())
+
+
 class AuditEvent(BaseModel):
-    """One change or action, with the staff login name and the field-level before/after."""
+    """One change or action: who (on PostgreSQL the server writes it), from where, what, the
+    field-level before/after and the result."""
 
     customer = pw.ForeignKeyField(Customer, null=True, backref="audit_events",
                                   on_delete="SET NULL")
@@ -93,6 +105,19 @@ class AuditEvent(BaseModel):
     action = pw.CharField(max_length=32)
     changes = pw.TextField(default="")  # JSON: {field: [before, after]}
     detail = pw.TextField(default="")
+    client_address = pw.CharField(max_length=64, default="")  # 0005_staff: SSH client address
+    terminal = pw.CharField(max_length=64, default="")  # 0005_staff
+    host = pw.CharField(max_length=64, default="")  # 0005_staff
+    result = pw.CharField(max_length=16, default="done")  # 0005_staff: done, refused
+
+
+class Staff(BaseModel):
+    """A staff member: a login (OS login on SQLite, server role on PostgreSQL) and its role."""
+
+    login = pw.CharField(max_length=64, primary_key=True)
+    role = pw.CharField(max_length=16)
+    added_by = pw.CharField(max_length=64, default="")
+    added_at = pw.DateTimeField(default=utcnow)
 
 
 class Note(BaseModel):
@@ -146,4 +171,5 @@ class Counter(BaseModel):
     value = pw.BigIntegerField(default=0)
 
 
-ALL_TABLES = [Customer, PortalAccount, AuditEvent, Note, OutboxMessage, AccessLogEntry, Counter]
+ALL_TABLES = [Customer, PortalAccount, AuditEvent, Note, OutboxMessage, AccessLogEntry, Counter,
+              Staff]

@@ -4,10 +4,14 @@ from pathlib import Path
 
 from playhouse.migrations import Runner
 
-from models.db import database
+from models.db import database, is_sqlite
 from models.engine import migration_lock
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class SchemaOutOfDate(Exception):
+    """A staff process met a PostgreSQL schema older than this custdesk; only setup migrates."""
 
 
 def pending_migrations() -> list[str]:
@@ -22,3 +26,30 @@ def upgrade_database() -> list[str]:
         return []
     with migration_lock():
         return Runner(database.obj, str(MIGRATIONS_DIR)).up()
+
+
+def setup_database() -> list[str]:
+    """Create or upgrade the schema and, on PostgreSQL, the group roles and their grants; run by
+    the role that owns the schema. Returns the migrations applied."""
+    applied = upgrade_database()
+    if not is_sqlite():
+        from models.pg_roles import apply_grants, ensure_group_roles
+
+        with migration_lock():
+            ensure_group_roles()
+            apply_grants()
+    return applied
+
+
+def prepare_database() -> None:
+    """What every command does on opening: on SQLite, migrate (the file's owner is at the desk);
+    on PostgreSQL, refuse a schema that is not up to date, since staff processes never migrate."""
+    if is_sqlite():
+        upgrade_database()
+        return
+    pending = pending_migrations()
+    if pending:
+        raise SchemaOutOfDate(
+            f"This database's schema is not up to date ({len(pending)} migration(s) to apply, "
+            f"from {pending[0]}): an administrator must run 'custdesk setup' as the role that "
+            "owns it.")

@@ -26,7 +26,7 @@ class AccessLogTab(RecordTab):
 
     def fetch(self, customer_id: int) -> list[AccessRow]:
         """The customer's sign-in attempts, newest first."""
-        return access_log(customer_id)
+        return access_log(customer_id, self.app.settings.staff)
 
     def show_rows(self, rows: list[AccessRow]) -> None:
         """One table row an attempt."""

@@ -39,6 +39,7 @@ from models.customer_import import (
     preview_import,
 )
 from models.db import DatabaseUnavailable, connection
+from models.staff import StaffSession
 from screens.keep_running import KeepRunning
 from screens.overflow_scroll import OverflowScroll
 from screens.safe_text import safe
@@ -134,8 +135,9 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
     PATH_LABEL = ""
     KEYS_TEXT = ""
 
-    def __init__(self) -> None:
+    def __init__(self, staff: StaffSession) -> None:
         super().__init__()
+        self._staff = staff
         self._cancel = threading.Event()
         self._step_running = False
         self._last_progress = 0.0
@@ -287,9 +289,8 @@ class CsvImportDialog(CsvDialog):
     PATH_LABEL = "File (columns as in the README):"
     KEYS_TEXT = "Enter checks the file · Tab moves · Esc cancels or closes"
 
-    def __init__(self, staff: str):
-        super().__init__()
-        self._staff = staff
+    def __init__(self, staff: StaffSession):
+        super().__init__(staff)
         self._preview: ImportPreview | None = None
 
     def options(self) -> ComposeResult:
@@ -396,7 +397,7 @@ class CsvExportDialog(CsvDialog):
         self.set_class(False, "-exists")
         path = self.path
         self.start(f"Exporting to {safe(path)}…")
-        self.run_step(partial(export_to_file, path, overwrite=overwrite, progress=self.progress,
+        self.run_step(partial(export_to_file, path, self._staff, overwrite=overwrite, progress=self.progress,
                               cancel=self._cancel),
                       lambda count: self.close(
                           f"Exported {_plural(count, 'customer')} to {safe(path)}."))

@@ -79,13 +79,20 @@ class ScreenCommands(Provider):
         return [key for key in screen_keys(self.screen) if key.node is not self.app]
 
     def _run(self, key: ScreenKey) -> None:
+        if key.refusal:  # models/ refuses it again, audits the attempt and says why
+            self.app.attempt(key.node.ACTION_PERMISSIONS[key.action])
+            return
         self.app.call_later(self.app.run_action, key.action, key.node)
+
+    @staticmethod
+    def _help(key: ScreenKey) -> str:
+        return f"Unavailable: {key.refusal}" if key.refusal else f"Key: {key.keys}"
 
     async def discover(self) -> Hits:
         """The screen's actions, as listed in its help."""
         for key in self._commands():
             yield DiscoveryHit(Content(key.description), partial(self._run, key),
-                               text=key.description, help=f"Key: {key.keys}")
+                               text=key.description, help=self._help(key))
 
     async def search(self, query: str) -> Hits:
         """The screen's actions whose description matches what is typed."""
@@ -94,4 +101,4 @@ class ScreenCommands(Provider):
             score = matcher.match(key.description)
             if score > 0:
                 yield Hit(score, matcher.highlight(key.description), partial(self._run, key),
-                          text=key.description, help=f"Key: {key.keys}")
+                          text=key.description, help=self._help(key))

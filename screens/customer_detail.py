@@ -41,7 +41,9 @@ from models.customers import (
 from models.db import connection
 from models.duplicates import DuplicateMatch, find_duplicates_of
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
+from models.permissions import Permission
 from models.portal_status import portal_status_label
+from models.staff import StaffSession
 from models.validation import country_choices, validate_customer
 from screens.access_log_tab import AccessLogTab
 from screens.address_form import AddressForm
@@ -50,6 +52,7 @@ from screens.form_fields import FieldRow, TaxExemptChoice, TextEditor, YesNoSwit
 from screens.history_tab import HistoryTab
 from screens.keep_running import KeepRunning
 from screens.notes_tab import NotesTab, RecordTab
+from screens.role_gate import RoleGated
 from screens.safe_text import safe, safe_text
 from styles import stylesheet
 
@@ -84,7 +87,7 @@ class SteadyFooter(KeepRunning, Footer):
             super().bindings_changed(screen)
 
 
-class CustomerDetailScreen(KeepRunning, Screen[int | None]):
+class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
     """Read and correct one customer (or create one: customer_id None); dismisses with its id."""
 
     CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]
@@ -102,6 +105,8 @@ class CustomerDetailScreen(KeepRunning, Screen[int | None]):
         Binding("f8", "copy_billing", "Bill→Ship"),
         Binding("ctrl+o", "actions", "Actions"),
     ]
+    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"save": Permission.EDIT,
+                                                           "copy_billing": Permission.EDIT}
 
     def __init__(self, customer_id: int | None):
         super().__init__()
@@ -318,7 +323,8 @@ class CustomerDetailScreen(KeepRunning, Screen[int | None]):
         self._save(self._record, values, self.app.settings.staff)
 
     @work(thread=True, group=SAVE_GROUP, exit_on_error=False)
-    def _save(self, loaded: CustomerRecord, values: dict[str, object], staff: str) -> None:
+    def _save(self, loaded: CustomerRecord, values: dict[str, object],
+              staff: StaffSession) -> None:
         """Validate and write in a worker thread; the outcome is handed back to the screen."""
         try:
             with connection():

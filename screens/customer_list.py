@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from models.db import DatabaseUnavailable, with_connection
+from models.permissions import Permission
 from models.search import (
     SORT_ORDERS,
     CustomerResults,
@@ -31,6 +32,7 @@ from screens.confirm import ConfirmDialog
 from screens.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
 from screens.error_report import explain_failure, report_failure
 from screens.keep_running import KeepRunning
+from screens.role_gate import RoleGated
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -40,7 +42,7 @@ COUNT_DELAY_SECONDS = 0.2  # count once typing pauses, not for every key
 SORT_CYCLE = list(SORT_ORDERS)
 
 
-class CustomerListScreen(KeepRunning, Screen):
+class CustomerListScreen(RoleGated, KeepRunning, Screen):
     """Search, sort and browse every customer; open one, add one, or act on one."""
 
     CSS_PATH = stylesheet("list.tcss")
@@ -63,6 +65,15 @@ class CustomerListScreen(KeepRunning, Screen):
         Binding("down", "focus_table", "Results", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
+    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        "new_customer": Permission.EDIT,
+        "archive": Permission.ARCHIVE,
+        "restore": Permission.ARCHIVE,
+        "mark_for_merge": Permission.MERGE,
+        "import_csv": Permission.IMPORT,
+        "export_csv": Permission.EXPORT,
+        "demo_data": Permission.DEMO,
+    }
 
     def __init__(self):
         super().__init__()
@@ -418,15 +429,15 @@ class CustomerListScreen(KeepRunning, Screen):
         """Export every customer not archived to a CSV file."""
         from screens.csv_dialog import CsvExportDialog
 
-        outcome = await self.app.push_screen_wait(CsvExportDialog())
+        outcome = await self.app.push_screen_wait(CsvExportDialog(self.app.settings.staff))
         if outcome:
             self.notify(outcome, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Demo customers are offered only on the demo database (`custdesk --demo`)."""
-        if action == "demo_data":
-            return self.app.settings.demo
-        return True
+        if action == "demo_data" and not self.app.settings.demo:
+            return False
+        return super().check_action(action, parameters)
 
     @work(exclusive=True, group="list-demo")
     async def action_demo_data(self) -> None:

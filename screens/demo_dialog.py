@@ -129,7 +129,8 @@ class DemoDialog(KeepRunning, ModalScreen[int]):
         """Add the customers on this thread's own connection; hand the outcome to the UI."""
         fill = ensure_demo_data if self._only_if_empty else fill_demo_database
         try:
-            added = with_connection(partial(fill, count, progress=self._progress,
+            added = with_connection(partial(fill, self.app.settings.staff, count,
+                                            progress=self._progress,
                                             cancel=self._cancel))
         except DemoStopped as stopped:
             self.app.call_from_thread(self._close, str(stopped), stopped.added)

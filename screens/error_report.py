@@ -4,6 +4,7 @@ import logging
 
 from textual.app import App
 
+from models.permissions import NotPermitted
 from screens.safe_text import safe
 
 LOGGER = logging.getLogger("custdesk")
@@ -20,7 +21,10 @@ def error_log_file() -> str | None:
 def report_failure(app: App, what: str, error: BaseException, title: str = "",
                    note: str = "") -> None:
     """Log `error` with its traceback under `what`, and show one error toast that names the log
-    (after `note`, if given)."""
+    (after `note`, if given). A refusal for the staff member's role is said as it is."""
+    if isinstance(error, NotPermitted):
+        app.notify(safe(error), title="Not allowed", severity="warning", markup=False)
+        return
     LOGGER.error("%s", what, exc_info=(type(error), error, error.__traceback__))
     where = error_log_file()
     text = str(error).strip()

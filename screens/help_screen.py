@@ -11,9 +11,9 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from styles import stylesheet
-
 from screens.keep_running import KeepRunning
+from screens.role_gate import RoleGated
+from styles import stylesheet
 
 SECTIONS = ["This screen", "Focused field", "Everywhere"]
 CLEARER = {"command_palette": "Command palette: open a customer, run any action"}
@@ -30,16 +30,23 @@ class ScreenKey:
     description: str
     action: str
     node: DOMNode
+    refusal: str = ""  # why the staff member's role may not use it, when it may not
+
+
+def _role_refusal(node: DOMNode, action: str) -> str:
+    return node.role_refusal(action) if isinstance(node, RoleGated) else ""
 
 
 def screen_keys(screen: Screen) -> list[ScreenKey]:
-    """Every described, enabled binding active on `screen`, one row per action with all its
-    keys: the screen's own first, then the focused widget's, then the app-wide ones."""
+    """Every described binding active on `screen` that is enabled or refused only for the staff
+    member's role, one row per action with all its keys: the screen's own first, then the
+    focused widget's, then the app-wide ones."""
     app = screen.app
     found: dict[tuple[int, str], tuple[str, list[str], str, DOMNode]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description or not active.enabled:
+        if not binding.description or not (
+                active.enabled or _role_refusal(active.node, binding.action)):
             continue
         section = _section(active.node, binding, screen)
         description = CLEARER.get(binding.action, binding.description)
@@ -48,7 +55,8 @@ def screen_keys(screen: Screen) -> list[ScreenKey]:
         shown = app.get_key_display(binding)
         if shown not in entry[1]:
             entry[1].append(shown)
-    rows = [ScreenKey(section, " / ".join(keys), description, action, node)
+    rows = [ScreenKey(section, " / ".join(keys), description, action, node,
+                      _role_refusal(node, action))
             for (_node, action), (section, keys, description, node) in found.items()]
     return sorted(rows, key=lambda row: SECTIONS.index(row.section))
 
@@ -72,8 +80,12 @@ def keys_text(keys: list[ScreenKey]) -> Content:
                 lines.append(Content(""))
             section = key.section
             lines.append(Content.styled(section, "bold"))
-        lines.append(Content.assemble(Content.styled(f"  {key.keys:<{width}}", "bold"),
-                                      f"  {key.description}"))
+        line = Content.assemble(Content.styled(f"  {key.keys:<{width}}", "bold"),
+                                f"  {key.description}")
+        if key.refusal:
+            line = Content.assemble(line, Content.styled(f" (unavailable: {key.refusal})",
+                                                         "dim"))
+        lines.append(line)
     return Content("\n").join(lines)
 
 

@@ -16,18 +16,22 @@ from models.customers import CustomerNotFound
 from models.db import connection
 from models.history import HistoryRow, customer_history
 from models.merge import MergeRefused, MergeResult, undo_merge
+from models.permissions import Permission
+from models.staff import StaffSession
 from screens.confirm import ConfirmDialog
 from screens.keep_running import KeepRunning
 from screens.notes_tab import RecordTab, when
+from screens.role_gate import RoleGated
 from screens.safe_text import safe
 
 UNDO_HINT = "  u: undo this merge"
 
 
-class HistoryList(KeepRunning, OptionList):
+class HistoryList(RoleGated, KeepRunning, OptionList):
     """The events, newest first; u asks to undo the highlighted merge."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("u", "undo", "Undo merge")]
+    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"undo": Permission.MERGE}
 
     undoable_ids: frozenset[str] = frozenset()  # the options that are merges still undoable
 
@@ -38,8 +42,9 @@ class HistoryList(KeepRunning, OptionList):
         """Offer undo only on a merge that can still be undone."""
         if action == "undo":
             option = self.highlighted_option
-            return option is not None and option.id in self.undoable_ids
-        return True
+            if option is None or option.id not in self.undoable_ids:
+                return False
+        return super().check_action(action, parameters)
 
     @on(OptionList.OptionHighlighted)
     def _moved(self) -> None:
@@ -120,7 +125,7 @@ class HistoryTab(RecordTab):
             self.notify("Nothing was changed.", markup=False)
 
     @work(thread=True, exclusive=True, group="history-undo", exit_on_error=False)
-    def _undo(self, event_id: int, staff: str) -> None:
+    def _undo(self, event_id: int, staff: StaffSession) -> None:
         try:
             with connection():
                 result = undo_merge(event_id, staff)

@@ -24,6 +24,7 @@ from models.db import connection
 from models.fields import label
 from models.history import display_value
 from models.merge import MergePreview, MergeRefused, MergeResult, merge_customers, merge_preview
+from models.staff import StaffSession
 from models.tables import PORTAL_STATUS_LABELS
 from screens.confirm import ConfirmDialog
 from screens.keep_running import KeepRunning
@@ -271,7 +272,7 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="merge", exit_on_error=False)
     def _merge(self, survivor_id: int, other_id: int, values: dict[str, object],
-               portal_from: int | None, staff: str) -> None:
+               portal_from: int | None, staff: StaffSession) -> None:
         assert self.preview is not None
         try:
             with connection():

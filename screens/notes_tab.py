@@ -18,9 +18,12 @@ from textual.worker import Worker, WorkerState
 from models.customers import CustomerNotFound
 from models.db import connection
 from models.notes import NoteRefused, NoteRow, add_note, delete_note, list_notes
+from models.permissions import NotPermitted, Permission
+from models.staff import StaffSession
 from screens.confirm import ConfirmDialog
 from screens.error_report import report_failure
 from screens.keep_running import KeepRunning
+from screens.role_gate import RoleGated
 from screens.safe_text import safe
 
 UNSAVED = "A new customer has no notes, history or access log yet: save it first (ctrl+s)."
@@ -96,13 +99,17 @@ class RecordTab(KeepRunning, Vertical):
         if event.state != WorkerState.ERROR:
             return
         self.loading = False
+        if isinstance(event.worker.error, NotPermitted):
+            self._say(safe(event.worker.error))
+            return
         report_failure(self.app, "Could not read this tab", event.worker.error)
 
 
-class NoteList(KeepRunning, OptionList):
+class NoteList(RoleGated, KeepRunning, OptionList):
     """The notes, newest first; delete asks to delete the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("delete", "delete_note", "Delete note")]
+    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"delete_note": Permission.EDIT}
 
     class DeleteAsked(Message):
         """The clerk asked to delete the highlighted note."""
@@ -119,11 +126,12 @@ def note_prompt(note: NoteRow) -> Text:
     return Text("\n").join([head, safe_lines(note.body, "  ")])
 
 
-class NotesTab(RecordTab):
+class NotesTab(RoleGated, RecordTab):
     """Add, read and delete a customer's notes."""
 
     EMPTY = "No notes yet."
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+n", "add_note", "Add note")]
+    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"add_note": Permission.EDIT}
 
     def __init__(self, *, id: str):
         super().__init__(id=id)
@@ -183,7 +191,7 @@ class NotesTab(RecordTab):
         self._add(self.customer_id, body, public, self.app.settings.staff)
 
     @work(thread=True, exclusive=True, group="note-add", exit_on_error=False)
-    def _add(self, customer_id: int, body: str, public: bool, staff: str) -> None:
+    def _add(self, customer_id: int, body: str, public: bool, staff: StaffSession) -> None:
         try:
             with connection():
                 note = add_note(customer_id, body, public, staff)
@@ -221,7 +229,7 @@ class NotesTab(RecordTab):
             self.notify("Nothing was deleted.", markup=False)
 
     @work(thread=True, exclusive=True, group="note-delete", exit_on_error=False)
-    def _delete(self, note_id: int, staff: str) -> None:
+    def _delete(self, note_id: int, staff: StaffSession) -> None:
         try:
             with connection():
                 note = delete_note(note_id, staff)

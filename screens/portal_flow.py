@@ -110,7 +110,7 @@ async def run_actions_menu(screen: Screen, customer_id: int) -> None:
     settings = app.settings
     link_mode = bool(settings.portal_url)
     try:
-        summary = await _in_thread(screen, partial(portal_summary, customer_id), "portal-summary")
+        summary = await _in_thread(screen, partial(portal_summary, customer_id, settings.staff), "portal-summary")
     except WorkerFailed as failure:
         explain_failure(app, failure.error, "Actions", EXPLAINED, title="Actions")
         return

@@ -10,9 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from styles import stylesheet
-
 from screens.keep_running import KeepRunning
+from styles import stylesheet
 
 SAVE = "save"
 DISCARD = "discard"

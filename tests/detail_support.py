@@ -11,7 +11,7 @@ from models.db import close_database, open_database
 from models.upgrade import upgrade_database
 from screens.customer_detail import CustomerDetailScreen
 from styles import stylesheet
-from tui.settings import resolve_settings
+from tui.settings import at_the_desk, resolve_settings
 
 SAMPLE = {
     "business_name": "Maple Leaf Supplies",
@@ -37,7 +37,7 @@ class DetailApp(App):
     def __init__(self, db_url: str, customer_id: int | None, steady_cursor: bool = False):
         super().__init__()
         self.animation_level = "none"  # as over a slow link: no tab underline sliding about
-        self.settings = resolve_settings(db_url, None, False, "tester")
+        self.settings = at_the_desk(resolve_settings(db_url, None, False))
         self.customer_id = customer_id
         self.steady_cursor = steady_cursor
         self.dismissed: list[int | None] = []

@@ -236,9 +236,9 @@ def test_no_color_paints_in_greys_only(tmp_path, sqlite_url):
 
 async def test_errors_stay_until_dismissed_with_ctrl_x(db_url, db):
     from tui.app import CustdeskApp
-    from tui.settings import resolve_settings
+    from tui.settings import at_the_desk, resolve_settings
 
-    app = CustdeskApp(resolve_settings(db_url, None, False, "tester"))
+    app = CustdeskApp(at_the_desk(resolve_settings(db_url, None, False)))
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.pause()
         app.notify("It broke.", severity="error", markup=False)

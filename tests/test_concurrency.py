@@ -8,6 +8,7 @@ from portal_support import SENDER, SmtpServer
 
 from models.customers import create_customer, load_customer
 from models.portal import send_activation
+from models.staff import identify
 from models.tables import AuditEvent, Customer, OutboxMessage, PortalAccount
 
 PROCESSES = 4
@@ -24,12 +25,12 @@ def _create_many(url: str, start_at: float, worker: int, count: int) -> list[str
     """Create `count` customers, starting with the others at `start_at`; returns their codes."""
     _open(url)
     time.sleep(max(0.0, start_at - time.time()))
-    return [create_customer({"contact_name": f"Worker {worker} #{i}"}, f"staff{worker}").code
+    return [create_customer({"contact_name": f"Worker {worker} #{i}"}, identify()).code
             for i in range(count)]
 
 
 def _save_once(url: str, start_at: float, customer_id: int, version: int, values: dict,
-               name: str) -> str:
+               ) -> str:
     """Save one edit to a customer loaded at `version`; returns 'saved' or 'conflict'."""
     from models.customers import CustomerRecord, SaveConflict, save_customer
 
@@ -38,7 +39,7 @@ def _save_once(url: str, start_at: float, customer_id: int, version: int, values
     stale = CustomerRecord(customer_id, version, {**loaded.values, **_BASE}, loaded.code)
     time.sleep(max(0.0, start_at - time.time()))
     try:
-        save_customer(stale, values, name)
+        save_customer(stale, values, identify())
     except SaveConflict:
         return "conflict"
     return "saved"
@@ -47,7 +48,7 @@ def _save_once(url: str, start_at: float, customer_id: int, version: int, values
 _BASE = {"contact_name": "Ada Lovelace", "business_name": "Acme"}
 
 
-def _portal_action(url: str, start_at: float, action: str, customer_id: int, name: str) -> str:
+def _portal_action(url: str, start_at: float, action: str, customer_id: int) -> str:
     """Run one portal action; returns 'done' or 'refused: <reason>'."""
     from models.portal import PortalActionRefused, lock_account, reset_and_unlock
 
@@ -56,11 +57,11 @@ def _portal_action(url: str, start_at: float, action: str, customer_id: int, nam
     time.sleep(max(0.0, start_at - time.time()))
     try:
         if action == "send":
-            send_activation(customer_id, name, sender=SENDER)
+            send_activation(customer_id, identify(), sender=SENDER)
         elif action == "lock":
-            lock_account(customer_id, name)
+            lock_account(customer_id, identify())
         else:
-            reset_and_unlock(customer_id, name, sender=SENDER)
+            reset_and_unlock(customer_id, identify(), sender=SENDER)
     except PortalActionRefused as refused:
         return f"refused: {refused}"
     return "done"
@@ -93,12 +94,12 @@ def test_processes_creating_at_once_get_unique_codes_and_lose_nothing(db, db_url
 
 
 def test_two_processes_saving_one_customer_get_one_success_and_one_conflict(db, db_url):
-    record = create_customer(_BASE, "alice")
+    record = create_customer(_BASE, identify())
     start_at = time.time() + 1.5
     with _pool(2) as pool:
         outcomes = pool.starmap(_save_once, [
-            (db_url, start_at, record.id, record.version, {"contact_name": "Ada King"}, "bob"),
-            (db_url, start_at, record.id, record.version, {"business_name": "Acme Group"}, "eve"),
+            (db_url, start_at, record.id, record.version, {"contact_name": "Ada King"}),
+            (db_url, start_at, record.id, record.version, {"business_name": "Acme Group"}),
         ])
     assert sorted(outcomes) == ["conflict", "saved"]
     final = load_customer(record.id)
@@ -111,19 +112,18 @@ def test_two_processes_saving_one_customer_get_one_success_and_one_conflict(db, 
 def _activated_customer(number: int) -> int:
     """A customer with a billing email whose portal account is active."""
     customer = create_customer({"contact_name": f"Jo {number}",
-                                "billing_email": f"jo{number}@example.com"}, "alice")
-    send_activation(customer.id, "alice", sender=SENDER)
+                                "billing_email": f"jo{number}@example.com"}, identify())
+    send_activation(customer.id, identify(), sender=SENDER)
     return customer.id
 
 
 def test_two_processes_activating_one_account_send_one_email_per_success(db, db_url,
                                                                          monkeypatch):
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
-    customer = create_customer({"contact_name": "Jo", "billing_email": "jo@example.com"}, "alice")
+    customer = create_customer({"contact_name": "Jo", "billing_email": "jo@example.com"}, identify())
     start_at = time.time() + 1.5
     with _pool(2) as pool:
-        outcomes = pool.starmap(_portal_action, [(db_url, start_at, "send", customer.id, name)
-                                                 for name in ("bob", "eve")])
+        outcomes = pool.starmap(_portal_action, [(db_url, start_at, "send", customer.id)] * 2)
     successes = outcomes.count("done")
     assert successes >= 1  # a resend before first sign-in is allowed; a clash is refused
     assert all(o == "done" or o.startswith("refused: ") for o in outcomes)
@@ -140,8 +140,8 @@ def test_lock_and_reset_racing_leave_one_consistent_state(db, db_url, monkeypatc
     emails_before = OutboxMessage.select().count()
     start_at = time.time() + 1.5
     with _pool(2) as pool:
-        outcomes = pool.starmap(_portal_action, [(db_url, start_at, "lock", customer_id, "bob"),
-                                                 (db_url, start_at, "reset", customer_id, "eve")])
+        outcomes = pool.starmap(_portal_action, [(db_url, start_at, "lock", customer_id, identify()),
+                                                 (db_url, start_at, "reset", customer_id, identify())])
     account = PortalAccount.get(PortalAccount.customer == customer_id)
     assert all(o == "done" or o.startswith("refused: ") for o in outcomes)
     assert "done" in outcomes  # a clash refuses one of them, never both

@@ -5,6 +5,7 @@ import io
 import threading
 
 import pytest
+from portal_support import desk
 
 from models.csv_format import HEADER, Cancelled
 from models.customer_export import (
@@ -58,9 +59,9 @@ def exported_rows(text: str) -> list[dict[str, str]]:
 
 def test_export_writes_the_header_and_customers_in_code_order(db):
     for values in (ZOE, PLAIN, ACME):
-        create_customer(values, "alice")
+        create_customer(values, desk())
     out = io.StringIO()
-    assert write_customers(out) == 3
+    assert write_customers(out, desk()) == 3
     lines = out.getvalue().split("\r\n")
     assert lines[0] == ",".join(HEADER)
     rows = exported_rows(out.getvalue())
@@ -74,10 +75,10 @@ def test_export_writes_the_header_and_customers_in_code_order(db):
 
 
 def test_formula_like_values_are_escaped_for_spreadsheets(db):
-    create_customer(ZOE, "alice")
-    create_customer(ACME, "alice")
+    create_customer(ZOE, desk())
+    create_customer(ACME, desk())
     out = io.StringIO()
-    write_customers(out)
+    write_customers(out, desk())
     zoe, acme = exported_rows(out.getvalue())[1], exported_rows(out.getvalue())[0]
     assert zoe["Business Name"] == "'=SUM(A1) Café Zoë"
     assert zoe["Billing Business Name"] == "'+Café Zoë SARL"
@@ -89,11 +90,11 @@ def test_formula_like_values_are_escaped_for_spreadsheets(db):
 
 
 def test_archived_customers_are_not_exported(db):
-    create_customer(PLAIN, "alice")
-    archived = create_customer({"code": "OLD-1", "contact_name": "Old"}, "alice")
+    create_customer(PLAIN, desk())
+    archived = create_customer({"code": "OLD-1", "contact_name": "Old"}, desk())
     Customer.update(archived_at=Customer.created_at).where(Customer.id == archived.id).execute()
     out = io.StringIO()
-    assert write_customers(out) == 1
+    assert write_customers(out, desk()) == 1
     assert [row["Customer Code"] for row in exported_rows(out.getvalue())] == ["B-3"]
 
 
@@ -101,12 +102,12 @@ def test_pages_follow_each_other_without_gaps_or_repeats(db, monkeypatch):
     monkeypatch.setattr("models.customer_export.EXPORT_BATCH", 3)
     codes = [f"C-{n:02d}" for n in range(12)] + ["c-12x"]
     for code in reversed(codes):
-        create_customer({"code": code, "contact_name": code}, "alice")
+        create_customer({"code": code, "contact_name": code}, desk())
     archived = ["C-02", "C-05", "c-12x"]  # in the middle and at the end of a page
     Customer.update(archived_at=Customer.created_at).where(Customer.code << archived).execute()
     seen = []
     out = io.StringIO()
-    assert write_customers(out, progress=lambda *step: seen.append(step)) == 10
+    assert write_customers(out, desk(), progress=lambda *step: seen.append(step)) == 10
     assert [row["Customer Code"] for row in exported_rows(out.getvalue())] == [
         code for code in codes if code not in archived]
     assert [done for _, done, _ in seen] == [2, 4, 7, 10, 10]
@@ -115,21 +116,21 @@ def test_pages_follow_each_other_without_gaps_or_repeats(db, monkeypatch):
 
 def test_an_empty_database_exports_the_header_only(db):
     out = io.StringIO()
-    assert write_customers(out) == 0
+    assert write_customers(out, desk()) == 0
     assert out.getvalue() == ",".join(HEADER) + "\r\n"
 
 
 def test_round_trip_gives_the_same_customers(db, tmp_path):
-    originals = {values["code"]: create_customer(values, "alice").values
+    originals = {values["code"]: create_customer(values, desk()).values
                  for values in (ZOE, ACME, PLAIN)}
     path = tmp_path / "customers.csv"
-    assert export_to_file(path) == 3
+    assert export_to_file(path, desk()) == 3
     PortalAccount.delete().execute()
     AuditEvent.delete().execute()
     Customer.delete().execute()  # the database holds no customer now
     with preview_import(path) as preview:
         assert (preview.to_create, preview.bad_rows) == (3, 0), preview.problems
-        apply_import(preview, "bob")
+        apply_import(preview, desk())
     imported = {customer.code: load_customer(customer.id).values
                 for customer in Customer.select()}
     assert imported == originals
@@ -137,38 +138,38 @@ def test_round_trip_gives_the_same_customers(db, tmp_path):
 
 
 def test_the_file_starts_with_a_bom_and_is_private(db, tmp_path):
-    create_customer(PLAIN, "alice")
+    create_customer(PLAIN, desk())
     path = tmp_path / "out.csv"
-    export_to_file(path)
+    export_to_file(path, desk())
     assert path.read_bytes().startswith(b"\xef\xbb\xbfCustomer Code,")
     assert path.stat().st_mode & 0o077 == 0
 
 
 def test_an_existing_file_is_kept_unless_overwriting(db, tmp_path):
-    create_customer(PLAIN, "alice")
+    create_customer(PLAIN, desk())
     path = tmp_path / "out.csv"
     path.write_text("precious")
     with pytest.raises(ExportTargetExists):
-        export_to_file(path)
+        export_to_file(path, desk())
     assert path.read_text() == "precious"
-    assert export_to_file(path, overwrite=True) == 1
+    assert export_to_file(path, desk(), overwrite=True) == 1
     assert "Bob Plain" in path.read_text(encoding="utf-8-sig")
 
 
 def test_a_cancelled_export_leaves_no_file(db, tmp_path):
-    create_customer(PLAIN, "alice")
+    create_customer(PLAIN, desk())
     cancel = threading.Event()
     cancel.set()
     folder = tmp_path / "exports"
     folder.mkdir()
     with pytest.raises(Cancelled):
-        export_to_file(folder / "out.csv", cancel=cancel)
+        export_to_file(folder / "out.csv", desk(), cancel=cancel)
     assert list(folder.iterdir()) == []
 
 
 def test_a_folder_that_does_not_exist_is_unwritable(db, tmp_path):
     with pytest.raises(ExportTargetUnwritable, match="No such file or directory"):
-        export_to_file(tmp_path / "missing" / "out.csv")
+        export_to_file(tmp_path / "missing" / "out.csv", desk())
 
 
 # --- the command line ---------------------------------------------------------------------
@@ -182,7 +183,7 @@ def custdesk(capsys, db_url: str, *args: str) -> tuple[int, str, str]:
 
 
 def test_export_command_writes_the_file(db, db_url, tmp_path, capsys):
-    create_customer(PLAIN, "alice")
+    create_customer(PLAIN, desk())
     path = tmp_path / "out.csv"
     status, out, _ = custdesk(capsys, db_url, "export", str(path))
     assert status == 0
@@ -192,7 +193,7 @@ def test_export_command_writes_the_file(db, db_url, tmp_path, capsys):
 
 
 def test_export_command_refuses_to_overwrite_without_force(db, db_url, tmp_path, capsys):
-    create_customer(PLAIN, "alice")
+    create_customer(PLAIN, desk())
     path = tmp_path / "out.csv"
     path.write_text("precious")
     status, _, err = custdesk(capsys, db_url, "export", str(path))
@@ -210,7 +211,7 @@ def test_export_command_to_a_missing_folder_exits_2(db, db_url, tmp_path, capsys
 
 
 def test_export_to_stdout_is_plain_utf8_csv(db, db_url, capfdbinary):
-    create_customer(ZOE, "alice")
+    create_customer(ZOE, desk())
     close_database()
     assert main(["--db", db_url, "export", "-"]) == 0
     captured = capfdbinary.readouterr()

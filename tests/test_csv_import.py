@@ -4,6 +4,7 @@ import os
 import threading
 
 import pytest
+from portal_support import desk
 
 from models.audit import change_count, event_changes
 from models.csv_format import HEADER, Cancelled
@@ -58,14 +59,14 @@ def test_import_creates_every_row_with_audit_events(db, tmp_path):
     with preview_import(path) as preview:
         assert (preview.rows, preview.to_create, preview.bad_rows) == (2, 2, 0)
         assert Customer.select().count() == 0  # the preview writes nothing
-        result = apply_import(preview, "alice")
+        result = apply_import(preview, desk())
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     acme = customer("A-1")
     assert (acme.business_name, acme.billing_country, acme.wholesale) == ("Acme Ltd", "GB", True)
     assert customer("B-2").contact_name == "Bob Brown"
     events = list(AuditEvent.select().order_by(AuditEvent.id))
     assert [(e.action, e.staff, e.customer_id) for e in events] == [
-        ("imported", "alice", acme.id), ("imported", "alice", customer("B-2").id)]
+        ("imported", desk().login, acme.id), ("imported", desk().login, customer("B-2").id)]
     assert events[0].detail == "created from customers.csv line 2"
     assert event_changes(events[0])["business_name"] == (None, "Acme Ltd")
     assert change_count() == start + 2
@@ -73,7 +74,7 @@ def test_import_creates_every_row_with_audit_events(db, tmp_path):
 
 def test_a_missing_optional_column_leaves_the_field_empty(db, tmp_path):
     with preview_import(write_csv(tmp_path, "Contact Name\nZoë\n")) as preview:
-        apply_import(preview, "alice")
+        apply_import(preview, desk())
     zoe = Customer.get()
     assert (zoe.contact_name, zoe.business_name, zoe.tax_exempt, zoe.accepts_marketing) == (
         "Zoë", "", "no", False)
@@ -82,15 +83,15 @@ def test_a_missing_optional_column_leaves_the_field_empty(db, tmp_path):
 def test_header_names_match_without_case_or_extra_spaces(db, tmp_path):
     path = write_csv(tmp_path, "  customer code , BUSINESS   NAME\nA-1,Acme\n")
     with preview_import(path) as preview:
-        apply_import(preview, "alice")
+        apply_import(preview, desk())
     assert customer("A-1").business_name == "Acme"
 
 
 def test_blank_codes_are_generated_skipping_codes_in_the_file_and_database(db, tmp_path):
-    create_customer({"code": "cst-000002", "contact_name": "Existing"}, "alice")
+    create_customer({"code": "cst-000002", "contact_name": "Existing"}, desk())
     path = write_csv(tmp_path, "Customer Code,Contact Name\n,First\nCST-000001,Typed\n,Second\n")
     with preview_import(path) as preview:
-        apply_import(preview, "alice")
+        apply_import(preview, desk())
     names = dict(Customer.select(Customer.contact_name, Customer.code).tuples())
     assert names == {"Existing": "cst-000002", "Typed": "CST-000001",
                      "First": "CST-000003", "Second": "CST-000004"}
@@ -101,7 +102,7 @@ def test_yes_no_and_tax_exempt_words(db, tmp_path):
                                "A,No,yes,NO\nB,All,Y,false\nC,state-provincial,TRUE,0\n"
                                "D,Country taxes,1,\nE,,No,No\n")
     with preview_import(path) as preview:
-        apply_import(preview, "alice")
+        apply_import(preview, desk())
     rows = {name: (tax, marketing, wholesale) for name, tax, marketing, wholesale in
             Customer.select(Customer.contact_name, Customer.tax_exempt,
                             Customer.accepts_marketing, Customer.wholesale).tuples()}
@@ -116,7 +117,7 @@ def test_a_leading_apostrophe_before_a_formula_sign_is_removed(db, tmp_path):
                                "B-2,'Tis the Season,\n"
                                "C-3,''@home,\n")
     with preview_import(path) as preview:
-        apply_import(preview, "alice")
+        apply_import(preview, desk())
     assert customer("A-1").business_name == "=SUM(A1)"
     assert customer("A-1").billing_phone == "+14165550199"
     assert customer("B-2").business_name == "'Tis the Season"
@@ -147,7 +148,7 @@ def test_bad_rows_are_listed_with_line_column_and_message_and_nothing_is_importe
         assert (preview.rows, preview.to_create, preview.bad_rows) == (7, 1, 6)
         problems = {(p.line, p.column): p.message for p in preview.problems}
         with pytest.raises(ValueError):
-            apply_import(preview, "alice")
+            apply_import(preview, desk())
     assert problems[(2, "Billing Email")].startswith("Billing Email is not a valid email address")
     assert problems[(3, "Billing Country")].startswith("Billing Country 'Atlantis' is not a")
     assert problems[(3, "Wholesale")] == "Wholesale must be Yes or No, not 'maybe'."
@@ -170,7 +171,7 @@ def test_bad_rows_on_the_command_line_exit_1(db, db_url, tmp_path, capsys):
 
 
 def test_a_code_in_use_is_a_bad_row_without_update(db, db_url, tmp_path, capsys):
-    create_customer({"code": "ACME-1", "business_name": "Acme Ltd"}, "alice")
+    create_customer({"code": "ACME-1", "business_name": "Acme Ltd"}, desk())
     path = write_csv(tmp_path, "Customer Code,Business Name\nacme-1,Acme Group\nNEW-1,New\n")
     status, out, _ = custdesk(capsys, db_url, "import", str(path))
     assert status == 1
@@ -182,7 +183,7 @@ def test_a_code_in_use_is_a_bad_row_without_update(db, db_url, tmp_path, capsys)
 
 
 def test_an_archived_customers_code_is_a_bad_row_even_with_update(db, tmp_path):
-    record = create_customer({"code": "OLD-1", "business_name": "Old Ltd"}, "alice")
+    record = create_customer({"code": "OLD-1", "business_name": "Old Ltd"}, desk())
     Customer.update(archived_at=Customer.created_at).where(Customer.id == record.id).execute()
     with preview_import(write_csv(tmp_path, "Customer Code,Business Name\nOLD-1,New\n"),
                         update=True) as preview:
@@ -202,8 +203,8 @@ def test_problems_beyond_the_limit_are_counted(db, tmp_path, monkeypatch):
 
 def test_update_matches_codes_without_case_and_bumps_the_version(db, db_url, tmp_path, capsys):
     acme = create_customer({"code": "ACME-1", "business_name": "Acme Ltd",
-                            "billing_city": "Leeds", "billing_country": "GB"}, "alice")
-    same = create_customer({"code": "SAME-1", "business_name": "Same"}, "alice")
+                            "billing_city": "Leeds", "billing_country": "GB"}, desk())
+    same = create_customer({"code": "SAME-1", "business_name": "Same"}, desk())
     path = write_csv(tmp_path, "Customer Code,Business Name,Billing Country\n"
                                "acme-1,Acme Group,GB\nSAME-1,Same,\nNEW-1,New,\n")
     status, out, _ = custdesk(capsys, db_url, "import", "--update", str(path))
@@ -229,7 +230,7 @@ def test_update_needs_the_code_column(db, tmp_path):
 
 def test_update_validates_the_merged_customer(db, tmp_path):
     create_customer({"code": "US-1", "business_name": "Acme", "billing_country": "US",
-                     "billing_state": "CA"}, "alice")
+                     "billing_state": "CA"}, desk())
     path = write_csv(tmp_path, "Customer Code,Billing Country\nUS-1,Canada\n")
     with preview_import(path, update=True) as preview:
         assert [(p.line, p.column) for p in preview.problems] == [
@@ -237,12 +238,12 @@ def test_update_validates_the_merged_customer(db, tmp_path):
 
 
 def test_a_change_after_the_preview_stops_the_whole_import(db, tmp_path):
-    acme = create_customer({"code": "ACME-1", "business_name": "Acme"}, "alice")
+    acme = create_customer({"code": "ACME-1", "business_name": "Acme"}, desk())
     path = write_csv(tmp_path, "Customer Code,Business Name\nNEW-1,New\nACME-1,Acme Group\n")
     with preview_import(path, update=True) as preview:
-        save_customer(acme, {"contact_name": "Someone"}, "bob")
+        save_customer(acme, {"contact_name": "Someone"}, desk())
         with pytest.raises(ImportConflict, match="Line 3: customer ACME-1 was changed"):
-            apply_import(preview, "alice")
+            apply_import(preview, desk())
     assert Customer.select().count() == 1
     assert load_customer(acme.id).values["business_name"] == "Acme"
 
@@ -250,9 +251,9 @@ def test_a_change_after_the_preview_stops_the_whole_import(db, tmp_path):
 def test_a_code_taken_after_the_preview_stops_the_whole_import(db, tmp_path):
     path = write_csv(tmp_path, "Customer Code,Business Name\nA-1,First\nB-2,Second\n")
     with preview_import(path) as preview:
-        create_customer({"code": "b-2", "business_name": "Quick"}, "bob")
+        create_customer({"code": "b-2", "business_name": "Quick"}, desk())
         with pytest.raises(ImportConflict, match="Line 3: Customer Code B-2 was taken"):
-            apply_import(preview, "alice")
+            apply_import(preview, desk())
     assert [c.code for c in Customer.select()] == ["b-2"]
 
 
@@ -263,7 +264,7 @@ def test_progress_reports_each_stage_to_the_end(db, tmp_path, monkeypatch):
     path = write_csv(tmp_path, "Contact Name\n" + "".join(f"P{n}\n" for n in range(5)))
     seen: list[tuple[str, int, int]] = []
     with preview_import(path, progress=lambda *step: seen.append(step)) as preview:
-        apply_import(preview, "alice", progress=lambda *step: seen.append(step))
+        apply_import(preview, desk(), progress=lambda *step: seen.append(step))
     checking = [step for step in seen if step[0] == "checking"]
     importing = [step for step in seen if step[0] == "importing"]
     assert len(checking) == 3 and checking[-1][1:] == (path.stat().st_size,) * 2
@@ -277,7 +278,7 @@ def test_cancelling_during_the_import_writes_nothing(db, tmp_path, monkeypatch):
     cancel = threading.Event()
     start = change_count()
     with preview_import(path) as preview, pytest.raises(Cancelled):
-        apply_import(preview, "alice", progress=lambda *step: cancel.set(), cancel=cancel)
+        apply_import(preview, desk(), progress=lambda *step: cancel.set(), cancel=cancel)
     assert nothing_changed(start)
 
 
@@ -351,14 +352,14 @@ def test_a_bad_file_gets_one_line_and_changes_nothing(case, db, db_url, tmp_path
 def test_a_bom_is_accepted(db, tmp_path):
     path = write_csv(tmp_path, "\ufeffCustomer Code,Business Name\r\nA-1,Acme\r\n")
     with preview_import(path) as preview:
-        apply_import(preview, "alice")
+        apply_import(preview, desk())
     assert customer("A-1").business_name == "Acme"
 
 
 def test_a_quoted_field_may_hold_commas_and_quotes(db, tmp_path):
     path = write_csv(tmp_path, 'Customer Code,Business Name\nA-1,"Acme, ""The Best"" Ltd"\n')
     with preview_import(path) as preview:
-        apply_import(preview, "alice")
+        apply_import(preview, desk())
     assert customer("A-1").business_name == 'Acme, "The Best" Ltd'
 
 

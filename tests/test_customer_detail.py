@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from portal_support import desk
 from detail_support import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
 from rich.cells import cell_len
 from textual import events
@@ -171,7 +172,7 @@ async def test_edit_and_save_writes_the_change_and_an_audit_event(db_url_open, c
     assert saved.values["business_name"] == "Maple Leaf Trading"
     assert saved.version == customer.version + 1
     last = audit_events(customer.id)[-1]
-    assert (last.staff, last.action) == ("tester", "updated")
+    assert (last.staff, last.action) == (desk().login, "updated")
     assert event_changes(last) == {"business_name": ("Maple Leaf Supplies", "Maple Leaf Trading")}
 
 
@@ -462,8 +463,9 @@ async def save_elsewhere(db_url: str, customer_id: int, values: dict[str, object
     """Another staff member's save: another process, with its own connection to the database."""
     script = ("import sys; from models.db import open_database; "
               "from models.customers import load_customer, save_customer; "
+              "from models.staff import identify; "
               "open_database(sys.argv[1]); "
-              f"save_customer(load_customer({customer_id}), {values!r}, 'other')")
+              f"save_customer(load_customer({customer_id}), {values!r}, identify())")
     process = await asyncio.create_subprocess_exec(sys.executable, "-c", script, db_url,
                                                    cwd=REPO)
     assert await asyncio.wait_for(process.wait(), 60) == 0
@@ -499,7 +501,7 @@ async def test_conflict_keeps_mine_field_by_field(db_url_open, customer):
             saved.values["billing_city"], saved.values["billing_street1"]) == (
         "Maple Leaf Retail", "Jane Doe-Smith", "Ottawa", "200 King St")
     events = audit_events(customer.id)
-    assert [event.staff for event in events[-2:]] == ["other", "tester"]
+    assert [event.staff for event in events[-2:]] == [desk().login, desk().login]
     assert event_changes(events[-1]) == {
         "business_name": ("Maple Leaf Wholesale", "Maple Leaf Retail"),
         "billing_street1": ("100 Queen St W", "200 King St")}

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from portal_support import desk
 from rich.cells import cell_len
 from textual.widgets import Input
 
@@ -17,7 +18,7 @@ from screens.customer_detail import CustomerDetailScreen
 from screens.customer_list import CustomerListScreen
 from screens.customer_table import CustomerTable
 from tui.app import CustdeskApp
-from tui.settings import resolve_settings
+from tui.settings import at_the_desk, resolve_settings
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
@@ -38,7 +39,7 @@ def many(count: int) -> list[str]:
 
 
 def make_app(db_url: str) -> CustdeskApp:
-    return CustdeskApp(resolve_settings(db_url, None, False, "tester"))
+    return CustdeskApp(at_the_desk(resolve_settings(db_url, None, False)))
 
 
 def screen_text(app) -> str:
@@ -229,14 +230,15 @@ def _add_in_another_process(db_url: str, name: str) -> None:
     script = ("import sys\nfrom models.db import open_database\n"
               "from models.upgrade import upgrade_database\n"
               "from models.customers import create_customer\n"
+              "from models.staff import identify\n"
               "open_database(sys.argv[1]); upgrade_database()\n"
-              "create_customer({'business_name': sys.argv[2]}, 'other-desk')\n")
+              "create_customer({'business_name': sys.argv[2]}, identify())\n")
     subprocess.run([sys.executable, "-c", script, db_url, name], cwd=REPO, check=True,
                    capture_output=True, timeout=60)
 
 
 async def test_ctrl_r_shows_what_another_process_saved(db, db_url):
-    create_customer({"business_name": "Alpha"}, "tester")
+    create_customer({"business_name": "Alpha"}, desk())
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -250,7 +252,7 @@ async def test_ctrl_r_shows_what_another_process_saved(db, db_url):
 async def test_the_list_notices_changes_by_itself_and_only_then_reads_again(
         db, db_url, monkeypatch):
     monkeypatch.setattr(customer_list, "CHANGE_CHECK_SECONDS", 0.2)  # 2 s in real life
-    create_customer({"business_name": "Alpha"}, "tester")
+    create_customer({"business_name": "Alpha"}, desk())
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

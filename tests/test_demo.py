@@ -15,6 +15,7 @@ from datetime import datetime
 
 import bcrypt
 import pytest
+from portal_support import desk
 
 from models import demo
 from models.audit import change_count
@@ -23,6 +24,7 @@ from models.db import close_database, database
 from models.demo import (
     COUNTRIES,
     CUSTOMER_COLUMNS,
+    DEMO_MARK,
     DEMO_PASSWORD,
     DEMO_PASSWORD_HASH,
     PEOPLE,
@@ -69,7 +71,7 @@ def generated() -> list[tuple]:
 
 
 def test_fill_adds_the_count_with_sequential_codes(db):
-    assert fill_demo_database(200, seed=1) == 200
+    assert fill_demo_database(desk(), 200, seed=1) == 200
     codes = [code for (code,) in Customer.select(Customer.code).order_by(Customer.id).tuples()]
     assert codes == [f"CST-{n:06d}" for n in range(1, 201)]
     assert all(c.code_key == c.code.casefold() for c in Customer.select())
@@ -78,18 +80,19 @@ def test_fill_adds_the_count_with_sequential_codes(db):
 
 
 def test_codes_skip_codes_already_held_and_never_clash(db):
-    create_customer({"contact_name": "Ada Lovelace"}, "alice")  # generated: CST-000001
-    create_customer({"contact_name": "Typed By Hand", "code": "cst-000003"}, "alice")
-    assert fill_demo_database(5, seed=1) == 5
+    Counter.create(name=DEMO_MARK, value=1)  # a demo database that already has customers
+    create_customer({"contact_name": "Ada Lovelace"}, desk())  # generated: CST-000001
+    create_customer({"contact_name": "Typed By Hand", "code": "cst-000003"}, desk())
+    assert fill_demo_database(desk(), 5, seed=1) == 5
     demo_codes = {c.code for c in Customer.select().where(
         Customer.contact_name.not_in(["Ada Lovelace", "Typed By Hand"]))}
     assert demo_codes == {"CST-000002", "CST-000004", "CST-000005", "CST-000006", "CST-000007"}
-    assert fill_demo_database(3, seed=1) == 3  # a second fill goes on from the counter
+    assert fill_demo_database(desk(), 3, seed=1) == 3  # a second fill goes on from the counter
     assert Customer.select().where(Customer.code == "CST-000010").exists()
 
 
 def test_stored_customers_are_valid_and_already_clean(db):
-    fill_demo_database(300, seed=2)
+    fill_demo_database(desk(), 300, seed=2)
     customers = list(Customer.select())
     assert len(customers) == 300
     for customer in customers:
@@ -99,7 +102,7 @@ def test_stored_customers_are_valid_and_already_clean(db):
 
 
 def test_customers_are_varied(db):
-    fill_demo_database(200, seed=3)
+    fill_demo_database(desk(), 200, seed=3)
     customers = list(Customer.select())
     assert len({c.billing_country for c in customers}) >= 8
     assert len({c.billing_city for c in customers}) >= 40
@@ -115,14 +118,14 @@ def test_customers_are_varied(db):
 
 
 def test_billing_emails_are_unique(db):
-    fill_demo_database(200, seed=4)
+    fill_demo_database(desk(), 200, seed=4)
     emails = [c.billing_email for c in Customer.select() if c.billing_email]
     assert len(emails) > 150
     assert len(set(emails)) == len(emails)
 
 
 def test_portal_accounts_in_every_state_with_the_documented_password(db):
-    fill_demo_database(200, seed=5)
+    fill_demo_database(desk(), 200, seed=5)
     accounts = list(PortalAccount.select(PortalAccount, Customer).join(Customer))
     assert {a.status for a in accounts} == {PORTAL_NOT_ACTIVATED, PORTAL_ACTIVE, PORTAL_LOCKED}
     for account in accounts:
@@ -142,7 +145,7 @@ def test_demo_password_hash_is_bcrypt_cost_12_of_the_demo_password():
 
 
 def test_notes_internal_and_public_by_demo(db):
-    fill_demo_database(200, seed=6)
+    fill_demo_database(desk(), 200, seed=6)
     notes = list(Note.select())
     assert len(notes) > 10
     assert {n.public for n in notes} == {True, False}
@@ -153,7 +156,7 @@ def test_fill_moves_the_change_counter_once_a_transaction(db, monkeypatch):
     monkeypatch.setattr(demo, "TRANSACTION_ROWS", 50)
     before = change_count()
     reported = []
-    assert fill_demo_database(120, seed=8, progress=reported.append) == 120
+    assert fill_demo_database(desk(), 120, seed=8, progress=reported.append) == 120
     assert reported == [50, 100, 120]
     assert change_count() == before + 3
     assert Customer.select().count() == 120
@@ -169,7 +172,7 @@ def test_a_cancel_set_before_the_start_adds_nothing(db):
     before = change_count()
     reported = []
     with pytest.raises(DemoStopped) as stopped:
-        fill_demo_database(100, seed=1, progress=reported.append, cancel=cancel)
+        fill_demo_database(desk(), 100, seed=1, progress=reported.append, cancel=cancel)
     assert stopped.value.added == 0
     assert str(stopped.value) == "Stopped after adding 0 demo customers."
     assert reported == []
@@ -188,7 +191,7 @@ def test_a_cancel_after_the_first_batch_keeps_exactly_that_batch(db, monkeypatch
         cancel.set()  # as if escape or ctrl+C came during the first batch
 
     with pytest.raises(DemoStopped) as stopped:
-        fill_demo_database(1_000, seed=12, progress=progress, cancel=cancel)
+        fill_demo_database(desk(), 1_000, seed=12, progress=progress, cancel=cancel)
     assert stopped.value.added == 50 and reported == [50]
     assert str(stopped.value) == "Stopped after adding 50 demo customers."
     codes = [code for (code,) in Customer.select(Customer.code).order_by(Customer.id).tuples()]
@@ -197,7 +200,7 @@ def test_a_cancel_after_the_first_batch_keeps_exactly_that_batch(db, monkeypatch
     ids = set(Customer.select(Customer.id).scalars())
     assert set(PortalAccount.select(PortalAccount.customer).scalars()) <= ids
     assert set(Note.select(Note.customer).scalars()) <= ids
-    assert fill_demo_database(3, seed=13) == 3  # a later fill goes on where it stopped
+    assert fill_demo_database(desk(), 3, seed=13) == 3  # a later fill goes on where it stopped
     assert Customer.select().where(Customer.code == "CST-000053").exists()
     assert code_counter() == 53
 
@@ -205,7 +208,7 @@ def test_a_cancel_after_the_first_batch_keeps_exactly_that_batch(db, monkeypatch
 def test_progress_rises_to_the_count_when_the_cancel_is_never_set(db, monkeypatch):
     monkeypatch.setattr(demo, "TRANSACTION_ROWS", 40)
     reported = []
-    assert fill_demo_database(130, seed=14, progress=reported.append,
+    assert fill_demo_database(desk(), 130, seed=14, progress=reported.append,
                               cancel=threading.Event()) == 130
     assert reported == [40, 80, 120, 130]
     assert Customer.select().count() == 130
@@ -219,7 +222,7 @@ def test_a_cancel_during_the_last_batch_finishes_the_fill(db, monkeypatch):
         if done == 80:
             cancel.set()
 
-    assert fill_demo_database(80, seed=15, progress=progress, cancel=cancel) == 80
+    assert fill_demo_database(desk(), 80, seed=15, progress=progress, cancel=cancel) == 80
     assert Customer.select().count() == 80
 
 
@@ -227,15 +230,15 @@ def test_ensure_demo_data_can_be_stopped_and_then_leaves_the_database_alone(db, 
     monkeypatch.setattr(demo, "TRANSACTION_ROWS", 20)
     cancel = threading.Event()
     with pytest.raises(DemoStopped) as stopped:
-        ensure_demo_data(100, progress=lambda done: cancel.set(), cancel=cancel)
+        ensure_demo_data(desk(), 100, progress=lambda done: cancel.set(), cancel=cancel)
     assert stopped.value.added == 20
-    assert ensure_demo_data(100) == 0
+    assert ensure_demo_data(desk(), 100) == 0
     assert Customer.select().count() == 20
 
 
 def test_ensure_demo_data_fills_an_empty_database_once(db):
-    assert ensure_demo_data(30) == 30
-    assert ensure_demo_data(30) == 0
+    assert ensure_demo_data(desk(), 30) == 30
+    assert ensure_demo_data(desk(), 30) == 0
     assert Customer.select().count() == 30
 
 
@@ -244,7 +247,7 @@ def test_ensure_demo_data_fills_once_when_two_start_together(db):
 
     def start():
         with database.connection_context():
-            added.append(ensure_demo_data(30))
+            added.append(ensure_demo_data(desk(), 30))
 
     threads = [threading.Thread(target=start) for _ in range(2)]
     for thread in threads:
@@ -256,8 +259,8 @@ def test_ensure_demo_data_fills_once_when_two_start_together(db):
 
 
 def test_ensure_demo_data_leaves_a_database_with_customers_alone(db):
-    create_customer({"contact_name": "Ada Lovelace"}, "alice")
-    assert ensure_demo_data(30) == 0
+    create_customer({"contact_name": "Ada Lovelace"}, desk())
+    assert ensure_demo_data(desk(), 30) == 0
     assert Customer.select().count() == 1
 
 
@@ -409,7 +412,7 @@ def test_a_fill_tells_the_postgresql_planner_the_new_size(db, db_url):
         pytest.skip("about PostgreSQL's planner statistics")
     from models.db import database
 
-    fill_demo_database(200, seed=3)
+    fill_demo_database(desk(), 200, seed=3)
     reltuples = database.execute_sql(
         "SELECT reltuples FROM pg_class WHERE oid = 'customer'::regclass").fetchone()[0]
     assert reltuples == 200

@@ -4,6 +4,7 @@ import sys
 import time
 
 import pytest
+from portal_support import desk
 from textual.widgets import Input, ProgressBar
 
 from models import demo
@@ -151,7 +152,7 @@ async def test_counts_with_thousands_commas_or_spaces_around_are_read(db, db_url
 
 
 async def test_only_if_empty_adds_nothing_to_a_database_with_customers(db, db_url):
-    create_customer({"contact_name": "Ada Lovelace"}, "alice")
+    create_customer({"contact_name": "Ada Lovelace"}, desk())
     app = make_app(db_url)
     results = []
     async with app.run_test(notifications=True, size=SIZE) as pilot:
@@ -225,9 +226,9 @@ async def test_quitting_the_app_stops_a_running_fill_after_its_batch(db, db_url)
 def demo_app(db_url: str):
     """The app as `custdesk --demo` opens it (on the test's database)."""
     from tui.app import CustdeskApp
-    from tui.settings import resolve_settings
+    from tui.settings import at_the_desk, resolve_settings
 
-    return CustdeskApp(resolve_settings(db_url, None, True, "tester"))
+    return CustdeskApp(at_the_desk(resolve_settings(db_url, None, True)))
 
 
 async def test_the_demo_database_is_filled_with_progress_the_first_time(db, db_url):

@@ -4,6 +4,7 @@ warning, driven by keys through Textual's pilot at 80×24 on a real database."""
 from contextlib import asynccontextmanager
 
 import pytest
+from portal_support import desk
 from detail_support import SAMPLE, DetailApp, screen_text, settle
 from portal_support import activated, fast_bcrypt  # noqa: F401  (fast_bcrypt: autouse fixture)
 from textual.widgets import Input, TextArea
@@ -86,11 +87,11 @@ async def test_add_internal_and_public_notes_listed_newest_first(db_url, custome
         text = screen_text(app)
         assert text.index("Public note") < text.index("Internal note")
         assert "  Called about" in text
-        assert "tester" in text and "the invoice" in text
+        assert desk().login in text and "the invoice" in text
     stored = notes_of(customer.id)
     assert [(n.body, n.public, n.author) for n in stored] == [
-        ("Your order ships Monday", True, "tester"),
-        ("Called about\nthe invoice", False, "tester")]
+        ("Your order ships Monday", True, desk().login),
+        ("Called about\nthe invoice", False, desk().login)]
     assert actions(customer.id)[-2:] == ["note_added", "note_added"]
 
 
@@ -167,7 +168,7 @@ async def test_history_shows_a_field_change_after_a_save(db_url, customer):
         text = screen_text(app)
         assert "Business Name: Maple Leaf Supplies → Maple Leaf Supplies Trading" in text
         assert text.index("Updated") < text.index("Created")
-        assert "tester" in text and "seed" in text
+        assert desk().login in text and "seed" in text
 
 
 async def test_access_log_shows_a_portal_sign_in_attempt(db_url, customer):

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import pytest
+from portal_support import desk
 from detail_support import SAMPLE
 
 from models.customers import create_customer, load_customer, save_customer
@@ -28,7 +29,7 @@ from screens.pickers import CountryPicker, Picker, StatePicker
 from screens.unsaved_dialog import UnsavedDialog
 from tests.test_customer_list import settle as list_shown
 from tui.app import CustdeskApp
-from tui.settings import resolve_settings
+from tui.settings import at_the_desk, resolve_settings
 
 SIZES = {"80x24": (80, 24), "200x60": (200, 60)}
 FIXED_TIME = datetime(2026, 3, 14, 9, 26)
@@ -72,7 +73,7 @@ def app(sqlite_url, tmp_path, monkeypatch):
         create_customer(values, "seed")
     PortalAccount.insert(customer=maple.id, status="active", password_hash="not a real hash",
                          login_email="jane@example.com", last_sign_in_at=FIXED_TIME).execute()
-    yield CustdeskApp(resolve_settings(sqlite_url, None, False, "tester"))
+    yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
     close_database()
 
 
@@ -98,7 +99,7 @@ async def saved_elsewhere(_pilot) -> None:
     maple = Customer.get(Customer.code == MAPLE["code"])
     theirs = {"business_name": "Maple Leaf Wholesale", "billing_city": "Ottawa",
               "contact_name": "Jane Doe-Smith"}
-    save_customer(load_customer(maple.id), theirs, "other")
+    save_customer(load_customer(maple.id), theirs, desk())
 
 
 async def demo_dialog(pilot) -> None:

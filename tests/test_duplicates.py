@@ -4,6 +4,7 @@ found by index look-ups only."""
 import logging
 
 import pytest
+from portal_support import desk
 
 from models.archive import archive_customer
 from models.customers import create_customer
@@ -23,7 +24,7 @@ ACME = {"business_name": "Acme Trading Ltd", "contact_name": "Ada Lovelace",
 
 def customer(**values) -> int:
     """A saved customer; returns its id."""
-    return create_customer(values, "alice").id
+    return create_customer(values, desk()).id
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def test_no_match_without_a_shared_key(acme, values):
 
 def test_archived_customers_and_the_excluded_one_do_not_count(acme):
     assert find_duplicates_of(ACME, exclude_id=acme) == []
-    archive_customer(acme, "bob")
+    archive_customer(acme, desk())
     assert find_duplicates_of(ACME) == []
 
 
@@ -120,7 +121,7 @@ def test_flags_for_a_page_name_the_other_customer(acme):
 
 def test_flags_ignore_archived_others_but_flag_an_archived_row(acme):
     twin = customer(code="TWIN", contact_name="Twin", billing_phone="+442079460000")
-    archive_customer(twin, "bob")
+    archive_customer(twin, desk())
     assert duplicate_flags([acme]) == {}
     assert duplicate_flags([twin]) == {
         twin: "Likely duplicate of ACME (Acme Trading Ltd): same billing telephone"}

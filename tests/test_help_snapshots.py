@@ -8,7 +8,7 @@ from models.tables import Customer
 from models.upgrade import upgrade_database
 from tests.test_customer_list import settle
 from tui.app import CustdeskApp
-from tui.settings import resolve_settings
+from tui.settings import at_the_desk, resolve_settings
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def app(sqlite_url):
         code = f"CST-{n + 1:06d}"
         Customer.insert(code=code, code_key=code.casefold(), business_name=f"Business {n:02d}",
                         contact_name=f"Contact {n:02d}").execute()
-    yield CustdeskApp(resolve_settings(sqlite_url, None, False, "tester"))
+    yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
     close_database()
 
 

@@ -33,10 +33,10 @@ from screens.merge_dialog import MergeDialog
 from tests.test_customer_list import make_app, screen_text, table
 from tests.test_list_records import toasts, write_csv
 from tui.app import CustdeskApp
-from tui.settings import resolve_settings
+from tui.settings import at_the_desk, resolve_settings
 
 SIZE = (80, 24)
-STAFF = "tester"  # the staff name make_app gives the app
+
 FIND_NORTHWIND = ["slash", *"wind", "enter"]  # search part of the name; enter goes to the rows
 
 
@@ -221,7 +221,7 @@ async def test_reset_password_and_unlock(desk, db_url):
     lock_account(northwind, "seed", "chargeback")
     server = SmtpServer().start()
     try:
-        app = CustdeskApp(resolve_settings(db_url, server.url, False, STAFF))
+        app = CustdeskApp(at_the_desk(resolve_settings(db_url, server.url, False)))
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await calm(pilot)
             await keys(pilot, *FIND_NORTHWIND, "ctrl+o", until=lambda: on(app, ActionsMenu))

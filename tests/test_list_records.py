@@ -1,3 +1,4 @@
+from portal_support import desk
 """Archive, restore, duplicate flags, import and export from the customer list, by keys only."""
 
 import os
@@ -18,7 +19,7 @@ BUSY_GROUPS = ("customer-", "list-change", "csv-file")
 
 def customer(**values) -> int:
     """A customer saved the way the app saves one (search keys and all); its id."""
-    return create_customer(values, "alice").id
+    return create_customer(values, desk()).id
 
 
 async def idle(pilot, until=lambda: True, timeout: float = 5.0) -> None:

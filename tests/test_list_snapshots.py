@@ -7,7 +7,7 @@ from models.tables import Customer, PortalAccount
 from models.upgrade import upgrade_database
 from tests.test_customer_list import settle
 from tui.app import CustdeskApp
-from tui.settings import resolve_settings
+from tui.settings import at_the_desk, resolve_settings
 
 CITIES = [("London", "GB"), ("Zürich", "CH"), ("Montréal", "CA"), ("", "")]
 NAMES = ["Acme Trading Ltd", "Northwind Traders", "Émile Dubois Café", "", "Globex",
@@ -30,7 +30,7 @@ def app(sqlite_url):
                         billing_country=country).execute()
     PortalAccount.insert(customer=3, status="active").execute()
     PortalAccount.insert(customer=5, status="locked").execute()
-    yield CustdeskApp(resolve_settings(sqlite_url, None, False, "tester"))
+    yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
     close_database()
 
 

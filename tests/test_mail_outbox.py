@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     SENDER,
-    STAFF,
+    desk,
     SmtpServer,
     activated,
     fast_bcrypt,
@@ -36,7 +36,7 @@ from models.portal import PortalActionRefused, send_activation
 from models.portal_service import perform_action
 from models.tables import AuditEvent, OutboxMessage, PortalAccount
 from tui.cli import main
-from tui.settings import default_mail_url, resolve_settings
+from tui.settings import at_the_desk, default_mail_url, resolve_settings
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_activation_email_arrives_and_its_password_signs_in(db, db_url, smtp, mo
 def test_server_down_keeps_the_message_then_delivers_it_exactly_once(db, smtp):
     smtp.stop()
     customer_id = make_customer()
-    report = perform_action("send_activation", customer_id, staff=STAFF, mail_url=smtp.url,
+    report = perform_action("send_activation", customer_id, staff=desk(), mail_url=smtp.url,
                             sender=SENDER)
     assert not report.delivered and "refused the connection" in report.problem
     message = OutboxMessage.get()
@@ -235,10 +235,10 @@ def test_a_dollar_in_customer_text_stays_a_dollar(db, smtp):
 
 
 def test_the_default_maildir_works_on_a_fresh_machine(db, tmp_path):
-    settings = resolve_settings(None, None, False, STAFF)
+    settings = at_the_desk(resolve_settings(None, None, False))
     assert settings.mail_url == default_mail_url() == f"maildir:{tmp_path / 'data' / 'mail'}"
     customer_id = make_customer()
-    report = perform_action("send_activation", customer_id, staff=STAFF,
+    report = perform_action("send_activation", customer_id, staff=desk(),
                             mail_url=settings.mail_url, sender=settings.mail_from)
     assert report.delivered and report.to_maildir
     [path] = list((tmp_path / "data" / "mail" / "new").iterdir())
@@ -263,6 +263,6 @@ def test_the_state_change_and_the_outbox_row_are_one_transaction(db, monkeypatch
                          subject="s", body="b").execute()
     monkeypatch.setattr("models.outbox.new_message_id", lambda sender: "<taken@shop.example>")
     with pytest.raises(PortalActionRefused):
-        send_activation(customer_id, STAFF, sender=SENDER)
+        send_activation(customer_id, desk(), sender=SENDER)
     assert not PortalAccount.select().exists()  # rolled back with the failed outbox row
     assert not AuditEvent.select().where(AuditEvent.action == "portal_send_activation").exists()

@@ -6,7 +6,7 @@ import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
     SENDER,
-    STAFF,
+    desk,
     fast_bcrypt,
     secret_of,
 )
@@ -53,7 +53,7 @@ OTHER = {"code": "ACME-OLD", "business_name": "ACME Limited", "contact_name": "A
 def with_portal(customer_id: int) -> int:
     """Activate the customer's portal account and have the customer sign in once, wrongly;
     returns the account's id."""
-    result = send_activation(customer_id, STAFF, sender=SENDER)
+    result = send_activation(customer_id, desk(), sender=SENDER)
     email = Customer.get_by_id(customer_id).billing_email
     assert not sign_in(email, "not the password").accepted
     assert secret_of(result.outbox_id)
@@ -73,10 +73,10 @@ def rows_of(customer_id: int) -> dict[str, list[int]]:
 def pair(db):
     """Two customers, each with a note; the other one also with a portal account, a queued
     email and an access-log entry."""
-    survivor = create_customer(SURVIVOR, STAFF)
-    other = create_customer(OTHER, STAFF)
-    add_note(survivor.id, "survivor's note", False, STAFF)
-    add_note(other.id, "other's note", True, STAFF)
+    survivor = create_customer(SURVIVOR, desk())
+    other = create_customer(OTHER, desk())
+    add_note(survivor.id, "survivor's note", False, desk())
+    add_note(other.id, "other's note", True, desk())
     with_portal(other.id)
     return load_customer(survivor.id), load_customer(other.id)
 
@@ -112,11 +112,11 @@ def test_a_customer_cannot_be_merged_with_itself_or_while_archived(pair):
     survivor, other = pair
     with pytest.raises(MergeRefused, match="two different customers"):
         merge_preview(survivor.id, survivor.id)
-    merge_customers(survivor.id, other.id, {}, None, STAFF)
+    merge_customers(survivor.id, other.id, {}, None, desk())
     with pytest.raises(MergeRefused, match="ACME-OLD \\(ACME Limited\\) is archived"):
         merge_preview(survivor.id, other.id)
     with pytest.raises(MergeRefused, match="is archived"):
-        merge_customers(survivor.id, other.id, {}, None, STAFF)
+        merge_customers(survivor.id, other.id, {}, None, desk())
 
 
 def test_merge_moves_everything_archives_the_other_and_leaves_an_alias(pair):
@@ -124,7 +124,7 @@ def test_merge_moves_everything_archives_the_other_and_leaves_an_alias(pair):
     before = rows_of(other.id)
     chosen = {name: other.values[name] for name in ("business_name", "billing_country", "billing_state", "billing_city",
                            "billing_phone")}
-    result = merge_customers(survivor.id, other.id, chosen, None, "carol",
+    result = merge_customers(survivor.id, other.id, chosen, None, desk(),
                              expected_versions=merge_preview(survivor.id, other.id).versions)
     kept = load_customer(survivor.id)
     assert kept.values["business_name"] == "ACME Limited"
@@ -146,7 +146,7 @@ def test_merge_moves_everything_archives_the_other_and_leaves_an_alias(pair):
     assert aliases_of(survivor.id) == ["ACME-OLD"]
     assert merged_into(other.id) == "ACME"
     event = AuditEvent.get_by_id(result.event_id)
-    assert (event.customer_id, event.action, event.staff) == (survivor.id, ACTION_MERGED, "carol")
+    assert (event.customer_id, event.action, event.staff) == (survivor.id, ACTION_MERGED, desk().login)
     assert event_changes(event)["business_name"] == ("Acme Ltd", "ACME Limited")
     assert [e.action for e in AuditEvent.select().where(AuditEvent.customer == other.id)] == [
         "merged_into"]
@@ -154,17 +154,17 @@ def test_merge_moves_everything_archives_the_other_and_leaves_an_alias(pair):
 
 def test_the_merged_away_code_stays_reserved(pair):
     survivor, other = pair
-    merge_customers(survivor.id, other.id, {}, None, STAFF)
+    merge_customers(survivor.id, other.id, {}, None, desk())
     count = Customer.select().count()
     with pytest.raises(ValidationFailed, match="Customer Code acme-old is (already used by "
                                                "ACME-OLD|reserved)"):
-        create_customer({"contact_name": "New", "code": "acme-old"}, STAFF)
+        create_customer({"contact_name": "New", "code": "acme-old"}, desk())
     assert Customer.select().count() == count
 
 
 def test_the_history_shows_the_merge_without_its_undo_data(pair):
     survivor, other = pair
-    merge_customers(survivor.id, other.id, {"business_name": "ACME Limited"}, None, STAFF)
+    merge_customers(survivor.id, other.id, {"business_name": "ACME Limited"}, None, desk())
     top = customer_history(survivor.id)[0]
     assert top.title == "Merged" and top.undoable
     assert top.lines[0].startswith("Merged ACME-OLD (ACME Limited) into this customer; its "
@@ -178,7 +178,7 @@ def test_the_history_shows_the_merge_without_its_undo_data(pair):
 def test_the_portal_account_moves_with_its_sign_in(pair):
     survivor, other = pair
     account_id = PortalAccount.get(PortalAccount.customer == other.id).id
-    merge_customers(survivor.id, other.id, {}, None, STAFF)
+    merge_customers(survivor.id, other.id, {}, None, desk())
     assert PortalAccount.get_by_id(account_id).customer_id == survivor.id
     sign_in("accounts@acme.example", "still wrong")
     assert AccessLogEntry.select().order_by(AccessLogEntry.id.desc()).first().customer_id == (
@@ -191,9 +191,9 @@ def test_when_both_have_portal_accounts_the_clerk_must_choose(pair):
     assert merge_preview(survivor.id, other.id).portal_choice_needed
     before = change_count()
     with pytest.raises(MergeRefused, match="Both customers have a portal account"):
-        merge_customers(survivor.id, other.id, {}, None, STAFF)
+        merge_customers(survivor.id, other.id, {}, None, desk())
     with pytest.raises(MergeRefused, match="must be one of the two"):
-        merge_customers(survivor.id, other.id, {}, 999, STAFF)
+        merge_customers(survivor.id, other.id, {}, 999, desk())
     assert change_count() == before
     assert not load_customer(other.id).archived
 
@@ -206,7 +206,7 @@ def test_the_chosen_portal_account_survives_and_the_other_is_deleted(pair, keep)
                 for c in (survivor, other)}
     keep_id = survivor.id if keep == "survivor" else other.id
     drop_id = other.id if keep == "survivor" else survivor.id
-    merge_customers(survivor.id, other.id, {}, keep_id, STAFF)
+    merge_customers(survivor.id, other.id, {}, keep_id, desk())
     assert PortalAccount.get(PortalAccount.customer == survivor.id).id == accounts[keep_id]
     assert PortalAccount.get_or_none(PortalAccount.id == accounts[drop_id]) is None
     assert PortalAccount.select().count() == 1
@@ -215,22 +215,22 @@ def test_the_chosen_portal_account_survives_and_the_other_is_deleted(pair, keep)
 def test_portal_from_must_name_a_customer_with_an_account(pair):
     survivor, other = pair
     with pytest.raises(MergeRefused, match="ACME \\(Acme Ltd\\) has no portal account"):
-        merge_customers(survivor.id, other.id, {}, survivor.id, STAFF)
+        merge_customers(survivor.id, other.id, {}, survivor.id, desk())
 
 
 def test_the_survivor_keeps_its_code(pair):
     survivor, other = pair
     with pytest.raises(MergeRefused, match="keeps its code ACME"):
-        merge_customers(survivor.id, other.id, {"code": "ACME-OLD"}, None, STAFF)
+        merge_customers(survivor.id, other.id, {"code": "ACME-OLD"}, None, desk())
     with pytest.raises(MergeRefused, match="Unknown field password"):
-        merge_customers(survivor.id, other.id, {"password": "x"}, None, STAFF)
+        merge_customers(survivor.id, other.id, {"password": "x"}, None, desk())
 
 
 def test_chosen_values_that_do_not_fit_together_are_refused_and_change_nothing(pair):
     survivor, other = pair
     before = snapshot(survivor.id, other.id)
     with pytest.raises(ValidationFailed) as refused:
-        merge_customers(survivor.id, other.id, {"billing_state": "CA"}, None, STAFF)
+        merge_customers(survivor.id, other.id, {"billing_state": "CA"}, None, desk())
     assert "billing_state" in refused.value.errors
     assert snapshot(survivor.id, other.id) == before
 
@@ -238,20 +238,20 @@ def test_chosen_values_that_do_not_fit_together_are_refused_and_change_nothing(p
 def test_a_merge_of_customers_changed_since_the_preview_is_refused(pair):
     survivor, other = pair
     versions = merge_preview(survivor.id, other.id).versions
-    save_customer(load_customer(other.id), {"billing_city": "Oakland"}, "dave")
+    save_customer(load_customer(other.id), {"billing_city": "Oakland"}, desk())
     with pytest.raises(MergeRefused, match="ACME-OLD was changed since the merge was opened"):
-        merge_customers(survivor.id, other.id, {}, None, STAFF, expected_versions=versions)
+        merge_customers(survivor.id, other.id, {}, None, desk(), expected_versions=versions)
     assert not load_customer(other.id).archived
 
 
 def test_a_failure_inside_the_merge_leaves_everything_as_it_was(pair):
     survivor, other = pair
-    third = create_customer({"contact_name": "Third", "code": "T-1"}, STAFF)
+    third = create_customer({"contact_name": "Third", "code": "T-1"}, desk())
     CustomerAlias.create(alias_key="acme-old", code="ACME-OLD", customer=third.id,
                          merged_from=third.id)  # the alias the merge needs is taken
     before = snapshot(survivor.id, other.id)
     with pytest.raises(MergeRefused, match="Someone else changed"):
-        merge_customers(survivor.id, other.id, {"business_name": "New"}, None, STAFF)
+        merge_customers(survivor.id, other.id, {"business_name": "New"}, None, desk())
     assert snapshot(survivor.id, other.id) == before
 
 
@@ -259,8 +259,8 @@ def test_undo_puts_both_customers_back_as_they_were(pair):
     survivor, other = pair
     before = snapshot(survivor.id, other.id)
     result = merge_customers(survivor.id, other.id, {"business_name": "ACME Limited",
-                                                     "wholesale": False}, None, STAFF)
-    undone = undo_merge(result.event_id, "erin")
+                                                     "wholesale": False}, None, desk())
+    undone = undo_merge(result.event_id, desk())
     after = snapshot(survivor.id, other.id)
     assert after["customers"] == before["customers"]
     assert after["aliases"] == before["aliases"] == []
@@ -274,7 +274,7 @@ def test_undo_puts_both_customers_back_as_they_were(pair):
     assert not undone.other.archived
     assert alias_target("ACME-OLD") is None
     top = customer_history(survivor.id)
-    assert (top[0].title, top[0].staff) == ("Merge undone", "erin")
+    assert (top[0].title, top[0].staff) == ("Merge undone", desk().login)
     assert "Business Name: ACME Limited → Acme Ltd" in top[0].lines
     assert not next(row for row in top if row.id == result.event_id).undoable
 
@@ -285,59 +285,59 @@ def test_undo_restores_a_deleted_portal_account(pair, keep):
     with_portal(survivor.id)
     before = snapshot(survivor.id, other.id)
     keep_id = survivor.id if keep == "survivor" else other.id
-    result = merge_customers(survivor.id, other.id, {}, keep_id, STAFF)
-    undo_merge(result.event_id, STAFF)
+    result = merge_customers(survivor.id, other.id, {}, keep_id, desk())
+    undo_merge(result.event_id, desk())
     assert snapshot(survivor.id, other.id)["accounts"] == before["accounts"]
 
 
 def test_undo_twice_or_of_another_event_is_refused(pair):
     survivor, other = pair
-    result = merge_customers(survivor.id, other.id, {}, None, STAFF)
-    undo_merge(result.event_id, STAFF)
+    result = merge_customers(survivor.id, other.id, {}, None, desk())
+    undo_merge(result.event_id, desk())
     with pytest.raises(MergeRefused, match="already been undone"):
-        undo_merge(result.event_id, STAFF)
+        undo_merge(result.event_id, desk())
     created = AuditEvent.get((AuditEvent.customer == survivor.id)
                              & (AuditEvent.action == "created"))
     with pytest.raises(MergeRefused, match=f"History event #{created.id} is not a merge"):
-        undo_merge(created.id, STAFF)
+        undo_merge(created.id, desk())
 
 
 @pytest.mark.parametrize("changed", ["survivor", "other"])
 def test_undo_is_refused_once_either_customer_changed(pair, changed):
     survivor, other = pair
-    result = merge_customers(survivor.id, other.id, {}, None, STAFF)
+    result = merge_customers(survivor.id, other.id, {}, None, desk())
     target = survivor.id if changed == "survivor" else other.id
-    save_customer(load_customer(target), {"billing_city": "Leeds"}, "dave")
+    save_customer(load_customer(target), {"billing_city": "Leeds"}, desk())
     before = snapshot(survivor.id, other.id)
     with pytest.raises(MergeRefused, match="has been changed since the merge"):
-        undo_merge(result.event_id, STAFF)
+        undo_merge(result.event_id, desk())
     assert snapshot(survivor.id, other.id) == before
 
 
 def test_undo_is_refused_once_the_moved_portal_account_changed(pair):
     survivor, other = pair
-    result = merge_customers(survivor.id, other.id, {}, None, STAFF)
+    result = merge_customers(survivor.id, other.id, {}, None, desk())
     PortalAccount.update(version=PortalAccount.version + 1).where(
         PortalAccount.customer == survivor.id).execute()
     with pytest.raises(MergeRefused, match="portal account it moved has been changed"):
-        undo_merge(result.event_id, STAFF)
+        undo_merge(result.event_id, desk())
     assert load_customer(other.id).archived
 
 
 def test_aliases_follow_a_chain_of_merges_and_its_undo(pair):
     survivor, other = pair
-    third = create_customer({"business_name": "Acme Group", "code": "GROUP"}, STAFF)
-    merge_customers(survivor.id, other.id, {}, None, STAFF)
-    second = merge_customers(third.id, survivor.id, {}, None, STAFF)
+    third = create_customer({"business_name": "Acme Group", "code": "GROUP"}, desk())
+    merge_customers(survivor.id, other.id, {}, None, desk())
+    second = merge_customers(third.id, survivor.id, {}, None, desk())
     assert alias_target("ACME-OLD") == alias_target("ACME") == third.id
-    undo_merge(second.event_id, STAFF)
+    undo_merge(second.event_id, desk())
     assert alias_target("ACME-OLD") == survivor.id
     assert alias_target("ACME") is None
 
 
 def test_two_clerks_merging_the_same_customer_at_once_cannot_both_succeed(pair):
     survivor, other = pair
-    rival = create_customer({"business_name": "Acme Rival", "code": "RIVAL"}, STAFF)
+    rival = create_customer({"business_name": "Acme Rival", "code": "RIVAL"}, desk())
     barrier = threading.Barrier(2)
     outcomes: list[object] = []
 
@@ -345,7 +345,7 @@ def test_two_clerks_merging_the_same_customer_at_once_cannot_both_succeed(pair):
         with database.connection_context():
             barrier.wait()
             try:
-                outcomes.append(merge_customers(survivor_id, other.id, {}, None, STAFF))
+                outcomes.append(merge_customers(survivor_id, other.id, {}, None, desk()))
             except MergeRefused as refused:
                 outcomes.append(refused)
 
@@ -365,7 +365,7 @@ def test_searching_a_merged_away_code_finds_the_survivor_first(pair):
     from models.search import CustomerResults, ListQuery
 
     survivor, other = pair
-    merge_customers(survivor.id, other.id, {}, None, STAFF)
+    merge_customers(survivor.id, other.id, {}, None, desk())
     rows = CustomerResults(ListQuery("acme-old")).first(5)
     assert rows and rows[0].id == survivor.id
     assert other.id not in [row.id for row in rows]  # archived: hidden from the list

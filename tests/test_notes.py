@@ -1,6 +1,7 @@
 """Notes on a customer: adding, listing newest first, soft deletion, bad text, the audit trail."""
 
 import pytest
+from portal_support import desk
 
 from models.audit import change_count
 from models.customers import CustomerNotFound, create_customer
@@ -11,7 +12,7 @@ from models.tables import AuditEvent, Note
 @pytest.fixture
 def customer_id(db):
     """A saved customer."""
-    return create_customer({"business_name": "Acme Ltd"}, "alice").id
+    return create_customer({"business_name": "Acme Ltd"}, desk()).id
 
 
 def events(customer_id: int, action: str) -> list[AuditEvent]:
@@ -22,36 +23,36 @@ def events(customer_id: int, action: str) -> list[AuditEvent]:
 
 
 def test_notes_list_newest_first_with_author_time_and_visibility(customer_id):
-    first = add_note(customer_id, "Called about the invoice.", False, "alice")
-    second = add_note(customer_id, "Prefers email.", True, "bob")
+    first = add_note(customer_id, "Called about the invoice.", False, desk())
+    second = add_note(customer_id, "Prefers email.", True, desk())
     notes = list_notes(customer_id)
     assert [n.id for n in notes] == [second.id, first.id]
-    assert [(n.author, n.visibility) for n in notes] == [("bob", "Public"), ("alice", "Internal")]
+    assert [(n.author, n.visibility) for n in notes] == [(desk().login, "Public"), (desk().login, "Internal")]
     assert notes[0].created_at >= notes[1].created_at
 
 
 def test_public_only_lists_what_the_portal_may_show(customer_id):
-    add_note(customer_id, "internal", False, "alice")
-    shown = add_note(customer_id, "public", True, "alice")
+    add_note(customer_id, "internal", False, desk())
+    shown = add_note(customer_id, "public", True, desk())
     assert [n.id for n in list_notes(customer_id, public_only=True)] == [shown.id]
 
 
 def test_several_lines_are_kept_trimmed_with_one_newline_style(customer_id):
-    note = add_note(customer_id, "  \r\nLine one\r\nLine two\rLine three\n\n  ", False, "alice")
+    note = add_note(customer_id, "  \r\nLine one\r\nLine two\rLine three\n\n  ", False, desk())
     assert note.body == "Line one\nLine two\nLine three"
     assert Note.get_by_id(note.id).body == "Line one\nLine two\nLine three"
 
 
 def test_markup_like_text_is_stored_literally(customer_id):
     text = "Acme [/] Ltd [@click=app.quit]x[/]"
-    assert add_note(customer_id, text, False, "alice").body == text
+    assert add_note(customer_id, text, False, desk()).body == text
 
 
 def test_adding_a_note_is_audited_with_a_snippet(customer_id):
     before = change_count()
-    note = add_note(customer_id, "Line one\nLine two " + "x" * 100, True, "alice")
+    note = add_note(customer_id, "Line one\nLine two " + "x" * 100, True, desk())
     [event] = events(customer_id, "note_added")
-    assert event.staff == "alice"
+    assert event.staff == desk().login
     assert event.detail.startswith(f"Added public note #{note.id}: Line one Line two xxx")
     assert event.detail.endswith("…")
     assert change_count() == before + 1
@@ -73,38 +74,38 @@ def test_bad_note_text_is_refused_with_a_clear_message_and_changes_nothing(
         customer_id, body, message):
     before = change_count()
     with pytest.raises(NoteRefused) as refused:
-        add_note(customer_id, body, False, "alice")
+        add_note(customer_id, body, False, desk())
     assert message in str(refused.value)
     assert Note.select().count() == 0
     assert change_count() == before
 
 
 def test_the_longest_note_is_accepted(customer_id):
-    assert len(add_note(customer_id, "y" * MAX_NOTE_CHARS, False, "alice").body) == MAX_NOTE_CHARS
+    assert len(add_note(customer_id, "y" * MAX_NOTE_CHARS, False, desk()).body) == MAX_NOTE_CHARS
 
 
 def test_a_note_for_a_missing_customer_is_refused(db):
     with pytest.raises(CustomerNotFound):
-        add_note(9999, "hello", False, "alice")
+        add_note(9999, "hello", False, desk())
     assert Note.select().count() == 0
 
 
 def test_deleting_keeps_the_note_marked_hides_it_and_records_who(customer_id):
-    kept = add_note(customer_id, "keep me", False, "alice")
-    gone = add_note(customer_id, "wrong customer", True, "alice")
-    delete_note(gone.id, "bob")
+    kept = add_note(customer_id, "keep me", False, desk())
+    gone = add_note(customer_id, "wrong customer", True, desk())
+    delete_note(gone.id, desk())
     assert [n.id for n in list_notes(customer_id)] == [kept.id]
     assert Note.get_by_id(gone.id).deleted_at is not None
     [event] = events(customer_id, "note_deleted")
-    assert event.staff == "bob"
-    assert event.detail == f"Deleted public note #{gone.id} by alice: wrong customer"
+    assert event.staff == desk().login
+    assert event.detail == f"Deleted public note #{gone.id} by {desk().login}: wrong customer"
 
 
 def test_deleting_twice_or_a_missing_note_is_refused(customer_id):
-    note = add_note(customer_id, "once", False, "alice")
-    delete_note(note.id, "bob")
+    note = add_note(customer_id, "once", False, desk())
+    delete_note(note.id, desk())
     with pytest.raises(NoteRefused, match="already deleted"):
-        delete_note(note.id, "bob")
+        delete_note(note.id, desk())
     with pytest.raises(NoteRefused, match="does not exist"):
-        delete_note(note.id + 100, "bob")
+        delete_note(note.id + 100, desk())
     assert len(events(customer_id, "note_deleted")) == 1

@@ -10,7 +10,7 @@ import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
     SENDER,
-    STAFF,
+    desk,
     activated,
     fast_bcrypt,
     make_customer,
@@ -69,7 +69,7 @@ def all_stored_text() -> str:
 
 
 def test_a_new_customer_can_only_be_sent_an_activation(db):
-    summary = portal_summary(make_customer())
+    summary = portal_summary(make_customer(), desk())
     assert summary.status_text == "not activated"
     assert summary.choice(ACTION_SEND).available
     assert summary.choice(ACTION_LOCK).reason == "not activated yet"
@@ -78,17 +78,17 @@ def test_a_new_customer_can_only_be_sent_an_activation(db):
 
 def test_no_billing_email_disables_sending_and_explains(db):
     customer_id = make_customer(email="")
-    choice = portal_summary(customer_id).choice(ACTION_SEND)
+    choice = portal_summary(customer_id, desk()).choice(ACTION_SEND)
     assert not choice.available and choice.reason == "no billing email"
     with pytest.raises(PortalActionRefused, match="no billing email"):
-        send_activation(customer_id, STAFF, sender=SENDER)
+        send_activation(customer_id, desk(), sender=SENDER)
     assert not PortalAccount.select().exists() and not OutboxMessage.select().exists()
 
 
 def test_a_locked_account_offers_only_reset(db):
     customer_id, _ = activated()
-    lock_account(customer_id, STAFF)
-    summary = portal_summary(customer_id)
+    lock_account(customer_id, desk())
+    summary = portal_summary(customer_id, desk())
     assert summary.choice(ACTION_SEND).reason.startswith("account locked")
     assert summary.choice(ACTION_LOCK).reason == "account locked already"
     assert summary.choice(ACTION_RESET).available
@@ -96,17 +96,17 @@ def test_a_locked_account_offers_only_reset(db):
 
 def test_unknown_customer_is_reported(db):
     with pytest.raises(CustomerNotFound):
-        portal_summary(424242)
+        portal_summary(424242, desk())
 
 
 def test_two_customers_cannot_share_a_sign_in_email(db):
     first_id, _ = activated("shared@example.com")
     second_id = make_customer("Shared@Example.com", name="Other", business="Other Co")
     first = Customer.get_by_id(first_id)
-    reason = portal_summary(second_id).choice(ACTION_SEND).reason
+    reason = portal_summary(second_id, desk()).choice(ACTION_SEND).reason
     assert reason == f"the billing email is already the portal sign-in of {first.code} (Acme Ltd)"
     with pytest.raises(PortalActionRefused, match="already the portal sign-in"):
-        send_activation(second_id, STAFF, sender=SENDER)
+        send_activation(second_id, desk(), sender=SENDER)
 
 
 # ------------------------------------------------------------------ Send Activation Email
@@ -115,7 +115,7 @@ def test_two_customers_cannot_share_a_sign_in_email(db):
 def test_send_activation_stores_only_a_hash_and_queues_the_email(db):
     customer_id = make_customer()
     before = utcnow()
-    result = send_activation(customer_id, STAFF, sender=SENDER)
+    result = send_activation(customer_id, desk(), sender=SENDER)
     password = secret_of(result.outbox_id)
     account = account_of(customer_id)
     assert account.status == PORTAL_ACTIVE and account.must_change_password
@@ -127,7 +127,7 @@ def test_send_activation_stores_only_a_hash_and_queues_the_email(db):
     assert "Hello Jo Bloggs," in message.body and "${secret}" in message.body
     assert password not in message.body
     event = AuditEvent.get(AuditEvent.action == "portal_send_activation")
-    assert event.staff == STAFF and "queued to jo@example.com" in event.detail
+    assert event.staff == desk().login and "queued to jo@example.com" in event.detail
     assert password not in all_stored_text()
 
 
@@ -140,14 +140,14 @@ def test_temporary_password_lifetime_is_configurable(db, monkeypatch):
 
 def test_sending_again_replaces_the_unused_temporary_password(db):
     customer_id, first = activated()
-    second = secret_of(send_activation(customer_id, STAFF, sender=SENDER).outbox_id)
+    second = secret_of(send_activation(customer_id, desk(), sender=SENDER).outbox_id)
     assert sign_in("jo@example.com", first, NEW_PASSWORD).message == NOT_RIGHT
     assert sign_in("jo@example.com", second, NEW_PASSWORD).accepted
 
 
 def test_once_the_customer_chose_a_password_activation_no_longer_applies(db):
     customer_id = signed_in_with_own_password()
-    assert portal_summary(customer_id).choice(ACTION_SEND).reason.startswith("already activated")
+    assert portal_summary(customer_id, desk()).choice(ACTION_SEND).reason.startswith("already activated")
 
 
 # ------------------------------------------------------------------ the sign-in check
@@ -175,7 +175,7 @@ def test_expired_temporary_password_is_refused(db):
         PortalAccount.customer == customer_id).execute()
     result = sign_in("jo@example.com", temporary, NEW_PASSWORD)
     assert not result.accepted and "expired" in result.message
-    assert "expired unused" in portal_summary(customer_id).status_text
+    assert "expired unused" in portal_summary(customer_id, desk()).status_text
 
 
 def test_unknown_email_gets_the_same_answer_as_a_wrong_password(db):
@@ -227,9 +227,9 @@ def test_ten_failures_lock_for_thirty_minutes_apart_from_a_staff_lock(db):
     assert timedelta(minutes=29) < lock_time <= timedelta(minutes=30)
     refused = sign_in("jo@example.com", NEW_PASSWORD)  # even the right password
     assert not refused.accepted and "Too many failed sign-in attempts" in refused.message
-    status = portal_summary(customer_id).status_text
+    status = portal_summary(customer_id, desk()).status_text
     assert status.startswith("locked after 10 failed sign-ins, until ")
-    assert portal_summary(customer_id).choice(ACTION_SEND).reason.startswith("account locked")
+    assert portal_summary(customer_id, desk()).choice(ACTION_SEND).reason.startswith("account locked")
     # The lock lifts by itself; the count starts again.
     PortalAccount.update(locked_until=utcnow() - timedelta(seconds=1)).where(
         PortalAccount.customer == customer_id).execute()
@@ -270,19 +270,19 @@ def test_new_password_over_72_bytes_is_refused_clearly(db):
 
 def test_lock_refuses_every_sign_in_and_records_the_reason(db):
     customer_id = signed_in_with_own_password()
-    lock_account(customer_id, STAFF, reason="Chargeback [/] under review")
+    lock_account(customer_id, desk(), reason="Chargeback [/] under review")
     account = account_of(customer_id)
     assert account.status == PORTAL_LOCKED and account.lock_reason == "Chargeback [/] under review"
     assert sign_in("jo@example.com", NEW_PASSWORD).message == STAFF_LOCKED
     assert sign_in("jo@example.com", "wrong guess here").message == NOT_RIGHT
     event = AuditEvent.get(AuditEvent.action == "portal_lock")
-    assert event.staff == STAFF and event.detail.endswith("Reason: Chargeback [/] under review")
-    assert "locked by staff: Chargeback" in portal_summary(customer_id).status_text
+    assert event.staff == desk().login and event.detail.endswith("Reason: Chargeback [/] under review")
+    assert "locked by staff: Chargeback" in portal_summary(customer_id, desk()).status_text
 
 
 def test_a_staff_lock_outlives_the_automatic_one(db):
     customer_id = signed_in_with_own_password()
-    lock_account(customer_id, STAFF)
+    lock_account(customer_id, desk())
     PortalAccount.update(locked_until=utcnow() - timedelta(minutes=1)).where(
         PortalAccount.customer == customer_id).execute()
     assert sign_in("jo@example.com", NEW_PASSWORD).message == STAFF_LOCKED
@@ -291,7 +291,7 @@ def test_a_staff_lock_outlives_the_automatic_one(db):
 def test_lock_reason_too_long_changes_nothing(db):
     customer_id = signed_in_with_own_password()
     with pytest.raises(PortalActionRefused, match="at most 200 characters"):
-        lock_account(customer_id, STAFF, reason="x" * 201)
+        lock_account(customer_id, desk(), reason="x" * 201)
     assert account_of(customer_id).status == PORTAL_ACTIVE
 
 
@@ -302,7 +302,7 @@ def test_concurrent_locks_lock_once(db):
     def lock() -> None:
         with database.connection_context():
             try:
-                lock_account(customer_id, STAFF)
+                lock_account(customer_id, desk())
                 outcomes.append("locked")
             except PortalActionRefused:
                 outcomes.append("refused")
@@ -323,8 +323,8 @@ def test_reset_unlocks_clears_failures_and_replaces_the_password(db):
     customer_id = signed_in_with_own_password()
     for _ in range(3):
         sign_in("jo@example.com", "wrong guess here")
-    lock_account(customer_id, STAFF, reason="suspicious")
-    result = reset_and_unlock(customer_id, STAFF, sender=SENDER, reason="customer called")
+    lock_account(customer_id, desk(), reason="suspicious")
+    result = reset_and_unlock(customer_id, desk(), sender=SENDER, reason="customer called")
     temporary = secret_of(result.outbox_id)
     account = account_of(customer_id)
     assert account.status == PORTAL_ACTIVE and account.failed_attempts == 0
@@ -341,26 +341,26 @@ def test_reset_also_lifts_an_automatic_lock(db):
     customer_id = signed_in_with_own_password()
     PortalAccount.update(failed_attempts=10, locked_until=utcnow() + timedelta(minutes=30)).where(
         PortalAccount.customer == customer_id).execute()
-    temporary = secret_of(reset_and_unlock(customer_id, STAFF, sender=SENDER).outbox_id)
+    temporary = secret_of(reset_and_unlock(customer_id, desk(), sender=SENDER).outbox_id)
     assert account_of(customer_id).locked_until is None
     assert sign_in("jo@example.com", temporary, NEW_PASSWORD + "!").accepted
 
 
 def test_a_stale_summary_does_not_let_an_action_through(db):
     customer_id, _ = activated()
-    stale = portal_summary(customer_id)
+    stale = portal_summary(customer_id, desk())
     assert stale.choice(ACTION_LOCK).available
-    lock_account(customer_id, STAFF)  # another desk, meanwhile
+    lock_account(customer_id, desk())  # another desk, meanwhile
     with pytest.raises(PortalActionRefused, match="account locked already"):
-        lock_account(customer_id, STAFF)
+        lock_account(customer_id, desk())
 
 
 def test_no_plaintext_password_is_stored_anywhere_but_the_pending_secret(db):
     customer_id, temporary = activated()
     sign_in("jo@example.com", temporary, NEW_PASSWORD)
     sign_in("jo@example.com", NEW_PASSWORD + "x")
-    lock_account(customer_id, STAFF)
-    reset = secret_of(reset_and_unlock(customer_id, STAFF, sender=SENDER).outbox_id)
+    lock_account(customer_id, desk())
+    reset = secret_of(reset_and_unlock(customer_id, desk(), sender=SENDER).outbox_id)
     text = all_stored_text()
     for secret in (temporary, NEW_PASSWORD, reset):
         assert secret not in text
@@ -380,7 +380,7 @@ def test_link_mode_stores_only_the_token_hash(db):
     body = OutboxMessage.get().body
     assert f"{PORTAL_URL}/activate?token=${{secret}}" in body and token not in body
     assert "Temporary password" not in body
-    assert "waiting for the customer to choose a password" in portal_summary(customer_id).status_text
+    assert "waiting for the customer to choose a password" in portal_summary(customer_id, desk()).status_text
 
 
 def test_a_link_sets_the_password_once(db):
@@ -398,12 +398,12 @@ def test_a_link_sets_the_password_once(db):
 
 def test_a_newer_link_cancels_the_older_and_reset_links_last_an_hour(db):
     customer_id, first = activated(portal_url=PORTAL_URL)
-    second = secret_of(send_activation(customer_id, STAFF, sender=SENDER,
+    second = secret_of(send_activation(customer_id, desk(), sender=SENDER,
                                        portal_url=PORTAL_URL).outbox_id)
     refused = activate_with_link(first, NEW_PASSWORD)
     assert not refused.accepted and "newer link" in refused.message
     assert activate_with_link(second, NEW_PASSWORD).accepted
-    reset = secret_of(reset_and_unlock(customer_id, STAFF, sender=SENDER,
+    reset = secret_of(reset_and_unlock(customer_id, desk(), sender=SENDER,
                                        portal_url=PORTAL_URL).outbox_id)
     assert sign_in("jo@example.com", NEW_PASSWORD).message == NOT_RIGHT  # the old one stops
     row = PortalToken.get(PortalToken.purpose == "reset")
@@ -421,7 +421,7 @@ def test_expired_unknown_and_locked_links_are_refused(db):
     expired = activate_with_link(token, NEW_PASSWORD)
     assert not expired.accepted and "expired" in expired.message
     _, other = activated("other@example.com", portal_url=PORTAL_URL)
-    lock_account(Customer.get(Customer.billing_email == "other@example.com").id, STAFF)
+    lock_account(Customer.get(Customer.billing_email == "other@example.com").id, desk())
     cancelled = activate_with_link(other, NEW_PASSWORD)  # locking cancels the open link
     assert not cancelled.accepted
     assert AccessLogEntry.select().where(AccessLogEntry.success).count() == 0
@@ -430,9 +430,9 @@ def test_expired_unknown_and_locked_links_are_refused(db):
 
 def test_audit_events_name_the_staff_member(db):
     customer_id, _ = activated()
-    lock_account(customer_id, "alice")
-    reset_and_unlock(customer_id, "bob", sender=SENDER)
+    lock_account(customer_id, desk())
+    reset_and_unlock(customer_id, desk(), sender=SENDER)
     staff = {e.action: e.staff for e in AuditEvent.select().where(AuditEvent.customer == customer_id)}
-    assert staff["portal_lock"] == "alice" and staff["portal_reset_and_unlock"] == "bob"
-    assert staff["portal_send_activation"] == STAFF
+    assert staff["portal_lock"] == desk().login and staff["portal_reset_and_unlock"] == desk().login
+    assert staff["portal_send_activation"] == desk().login
 

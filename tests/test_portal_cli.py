@@ -10,7 +10,7 @@ import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
     SENDER,
-    STAFF,
+    desk,
     SmtpServer,
     activated,
     fast_bcrypt,
@@ -61,10 +61,10 @@ def test_passwords_keep_their_spaces(db, db_url, monkeypatch, capsys):
 def test_lock_and_unlock_round_trip(db, db_url, monkeypatch, capsys):
     customer_id, temporary = activated()
     assert login(db_url, monkeypatch, f"{temporary}\n{NEW_PASSWORD}\n", "--new-password") == 0
-    lock_account(customer_id, STAFF, reason="card testing")
+    lock_account(customer_id, desk(), reason="card testing")
     assert login(db_url, monkeypatch, f"{NEW_PASSWORD}\n") == 1
     assert capsys.readouterr().out.splitlines()[-1] == STAFF_LOCKED
-    reset = secret_of(reset_and_unlock(customer_id, STAFF, sender=SENDER).outbox_id)
+    reset = secret_of(reset_and_unlock(customer_id, desk(), sender=SENDER).outbox_id)
     assert login(db_url, monkeypatch, f"{NEW_PASSWORD}\n") == 1  # the old password stopped
     assert login(db_url, monkeypatch, f"{reset}\nanother good password\n", "--new-password") == 0
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
-    STAFF,
+    desk,
     SmtpServer,
     activated,
     fast_bcrypt,
@@ -33,7 +33,7 @@ from screens.actions_menu import ActionsMenu
 from screens.confirm import ConfirmDialog
 from screens.portal_flow import run_actions_menu
 from tui.mail_worker import start_mail_delivery
-from tui.settings import resolve_settings
+from tui.settings import at_the_desk, resolve_settings
 
 NASTY_NAME = "Acme [/] Ltd [@click=app.quit]x[/] \x1b[2J \u202eevil"
 
@@ -79,7 +79,7 @@ class PortalTestApp(App):
 
 def app_for(db_url: str, customer_id: int, mail: str | None = None, **kwargs) -> PortalTestApp:
     """An app on the test database, with the default Maildir unless a mail URL is given."""
-    return PortalTestApp(resolve_settings(db_url, mail, False, STAFF), customer_id, **kwargs)
+    return PortalTestApp(at_the_desk(resolve_settings(db_url, mail, False)), customer_id, **kwargs)
 
 
 async def until(pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
@@ -134,7 +134,7 @@ async def test_send_activation_with_keys_emails_a_password_that_signs_in(db, db_
         server.stop()
     [email] = server.handler.messages
     assert sign_in("jo@example.com", password_in(email), NEW_PASSWORD).accepted
-    assert AuditEvent.get(AuditEvent.action == "portal_send_activation").staff == STAFF
+    assert AuditEvent.get(AuditEvent.action == "portal_send_activation").staff == desk().login
 
 
 async def test_the_default_maildir_is_reported_honestly(db, db_url):

@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from portal_support import desk
 from playhouse.migrations import Runner
 
 from models.clock import utcnow
@@ -176,9 +177,9 @@ def test_hostile_text_is_found_and_returned_unchanged(db):
 
 
 def test_index_follows_saves_and_deletes(db):
-    record = create_customer({"business_name": "Acme Anvils", "contact_name": "Wile"}, "alice")
+    record = create_customer({"business_name": "Acme Anvils", "contact_name": "Wile"}, desk())
     assert found("anvil") == [record.id]
-    save_customer(record, {"business_name": "Roadrunner Rockets"}, "alice")
+    save_customer(record, {"business_name": "Roadrunner Rockets"}, desk())
     assert found("anvil") == []
     assert found("rockets") == [record.id]
     Customer.delete().where(Customer.id == record.id).execute()
@@ -202,7 +203,7 @@ def test_a_fresh_connection_can_write_customers(db, db_url):
     """Every process that opens the database must be able to write (SQLite: fold functions)."""
     close_database()
     open_database(db_url)
-    record = create_customer({"business_name": "Fresh Start"}, "alice")
+    record = create_customer({"business_name": "Fresh Start"}, desk())
     assert found("fresh") == [record.id]
 
 
@@ -217,7 +218,7 @@ def test_a_cancelled_result_is_not_counted(db):
 
 def test_change_marker_moves_on_with_every_write(db):
     before = change_marker()
-    create_customer({"business_name": "Acme"}, "alice")
+    create_customer({"business_name": "Acme"}, desk())
     assert change_marker() > before
 
 

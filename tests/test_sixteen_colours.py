@@ -38,7 +38,7 @@ from tests.test_customer_list import settle as settle_list
 from tests.test_detail_snapshots import with_records
 from tui.app import CustdeskApp
 from tui.preferences import DARK_THEME, LIGHT_THEME
-from tui.settings import resolve_settings
+from tui.settings import at_the_desk, resolve_settings
 
 MINIMUM_CONTRAST = 3.0
 SIZE = (80, 24)
@@ -180,7 +180,7 @@ def app(sqlite_url):
     for n in range(1, 4):
         create_customer({"business_name": f"Maple Lumber {n}", "billing_city": "Ottawa"}, "seed")
     archive_customer(create_customer({"business_name": "Maple Zinc"}, "seed").id, "seed")
-    yield CustdeskApp(resolve_settings(sqlite_url, None, False, "tester"))
+    yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
     close_database()
 
 

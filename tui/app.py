@@ -3,17 +3,19 @@
 import os
 import sys
 from collections.abc import Iterable
+from functools import partial
 from typing import ClassVar
 
 from textual import events, work
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.actions import SkipAction
 from textual.command import Provider
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from models.db import with_connection
+from models.permissions import Permission, authorize
 from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
 from screens.keep_running import KeepRunning
@@ -91,6 +93,12 @@ class CustdeskApp(KeepRunning, App):
         if not with_connection(has_customers):
             self.call_from_thread(self.push_screen,
                                   DemoDialog(DEMO_SIZE, only_if_empty=True, start_at_once=True))
+
+    @work(thread=True, group="refused-attempt", exit_on_error=False)
+    def attempt(self, permission: Permission) -> None:
+        """Ask models/ for something the role may not do (from the palette): the attempt is
+        audited and refused, and the refusal is shown."""
+        with_connection(partial(authorize, self.settings.staff, permission))
 
     def _start_mail_delivery(self) -> None:
         from tui.mail_worker import start_mail_delivery

@@ -1,16 +1,21 @@
 """The `custdesk` command line: open the app, or run one of the subcommands."""
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
+from urllib.parse import urlparse
 
 import peewee
 
 from models.db import DatabaseUnavailable, display_url, open_database
-from models.staff import current_staff
-from models.upgrade import upgrade_database
-from tui.commands.parsers import add_subcommands, run_command
-from tui.settings import DEMO_SIZE, Settings, resolve_settings
+from models.demo import NotDemoDatabase
+from models.permissions import NotPermitted, NotStaff
+from models.staff import identify
+from models.staff_admin import StaffChangeRefused
+from models.upgrade import SchemaOutOfDate, prepare_database, setup_database
+from tui.commands.parsers import STAFF_FREE_COMMANDS, add_subcommands, run_command
+from tui.settings import DEMO_SIZE, Settings, at_the_desk, resolve_settings
 
 
 class CommandLineError(Exception):
@@ -42,14 +47,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open(settings: Settings) -> None:
-    """Open the database and bring its schema up to date."""
+def _open(settings: Settings, command: str | None) -> None:
+    """Open the database; `setup` creates or upgrades it, every other command checks it is
+    ready (and, on SQLite, upgrades it)."""
     try:
         open_database(settings.db_url)
-        upgrade_database()
+        if command == "setup":
+            setup_database()
+        else:
+            prepare_database()
     except peewee.DatabaseError as error:
         raise DatabaseUnavailable(
             f"Cannot use the database {display_url(settings.db_url)}: {error}") from error
+
+
+def _warn_visible_passwords(db: str | None, mail: str | None) -> None:
+    """A password typed on the command line is visible to every local user in `ps`: say so."""
+    for flag, url, instead in (
+            ("--db", db, "~/.pgpass, PGPASSFILE, PGSERVICE or PGPASSWORD"),
+            ("--mail", mail, "CUSTDESK_MAIL_URL in the environment")):
+        if url and urlparse(url).password:
+            print(f"custdesk: warning: the password in {flag} is visible to every local user "
+                  f"(ps); use {instead} instead.", file=sys.stderr)
 
 
 def _run_app(settings: Settings) -> int:
@@ -65,12 +84,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run custdesk; returns the exit status (2 for bad arguments or an unusable database)."""
     try:
         args = build_parser().parse_args(argv)
-        settings = resolve_settings(getattr(args, "db_url", None) or args.db, args.mail,
-                                    args.demo, current_staff())
-        _open(settings)
+        db_arg = getattr(args, "db_url", None) or args.db
+        _warn_visible_passwords(db_arg, args.mail)
+        settings = resolve_settings(db_arg, args.mail, args.demo)
+        _open(settings, args.command)
+        if args.command in STAFF_FREE_COMMANDS:
+            settings = dataclasses.replace(settings, staff=identify())
+        else:
+            settings = at_the_desk(settings)
         if args.command is None:
             return _run_app(settings)
         return run_command(args, settings)
-    except (CommandLineError, DatabaseUnavailable) as error:
+    except (NotPermitted, NotDemoDatabase) as error:
+        print(f"custdesk: {error}", file=sys.stderr)
+        return 1
+    except (CommandLineError, DatabaseUnavailable, SchemaOutOfDate, NotStaff,
+            StaffChangeRefused) as error:
         print(f"custdesk: {error}", file=sys.stderr)
         return 2

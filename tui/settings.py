@@ -1,10 +1,14 @@
 """Where custdesk keeps its data and how it is configured: defaults, environment, flags."""
 
+import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
+
+from models.permissions import require_staff
+from models.staff import StaffSession, identify
 
 APP_NAME = "custdesk"
 DEMO_SIZE = 1000  # customers added to the demo database the first time it is opened
@@ -38,11 +42,12 @@ class Settings:
     mail_url: str
     mail_from: str
     portal_url: str
-    staff: str
     demo: bool = False
+    staff: StaffSession = field(default_factory=lambda: StaffSession(""))  # set once it is open
+    role: str = ""  # their role when custdesk started; models/ checks the current one each time
 
 
-def resolve_settings(db: str | None, mail: str | None, demo: bool, staff: str) -> Settings:
+def resolve_settings(db: str | None, mail: str | None, demo: bool) -> Settings:
     """Settings from the flags, else the environment, else the defaults."""
     return Settings(
         db_url=db or (default_db_url(True) if demo else os.environ.get("CUSTDESK_DB")
@@ -50,6 +55,12 @@ def resolve_settings(db: str | None, mail: str | None, demo: bool, staff: str) -
         mail_url=mail or os.environ.get("CUSTDESK_MAIL_URL") or default_mail_url(),
         mail_from=os.environ.get("CUSTDESK_MAIL_FROM") or "custdesk <no-reply@localhost>",
         portal_url=os.environ.get("CUSTDESK_PORTAL_URL", ""),
-        staff=staff,
         demo=demo,
     )
+
+
+def at_the_desk(settings: Settings) -> Settings:
+    """The settings with who is at the desk and their role, read from the open database;
+    NotStaff when that login is not on the staff list."""
+    staff = identify()
+    return dataclasses.replace(settings, staff=staff, role=require_staff(staff.login))

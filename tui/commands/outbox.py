@@ -10,8 +10,6 @@ from screens.safe_text import safe
 from tui.settings import Settings
 
 
-
-
 def _print_waiting(messages: list[WaitingMessage]) -> None:
     """One block per message: when, to whom, what, and why it waits."""
     if not messages:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from tui.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
+STAFF_FREE_COMMANDS = {"setup", "portal-login", "portal-activate"}  # run by the owner or portal
 
 
 def run_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -100,7 +101,37 @@ def _portal(sub: argparse._SubParsersAction) -> None:
     activate.set_defaults(handler_module="portal")
 
 
+def _setup(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "setup", help="create or upgrade the database (and on PostgreSQL its staff group roles "
+        "and grants); run it as the role that owns the schema",
+        description="Create or upgrade the schema. On PostgreSQL also create the group roles "
+        "custdesk_administrator, custdesk_manager, custdesk_staff, custdesk_readonly and "
+        "custdesk_portal, and grant each exactly its rights. Run it as the schema's owner.")
+    _db_option(parser, "to set up")
+    parser.set_defaults(handler_module="setup")
+
+
+def _staff(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("staff", help="list, add, change or remove staff (administrators)")
+    actions = parser.add_subparsers(dest="staff_command", metavar="ACTION", required=True,
+                                    parser_class=type(parser))
+    actions.add_parser("list", help="every staff member and their role")
+    add = actions.add_parser("add", help="add a login with a role (on PostgreSQL: create its "
+                             "login role if needed and grant its group)")
+    add.add_argument("login")
+    add.add_argument("--role", required=True, help="administrator, manager, staff or readonly")
+    set_role = actions.add_parser("set-role", help="give a staff member another role")
+    set_role.add_argument("login")
+    set_role.add_argument("role", help="administrator, manager, staff or readonly")
+    remove = actions.add_parser("remove", help="take a login off the staff list")
+    remove.add_argument("login")
+    for action in (actions.choices.values()):
+        _db_option(action, "whose staff to manage")
+    parser.set_defaults(handler_module="staff")
+
+
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     """Add every subcommand's parser, in the order `custdesk --help` lists them."""
-    for add in (_demo, _import, _export, _outbox, _portal):
+    for add in (_setup, _staff, _demo, _import, _export, _outbox, _portal):
         add(sub)
