@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from models.customers import create_customer
 from models.portal import send_activation
 from models.staff import StaffSession, identify
-from models.tables import OutboxMessage
+from models.tables import OutboxMessage, Staff
 
 SENDER = "Shop Desk <desk@shop.example>"
 NEW_PASSWORD = "correct horse battery"
@@ -27,6 +27,15 @@ def desk() -> StaffSession:
     """The staff member the tests act as: who the open database says we are (its creator, so
     an administrator)."""
     return identify()
+
+
+def named_staff(login: str, role: str = "administrator") -> StaffSession:
+    """A staff member with a fixed login and a role, put on the staff list directly: for
+    SQLite snapshots that must not show the login of whoever runs the tests, and role tests.
+    (On PostgreSQL the server still records the role it authenticated.)"""
+    Staff.insert(login=login, role=role, added_by="tests").on_conflict(
+        conflict_target=[Staff.login], update={Staff.role: role}).execute()
+    return StaffSession(login)
 
 
 def make_customer(email: str = "jo@example.com", name: str = "Jo Bloggs",

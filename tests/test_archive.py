@@ -89,10 +89,10 @@ def test_an_archived_customer_cannot_sign_in_to_the_portal(db, monkeypatch):
     from models.portal_signin import sign_in
 
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
-    record = create_customer({"contact_name": "Jo", "billing_email": "jo@example.com"}, "t")
-    password = secret_of(send_activation(record.id, "t", sender=SENDER).outbox_id)
-    archive_customer(record.id, "t")
+    record = create_customer({"contact_name": "Jo", "billing_email": "jo@example.com"}, desk())
+    password = secret_of(send_activation(record.id, desk(), sender=SENDER).outbox_id)
+    archive_customer(record.id, desk())
     result = sign_in("jo@example.com", password, "a long new password 42")
     assert not result.accepted
-    restore_customer(record.id, "t")
+    restore_customer(record.id, desk())
     assert sign_in("jo@example.com", password, "a long new password 42").accepted

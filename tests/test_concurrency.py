@@ -140,8 +140,8 @@ def test_lock_and_reset_racing_leave_one_consistent_state(db, db_url, monkeypatc
     emails_before = OutboxMessage.select().count()
     start_at = time.time() + 1.5
     with _pool(2) as pool:
-        outcomes = pool.starmap(_portal_action, [(db_url, start_at, "lock", customer_id, identify()),
-                                                 (db_url, start_at, "reset", customer_id, identify())])
+        outcomes = pool.starmap(_portal_action, [(db_url, start_at, "lock", customer_id),
+                                                 (db_url, start_at, "reset", customer_id)])
     account = PortalAccount.get(PortalAccount.customer == customer_id)
     assert all(o == "done" or o.startswith("refused: ") for o in outcomes)
     assert "done" in outcomes  # a clash refuses one of them, never both

@@ -38,14 +38,14 @@ def db_url_open(db, db_url):
 @pytest.fixture
 def customer(db):
     """A saved customer with a Canadian billing address, on each engine."""
-    return create_customer(SAMPLE, "seed")
+    return create_customer(SAMPLE, desk())
 
 
 @pytest.fixture
 def shown(sqlite_url):
     """A SQLite URL and the same saved customer, for tests of what the screen shows."""
     with opened_sqlite(sqlite_url):
-        yield sqlite_url, create_customer(SAMPLE, "seed")
+        yield sqlite_url, create_customer(SAMPLE, desk())
 
 
 async def opened(app: DetailApp, pilot) -> CustomerDetailScreen:
@@ -249,7 +249,7 @@ async def test_leaving_an_edited_field_marks_it_before_saving(shown):
 
 
 async def test_a_taken_code_is_marked_at_the_code_field(db_url_open, customer):
-    other = create_customer({"contact_name": "Bob", "code": "B-1"}, "seed")
+    other = create_customer({"contact_name": "Bob", "code": "B-1"}, desk())
     async with detail(db_url_open, other.id) as (app, pilot, screen):
         await pilot.press("f3")
         await type_into(pilot, screen, "code", "cst-000001")

@@ -264,7 +264,7 @@ def test_ensure_demo_data_leaves_a_database_with_customers_alone(db):
     assert Customer.select().count() == 1
 
 
-def test_demo_command_adds_the_customers(db_url, capsys):
+def test_demo_command_adds_the_customers(db, db_url, capsys):
     try:
         assert main(["demo", "--count", "50", "--db", db_url]) == 0
         assert Customer.select().count() == 50

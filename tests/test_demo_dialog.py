@@ -10,7 +10,8 @@ from textual.widgets import Input, ProgressBar
 from models import demo
 from models.customers import create_customer
 from models.db import database
-from models.tables import Customer
+from models.demo import DEMO_MARK
+from models.tables import Counter, Customer
 from screens.customer_list import CustomerListScreen
 from screens.demo_dialog import DemoDialog
 from tests.test_customer_list import make_app, screen_text, settle
@@ -241,7 +242,8 @@ async def test_the_demo_database_is_filled_with_progress_the_first_time(db, db_u
 
 
 async def test_a_demo_database_with_customers_opens_on_the_list(db, db_url):
-    create_customer({"business_name": "Acme"}, "t")
+    Counter.create(name=DEMO_MARK, value=1)  # created by `custdesk --demo`
+    create_customer({"business_name": "Acme"}, desk())
     app = demo_app(db_url)
     async with app.run_test(notifications=True, size=SIZE) as pilot:
         await settle(pilot)

@@ -12,6 +12,7 @@ import pytest
 from detail_support import SAMPLE, DetailApp, opened_sqlite
 from portal_support import fast_bcrypt  # noqa: F401  (autouse fixture)
 
+from portal_support import named_staff
 from models.customers import create_customer, load_customer, save_customer
 from models.notes import add_note
 from models.portal import send_activation
@@ -26,10 +27,10 @@ FIXED_TIME = datetime(2026, 3, 14, 9, 26)
 
 def with_records(customer_id: int) -> None:
     """Give the customer notes, a change, and sign-in attempts, all at one fixed time."""
-    add_note(customer_id, "Prefers invoices by post.\nAsk for Jane.", False, "seed")
-    add_note(customer_id, "Your order ships on Monday.", True, "seed")
-    save_customer(load_customer(customer_id), {"contact_name": "Jane Roe"}, "seed")
-    send_activation(customer_id, "seed", sender="Desk <desk@shop.example>")
+    add_note(customer_id, "Prefers invoices by post.\nAsk for Jane.", False, named_staff("seed"))
+    add_note(customer_id, "Your order ships on Monday.", True, named_staff("seed"))
+    save_customer(load_customer(customer_id), {"contact_name": "Jane Roe"}, named_staff("seed"))
+    send_activation(customer_id, named_staff("seed"), sender="Desk <desk@shop.example>")
     sign_in("jane@example.com", "not the password", address="203.0.113.9")
     sign_in("nobody@example.com", "guess", address="198.51.100.7")
     # the activation's history line quotes the real expiry time of its temporary password
@@ -43,7 +44,7 @@ def with_records(customer_id: int) -> None:
 def fixed_customer(sqlite_url):
     """The SQLite URL and the id of the one customer the snapshots show."""
     with opened_sqlite(sqlite_url):
-        customer_id = create_customer(SAMPLE, "seed").id
+        customer_id = create_customer(SAMPLE, named_staff("seed")).id
         with_records(customer_id)
         yield sqlite_url, customer_id
 

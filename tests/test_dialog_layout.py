@@ -189,9 +189,9 @@ async def open_merge(pilot) -> MergeDialog:
 
 
 async def test_the_merge_dialog_shows_the_highlighted_values_in_full(sqlite_db):
-    first = create_customer({**MAPLE, "business_name": LONG_NAME}, "seed")
+    first = create_customer({**MAPLE, "business_name": LONG_NAME}, desk())
     second = create_customer({**MAPLE_AGAIN, "business_name": LONG_NAME[:-1] + "X",
-                              "billing_email": LONG_EMAIL}, "seed")
+                              "billing_email": LONG_EMAIL}, desk())
     app = make_app(sqlite_db)
     async with app.run_test(notifications=True, size=SMALL) as pilot:
         dialog = await open_merge(pilot)
@@ -214,8 +214,8 @@ async def test_the_merge_dialog_shows_the_highlighted_values_in_full(sqlite_db):
 
 
 async def test_the_merge_columns_share_the_width_and_follow_a_resize(sqlite_db):
-    create_customer(MAPLE, "seed")
-    create_customer(MAPLE_AGAIN, "seed")
+    create_customer(MAPLE, desk())
+    create_customer(MAPLE_AGAIN, desk())
     app = make_app(sqlite_db)
     async with app.run_test(notifications=True, size=SMALL) as pilot:
         dialog = await open_merge(pilot)
@@ -247,7 +247,7 @@ async def detail_edited(app, pilot) -> CustomerDetailScreen:
 
 
 async def test_the_unsaved_dialog_shows_its_keys_over_the_customer(sqlite_db):
-    customer = create_customer(SAMPLE, "seed")
+    customer = create_customer(SAMPLE, desk())
     app = DetailApp(sqlite_db, customer.id)
     async with app.run_test(notifications=True, size=SMALL) as pilot:
         await detail_edited(app, pilot)
@@ -262,7 +262,7 @@ async def test_the_unsaved_dialog_shows_its_keys_over_the_customer(sqlite_db):
 
 
 async def test_the_conflict_dialog_shows_its_keys_over_the_customer(sqlite_db):
-    customer = create_customer(SAMPLE, "seed")
+    customer = create_customer(SAMPLE, desk())
     app = DetailApp(sqlite_db, customer.id)
     async with app.run_test(notifications=True, size=SMALL) as pilot:
         await detail_edited(app, pilot)

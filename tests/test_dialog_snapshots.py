@@ -68,9 +68,9 @@ def app(sqlite_url, tmp_path, monkeypatch):
     (tmp_path / "taken.csv").write_text("", encoding="utf-8")
     open_database(sqlite_url)
     upgrade_database()
-    maple = create_customer(MAPLE, "seed")
+    maple = create_customer(MAPLE, desk())
     for values in (MAPLE_AGAIN, *OTHERS):
-        create_customer(values, "seed")
+        create_customer(values, desk())
     PortalAccount.insert(customer=maple.id, status="active", password_hash="not a real hash",
                          login_email="jane@example.com", last_sign_in_at=FIXED_TIME).execute()
     yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))

@@ -103,8 +103,8 @@ def test_an_import_shows_its_file_line_and_changes(acme, tmp_path):
 
 
 def test_another_customers_events_never_show(acme):
-    other = create_customer({"contact_name": "Someone Else"}, "zed")
-    save_customer(load_customer(other.id), {"contact_name": "Someone"}, "zed")
+    other = create_customer({"contact_name": "Someone Else"}, desk())
+    save_customer(load_customer(other.id), {"contact_name": "Someone"}, desk())
     assert {r.staff for r in customer_history(acme.id)} == {desk().login}
 
 

@@ -9,6 +9,7 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Input
 
+from portal_support import desk
 from models.customers import create_customer, load_customer
 from screens.customer_detail import CustomerDetailScreen
 from screens.customer_list import CustomerListScreen
@@ -23,7 +24,7 @@ SIZE = (80, 24)
 def customer(db):
     """One customer, found by typing part of its name."""
     return create_customer({"business_name": "Maple Leaf Supplies", "contact_name": "Jane Doe",
-                            "billing_email": "jane@example.com"}, "t").id
+                            "billing_email": "jane@example.com"}, desk()).id
 
 
 def error_toasts(app) -> list:

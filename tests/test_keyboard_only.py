@@ -10,6 +10,7 @@ import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
     SmtpServer,
+    desk,
     fast_bcrypt,
     password_in,
 )
@@ -48,13 +49,13 @@ def db_url(sqlite_url):
 
 
 @pytest.fixture
-def desk(db):
+def two_customers(db):
     """Two customers; the one the clerk wants is found by part of its name: (Acme, Northwind)."""
     acme = create_customer({"code": "A-1", "business_name": "Acme Ltd",
-                            "billing_email": "acme@example.com"}, "seed")
+                            "billing_email": "acme@example.com"}, desk())
     northwind = create_customer({"code": "N-7", "business_name": "Northwind Traders",
                                  "contact_name": "Nancy", "billing_email": "nancy@example.com"},
-                                "seed")
+                                desk())
     return acme.id, northwind.id
 
 
@@ -111,8 +112,8 @@ async def type_path(pilot, key: str, path: str) -> None:
 # ------------------------------------------------------------------ 1. find and open
 
 
-async def test_find_by_part_of_the_name_and_open(desk, db_url):
-    _acme, northwind = desk
+async def test_find_by_part_of_the_name_and_open(two_customers, db_url):
+    _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -129,8 +130,8 @@ async def test_find_by_part_of_the_name_and_open(desk, db_url):
 # ------------------------------------------------------------------ 2. edit and save
 
 
-async def test_edit_a_field_and_save(desk, db_url):
-    _acme, northwind = desk
+async def test_edit_a_field_and_save(two_customers, db_url):
+    _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -142,8 +143,8 @@ async def test_edit_a_field_and_save(desk, db_url):
     assert load_customer(northwind).values["business_name"] == "Northwind Traders Ltd"
 
 
-async def test_ctrl_x_dismisses_the_error_of_a_refused_save(desk, db_url):
-    _acme, northwind = desk
+async def test_ctrl_x_dismisses_the_error_of_a_refused_save(two_customers, db_url):
+    _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -159,7 +160,7 @@ async def test_ctrl_x_dismisses_the_error_of_a_refused_save(desk, db_url):
 # ------------------------------------------------------------------ 3. new customer
 
 
-async def test_new_customer(desk, db_url):
+async def test_new_customer(two_customers, db_url):
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -177,8 +178,8 @@ async def test_new_customer(desk, db_url):
 # ------------------------------------------------------------------ 4-6. portal actions
 
 
-async def test_send_activation_email(desk, db_url, tmp_path):
-    _acme, northwind = desk
+async def test_send_activation_email(two_customers, db_url, tmp_path):
+    _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -195,9 +196,9 @@ async def test_send_activation_email(desk, db_url, tmp_path):
     assert len(list((tmp_path / "data" / "mail" / "new").iterdir())) == 1
 
 
-async def test_lock_with_a_reason(desk, db_url):
-    _acme, northwind = desk
-    send_activation(northwind, "seed", sender="desk@example.com")
+async def test_lock_with_a_reason(two_customers, db_url):
+    _acme, northwind = two_customers
+    send_activation(northwind, desk(), sender="desk@example.com")
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -215,10 +216,10 @@ async def test_lock_with_a_reason(desk, db_url):
     assert account.status == PORTAL_LOCKED and account.lock_reason == "chargeback"
 
 
-async def test_reset_password_and_unlock(desk, db_url):
-    _acme, northwind = desk
-    send_activation(northwind, "seed", sender="desk@example.com")
-    lock_account(northwind, "seed", "chargeback")
+async def test_reset_password_and_unlock(two_customers, db_url):
+    _acme, northwind = two_customers
+    send_activation(northwind, desk(), sender="desk@example.com")
+    lock_account(northwind, desk(), "chargeback")
     server = SmtpServer().start()
     try:
         app = CustdeskApp(at_the_desk(resolve_settings(db_url, server.url, False)))
@@ -241,9 +242,9 @@ async def test_reset_password_and_unlock(desk, db_url):
 # ------------------------------------------------------------------ 7. notes
 
 
-async def test_add_a_note_and_delete_one(desk, db_url):
-    _acme, northwind = desk
-    add_note(northwind, "old note", False, "seed")
+async def test_add_a_note_and_delete_one(two_customers, db_url):
+    _acme, northwind = two_customers
+    add_note(northwind, "old note", False, desk())
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -258,9 +259,9 @@ async def test_add_a_note_and_delete_one(desk, db_url):
     assert [note.body for note in list_notes(northwind)] == ["Rang back"]
 
 
-async def test_deleting_the_last_note_leaves_the_cursor_in_the_notes_tab(desk, db_url):
-    _acme, northwind = desk
-    add_note(northwind, "only note", False, "seed")
+async def test_deleting_the_last_note_leaves_the_cursor_in_the_notes_tab(two_customers, db_url):
+    _acme, northwind = two_customers
+    add_note(northwind, "only note", False, desk())
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -274,8 +275,8 @@ async def test_deleting_the_last_note_leaves_the_cursor_in_the_notes_tab(desk, d
 # ------------------------------------------------------------------ 8. merge
 
 
-async def test_merge_two_customers(desk, db_url):
-    acme, northwind = desk
+async def test_merge_two_customers(two_customers, db_url):
+    acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -295,8 +296,8 @@ async def test_merge_two_customers(desk, db_url):
 # ------------------------------------------------------------------ 9. archive and restore
 
 
-async def test_archive_with_delete_and_restore_with_r(desk, db_url):
-    acme, _northwind = desk
+async def test_archive_with_delete_and_restore_with_r(two_customers, db_url):
+    acme, _northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -312,7 +313,7 @@ async def test_archive_with_delete_and_restore_with_r(desk, db_url):
 # ------------------------------------------------------------------ 10-11. import and export
 
 
-async def test_import_a_csv_file_by_its_path(desk, db_url, tmp_path, monkeypatch):
+async def test_import_a_csv_file_by_its_path(two_customers, db_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the path is typed relative to where custdesk runs
     (tmp_path / "in").mkdir()
     write_csv(tmp_path / "in" / "new customers.csv",
@@ -329,7 +330,7 @@ async def test_import_a_csv_file_by_its_path(desk, db_url, tmp_path, monkeypatch
     assert imported.billing_email == "z@zenith.example"
 
 
-async def test_export_to_a_typed_path(desk, db_url, tmp_path, monkeypatch):
+async def test_export_to_a_typed_path(two_customers, db_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "out").mkdir()
     app = make_app(db_url)
@@ -344,7 +345,7 @@ async def test_export_to_a_typed_path(desk, db_url, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("key", ["i", "e"])
-async def test_escape_closes_a_csv_dialog_before_anything_runs(desk, db_url, key):
+async def test_escape_closes_a_csv_dialog_before_anything_runs(two_customers, db_url, key):
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -358,8 +359,8 @@ async def test_escape_closes_a_csv_dialog_before_anything_runs(desk, db_url, key
 # ------------------------------------------------------------------ 12. help and palette
 
 
-async def test_help_lists_every_list_task_and_the_palette_opens_a_customer(desk, db_url):
-    _acme, northwind = desk
+async def test_help_lists_every_list_task_and_the_palette_opens_a_customer(two_customers, db_url):
+    _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)

@@ -6,6 +6,7 @@ says so before the README does.
 
 import pytest
 
+from portal_support import desk
 from models.customers import create_customer, load_customer
 from models.portal import send_activation
 from models.tables import OutboxMessage, PortalAccount
@@ -21,9 +22,9 @@ SEND_ACTIVATION = [*SEARCH, "ctrl+o", "s", "y"]
 def customer(db, monkeypatch):
     """Two customers; the one the clerk wants is found by part of its name."""
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
-    create_customer({"business_name": "Acme Ltd", "billing_email": "acme@example.com"}, "t")
+    create_customer({"business_name": "Acme Ltd", "billing_email": "acme@example.com"}, desk())
     return create_customer({"business_name": "Ørsted Fiskeri", "billing_email": "o@example.dk",
-                            "billing_country": "DK", "billing_postal_code": "8000"}, "t").id
+                            "billing_country": "DK", "billing_postal_code": "8000"}, desk()).id
 
 
 async def press_all(pilot, keys: list[str]) -> None:
@@ -34,7 +35,7 @@ async def press_all(pilot, keys: list[str]) -> None:
 
 
 async def test_find_by_part_of_name_and_lock_in_eight_keys(customer, db_url):
-    send_activation(customer, "t", sender="desk@example.com")
+    send_activation(customer, desk(), sender="desk@example.com")
     app = make_app(db_url)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)

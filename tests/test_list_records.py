@@ -300,8 +300,8 @@ async def test_marking_two_customers_with_m_merges_them(db, db_url):
     from screens.merge_dialog import MergeDialog
     from tests.test_customer_list import make_app, settle
 
-    first = create_customer({"business_name": "Acme Ltd", "code": "A-1"}, "t")
-    second = create_customer({"business_name": "ACME Limited", "code": "A-2"}, "t")
+    first = create_customer({"business_name": "Acme Ltd", "code": "A-1"}, desk())
+    second = create_customer({"business_name": "ACME Limited", "code": "A-2"}, desk())
     app = make_app(db_url)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)

@@ -104,7 +104,7 @@ def test_portal_activate_sets_the_password_once(db, db_url, monkeypatch, capsys)
     assert main(["--db", db_url, "portal-activate", token]) == 2
 
 
-def test_an_empty_outbox_says_so(db_url, capsys):
+def test_an_empty_outbox_says_so(db, db_url, capsys):
     assert main(["--db", db_url, "outbox"]) == 0
     assert "The outbox is empty" in capsys.readouterr().out
     assert main(["--db", db_url, "outbox", "--flush"]) == 0
@@ -130,7 +130,7 @@ def test_outbox_lists_what_waits_and_flush_delivers(db, db_url, capsys):
     assert OutboxMessage.get().secret == ""
 
 
-def test_outbox_with_a_bad_mail_url_is_a_usage_error(db_url, capsys):
+def test_outbox_with_a_bad_mail_url_is_a_usage_error(db, db_url, capsys):
     assert main(["--db", db_url, "--mail", "ftp://mail.example", "outbox"]) == 2
     assert capsys.readouterr().err.startswith("custdesk: Unknown mail URL scheme 'ftp'")
 

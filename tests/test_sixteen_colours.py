@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
+from portal_support import desk
 from models.archive import archive_customer
 from models.customers import create_customer
 from models.db import close_database, open_database
@@ -174,12 +175,12 @@ def app(sqlite_url):
     account, a likely duplicate of it, customers never activated, and an archived one."""
     open_database(sqlite_url)
     upgrade_database()
-    with_records(create_customer(SAMPLE, "seed").id)
+    with_records(create_customer(SAMPLE, desk()).id)
     create_customer({"business_name": "Maple Leaf Supply Co",
-                     "billing_email": SAMPLE["billing_email"]}, "seed")
+                     "billing_email": SAMPLE["billing_email"]}, desk())
     for n in range(1, 4):
-        create_customer({"business_name": f"Maple Lumber {n}", "billing_city": "Ottawa"}, "seed")
-    archive_customer(create_customer({"business_name": "Maple Zinc"}, "seed").id, "seed")
+        create_customer({"business_name": f"Maple Lumber {n}", "billing_city": "Ottawa"}, desk())
+    archive_customer(create_customer({"business_name": "Maple Zinc"}, desk()).id, desk())
     yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
     close_database()
 

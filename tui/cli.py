@@ -2,6 +2,7 @@
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from urllib.parse import urlparse
@@ -9,10 +10,8 @@ from urllib.parse import urlparse
 import peewee
 
 from models.db import DatabaseUnavailable, display_url, open_database
-from models.demo import NotDemoDatabase
 from models.permissions import NotPermitted, NotStaff
 from models.staff import identify
-from models.staff_admin import StaffChangeRefused
 from models.upgrade import SchemaOutOfDate, prepare_database, setup_database
 from tui.commands.parsers import STAFF_FREE_COMMANDS, add_subcommands, run_command
 from tui.settings import DEMO_SIZE, Settings, at_the_desk, resolve_settings
@@ -80,8 +79,14 @@ def _run_app(settings: Settings) -> int:
     return app.return_code or 0
 
 
+PRIVATE_UMASK = 0o077  # folders 0700, files 0600: the database, log and mail hold personal data
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run custdesk; returns the exit status (2 for bad arguments or an unusable database)."""
+    # SQLite gives -wal and -shm the database file's own mode, so a team that shares a file
+    # sets its group mode once on the file (README) and custdesk keeps to it.
+    os.umask(PRIVATE_UMASK)
     try:
         args = build_parser().parse_args(argv)
         db_arg = getattr(args, "db_url", None) or args.db
@@ -95,10 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _run_app(settings)
         return run_command(args, settings)
-    except (NotPermitted, NotDemoDatabase) as error:
+    except NotPermitted as error:
         print(f"custdesk: {error}", file=sys.stderr)
         return 1
-    except (CommandLineError, DatabaseUnavailable, SchemaOutOfDate, NotStaff,
-            StaffChangeRefused) as error:
+    except (CommandLineError, DatabaseUnavailable, SchemaOutOfDate, NotStaff) as error:
         print(f"custdesk: {error}", file=sys.stderr)
         return 2

@@ -47,7 +47,7 @@ def save_preferences(preferences: Preferences) -> None:
     """Write the preferences (a failure to write is logged, never raised)."""
     path = preferences_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(asdict(preferences), indent=2) + "\n", encoding="utf-8")
         temporary.replace(path)

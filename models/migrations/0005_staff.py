@@ -1,5 +1,5 @@
 """Staff and roles: the staff table, where each audit row came from and its result, and on
-PostgreSQL the server writing the authenticated role into every audit row and note.
+PostgreSQL the server writing the authenticated role into every audit row.
 
 Whoever brings a database to this version (on SQLite the file's creator, on PostgreSQL the
 role that runs `custdesk setup`) becomes its first administrator.
@@ -15,18 +15,11 @@ STAFF_TRIGGER_SQL = """
 CREATE OR REPLACE FUNCTION custdesk_stamp_session_user() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_TABLE_NAME = 'note' THEN
-        NEW.author := session_user;
-    ELSE
-        NEW.staff := session_user;
-    END IF;
+    NEW.staff := session_user;
     RETURN NEW;
 END $$;
 DROP TRIGGER IF EXISTS audit_event_session_user ON audit_event;
 CREATE TRIGGER audit_event_session_user BEFORE INSERT OR UPDATE ON audit_event
-    FOR EACH ROW EXECUTE FUNCTION custdesk_stamp_session_user();
-DROP TRIGGER IF EXISTS note_session_user ON note;
-CREATE TRIGGER note_session_user BEFORE INSERT ON note
     FOR EACH ROW EXECUTE FUNCTION custdesk_stamp_session_user();
 """
 

@@ -28,9 +28,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     progress = ProgressLine()
     try:
         if args.file == STDOUT:
-            count = _export_to_stdout(progress)
+            count = _export_to_stdout(progress, settings)
         else:
-            count = export_to_file(args.file, overwrite=args.force, progress=progress)
+            count = export_to_file(args.file, settings.staff, overwrite=args.force,
+                                   progress=progress)
     except ExportTargetExists:
         return _fail(progress, f"{args.file} already exists; add --force to overwrite it.",
                      EXIT_USAGE)
@@ -49,12 +50,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _export_to_stdout(progress: ProgressLine) -> int:
+def _export_to_stdout(progress: ProgressLine, settings: Settings) -> int:
     """Write the CSV to stdout as UTF-8 (no BOM, for pipes), whatever the locale says."""
     sys.stdout.flush()
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
     try:
-        return write_customers(out, progress)
+        return write_customers(out, settings.staff, progress, destination="standard output")
     finally:
         out.flush()
         out.detach()  # leave sys.stdout's buffer open

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from models.db import display_url
-from models.demo import DemoStopped, fill_demo_database
+from models.demo import DemoStopped, NotDemoDatabase, fill_demo_database
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
 
-EXIT_OK, EXIT_STOPPED = 0, 130
+EXIT_OK, EXIT_REFUSED, EXIT_STOPPED = 0, 1, 130
 STAGE = "demo"
 
 
@@ -40,8 +40,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with interrupt_sets(cancel):
             progress(STAGE, 0, args.count)
-            added = fill_demo_database(args.count, cancel=cancel,
+            added = fill_demo_database(settings.staff, args.count, cancel=cancel,
                                        progress=lambda done: progress(STAGE, done, args.count))
+    except NotDemoDatabase as refused:
+        progress.finish()
+        print(f"custdesk: {refused}", file=sys.stderr)
+        return EXIT_REFUSED
     except DemoStopped as stopped:
         progress.finish()
         print(f"Stopped after adding {stopped.added:,} demo customers to "

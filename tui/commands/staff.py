@@ -1,15 +1,30 @@
 """`custdesk staff list|add|set-role|remove`: the staff list, for administrators."""
 
 import argparse
+import sys
 
-from models.staff_admin import add_staff, list_staff, remove_staff, set_role
+from models.staff import StaffSession
+from models.staff_admin import (
+    StaffChangeRefused,
+    add_staff,
+    list_staff,
+    remove_staff,
+    set_role,
+)
 from screens.safe_text import safe
 from tui.settings import Settings
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Carry out one staff action and say what it did in one line (a table for list)."""
-    staff = settings.staff
+    try:
+        return _run(args, settings.staff)
+    except StaffChangeRefused as error:
+        print(f"custdesk: {safe(error)}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, staff: StaffSession) -> int:
     if args.staff_command == "list":
         rows = list_staff(staff)
         width = max(len(row.login) for row in rows)
