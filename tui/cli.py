@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 import peewee
 
-from models.db import DatabaseUnavailable, display_url, open_database
+from models.db import DatabaseUnavailable, database_faults, display_url, open_database
 from models.staff import current_staff
 from models.upgrade import upgrade_database
 from tui.commands.parsers import add_subcommands, run_command
-from tui.settings import DEMO_SIZE, Settings, resolve_settings
+from tui.settings import DEMO_SIZE, Settings, default_db_url, resolve_settings
 
 
 class CommandLineError(Exception):
@@ -43,10 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(settings: Settings) -> None:
-    """Open the database and bring its schema up to date."""
+    """Open the database and bring its schema up to date; only the default data folder is
+    created when missing (private to this user)."""
+    defaults = (default_db_url(), default_db_url(demo=True))
     try:
-        open_database(settings.db_url)
-        upgrade_database()
+        open_database(settings.db_url, create_folder=settings.db_url in defaults)
+        with database_faults():
+            upgrade_database()
     except peewee.DatabaseError as error:
         raise DatabaseUnavailable(
             f"Cannot use the database {display_url(settings.db_url)}: {error}") from error
@@ -70,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _open(settings)
         if args.command is None:
             return _run_app(settings)
-        return run_command(args, settings)
+        with database_faults():
+            return run_command(args, settings)
     except (CommandLineError, DatabaseUnavailable) as error:
         print(f"custdesk: {error}", file=sys.stderr)
         return 2
