@@ -9,7 +9,7 @@ import peewee
 from models.db import DatabaseUnavailable, database_faults, display_url, open_database
 from models.staff import current_staff
 from models.upgrade import upgrade_database
-from tui.commands.parsers import add_subcommands, run_command
+from tui.commands.parsers import add_subcommands, run_command, share_options
 from tui.settings import DEMO_SIZE, Settings, default_db_url, resolve_settings
 
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "the first time")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     add_subcommands(sub)
+    share_options(parser, "--db", "--mail")
     return parser
 
 
@@ -68,8 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run custdesk; returns the exit status (2 for bad arguments or an unusable database)."""
     try:
         args = build_parser().parse_args(argv)
-        settings = resolve_settings(getattr(args, "db_url", None) or args.db, args.mail,
-                                    args.demo, current_staff())
+        settings = resolve_settings(args.db, args.mail, args.demo, current_staff())
         _open(settings)
         if args.command is None:
             return _run_app(settings)
