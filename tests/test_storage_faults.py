@@ -29,6 +29,13 @@ from models.upgrade import upgrade_database
 ROWS = 3000  # customers in the big CSV file: far more than a full 1 MB disk can take
 
 
+@pytest.fixture(autouse=True)
+def _closed_afterwards() -> Iterator[None]:
+    """The tests that open a database in this process leave it closed."""
+    yield
+    close_database()
+
+
 def _mount(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
 
@@ -218,7 +225,7 @@ def test_a_folder_that_cannot_be_written_is_named(tmp_path, unwritable):
     assert_one_line(result, f"The folder {folder} cannot be written")
 
 
-def test_the_app_names_an_unwritable_wal_file(tmp_path, unwritable):
+def test_a_write_with_an_unwritable_wal_file_names_it(tmp_path, unwritable):
     folder = tmp_path / "data"
     folder.mkdir()
     url = f"sqlite:///{folder / 'custdesk.db'}"
@@ -271,7 +278,6 @@ def test_a_constraint_is_not_taken_for_a_fault(sqlite_url):
     record = create_customer(SAMPLE, "seed")
     with pytest.raises(peewee.IntegrityError), write_transaction():
         Customer.update(code=None).where(Customer.id == record.id).execute()
-    close_database()
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
