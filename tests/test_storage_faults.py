@@ -25,6 +25,7 @@ from models.db import DatabaseUnavailable, close_database, database, open_databa
 from models.engine import write_transaction
 from models.tables import Customer
 from models.upgrade import upgrade_database
+from tui.error_log import start_error_log, stop_error_log
 
 ROWS = 3000  # customers in the big CSV file: far more than a full 1 MB disk can take
 
@@ -267,6 +268,16 @@ def test_the_default_data_folder_is_created_private(tmp_path):
     result = run_custdesk("outbox", env={"CUSTDESK_DATA_DIR": str(data)})
     assert result.returncode == 0, result.stderr
     assert (data / "custdesk.db").exists()
+    assert data.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_error_log_creates_the_data_folder_private(tmp_path, monkeypatch):
+    data = tmp_path / "fresh-log" / "custdesk"
+    monkeypatch.setenv("CUSTDESK_DATA_DIR", str(data))
+    try:
+        assert start_error_log().parent == data
+    finally:
+        stop_error_log()
     assert data.stat().st_mode & 0o777 == 0o700
 
 
