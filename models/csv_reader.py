@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Self
 
 MAX_LINE_BYTES = 64 * 1024  # a full customer row is a few KB; longer lines are not customer data
+MAX_COLUMNS = 100  # a customer file has 29 columns; a file far wider is not customer data
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _SAVE_AS_UTF8 = "save it as UTF-8 (in Excel: \"CSV UTF-8\")"
@@ -70,6 +71,8 @@ class CsvFileReader:
                 return
             except csv.Error as error:
                 raise BadFile(self._csv_error_message(error)) from None
+            if len(cells) > MAX_COLUMNS:
+                raise BadFile(_too_many_columns(self._line, len(cells)))
             yield CsvRecord(self._line, cells)
 
     def _text_lines(self) -> Iterator[str]:
@@ -91,9 +94,31 @@ class CsvFileReader:
             raise UnreadableFile(f"Cannot read {self.path}: {error.strerror}.") from error
         self.bytes_read += len(raw)
         if len(raw) > MAX_LINE_BYTES:
+            columns = self._columns_of_long_line(raw)
+            if columns > MAX_COLUMNS:
+                raise BadFile(_too_many_columns(self._line + 1, columns))
             raise BadFile(f"Line {self._line + 1} is longer than {MAX_LINE_BYTES // 1024} KB "
                           "(a field far too long for any customer field); nothing was read.")
         return raw
+
+    def _columns_of_long_line(self, start: bytes) -> int:
+        """How many columns a line over the limit has: the rest of it is read in bounded pieces,
+        counting the commas outside quotes."""
+        columns, quoted, piece = 1, False, start
+        while piece:
+            parts = piece.split(b'"')
+            for position, part in enumerate(parts):
+                if not quoted:
+                    columns += part.count(b",")
+                if position < len(parts) - 1:
+                    quoted = not quoted
+            if piece.endswith(b"\n"):
+                break
+            try:
+                piece = self._file.readline(MAX_LINE_BYTES)
+            except OSError as error:
+                raise UnreadableFile(f"Cannot read {self.path}: {error.strerror}.") from error
+        return columns
 
     def _decode(self, raw: bytes) -> str:
         if self._line == 1:
@@ -118,3 +143,8 @@ class CsvFileReader:
             return (f"Line {self._line}: a carriage return inside an unquoted field; "
                     "save the file with ordinary line endings.")
         return f"Line {self._line}: not valid CSV ({text})."
+
+
+def _too_many_columns(line: int, columns: int) -> str:
+    """The message for a record wider than MAX_COLUMNS."""
+    return f"Line {line}: too many columns: {columns:,}, at most {MAX_COLUMNS:,}."

@@ -47,6 +47,7 @@ __all__ = ["BadFile", "ImportConflict", "ImportPreview", "ImportResult", "RowPro
 BATCH_ROWS = 500
 SPOOL_MEMORY = 8 * 1024 * 1024  # planned writes beyond this go to a temporary file
 MAX_PROBLEMS = 1000  # problems kept for the preview; the rest are only counted
+UNKNOWN_COLUMNS_NAMED = 10  # unknown header columns named in the message; the rest are counted
 IMPORT_ACTION = "imported"
 
 _FIELD_NAMES = [spec.name for spec in CUSTOMER_FIELDS]
@@ -224,9 +225,11 @@ def _unknown_columns_message(header: CsvRecord, unknown: list[str]) -> str:
     import difflib
 
     names = []
-    for column in unknown:
+    for column in unknown[:UNKNOWN_COLUMNS_NAMED]:
         close = difflib.get_close_matches(column, HEADER, n=1, cutoff=0.75)
         names.append(f"'{column}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    if len(unknown) > UNKNOWN_COLUMNS_NAMED:
+        names.append(f"and {len(unknown) - UNKNOWN_COLUMNS_NAMED:,} more")
     hint = ""
     if len(header.cells) == 1 and (";" in header.cells[0] or "\t" in header.cells[0]):
         hint = "; the columns must be separated by commas"

@@ -3,16 +3,20 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from models.db import database, is_sqlite
+from models.db import database, database_faults, is_sqlite
 
 MIGRATION_LOCK_KEY = 0x637573746465736B  # "custdesk": the advisory lock that serialises migrations
 
 
-def write_transaction():
-    """One write transaction: BEGIN IMMEDIATE on SQLite, so read-then-write never deadlocks."""
-    if is_sqlite():
-        return database.atomic("IMMEDIATE")
-    return database.atomic()
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """One write transaction: BEGIN IMMEDIATE on SQLite, so read-then-write never deadlocks.
+
+    A storage fault inside (a full disk, an unwritable file) rolls it back and leaves as
+    DatabaseUnavailable with one plain line, not as the failed ROLLBACK that follows it.
+    """
+    with database_faults(), database.atomic(*(("IMMEDIATE",) if is_sqlite() else ())):
+        yield
 
 
 def refresh_statistics() -> None:

@@ -4,6 +4,7 @@ import logging
 
 from textual.app import App
 
+from models.db import DatabaseUnavailable
 from models.permissions import NotPermitted
 from screens.safe_text import safe
 
@@ -21,14 +22,21 @@ def error_log_file() -> str | None:
 def report_failure(app: App, what: str, error: BaseException, title: str = "",
                    note: str = "") -> None:
     """Log `error` with its traceback under `what`, and show one error toast that names the log
-    (after `note`, if given). A refusal for the staff member's role is said as it is."""
+    (after `note`, if given). A database that cannot be used (a full disk, an unwritable file)
+    is not a bug: its one line is shown as it is, and logged without a traceback; nor is a
+    refusal for the staff member's role, said as it is."""
     if isinstance(error, NotPermitted):
         app.notify(safe(error), title="Not allowed", severity="warning", markup=False)
         return
-    LOGGER.error("%s", what, exc_info=(type(error), error, error.__traceback__))
-    where = error_log_file()
     text = str(error).strip()
     detail = safe(text.splitlines()[0] if text else type(error).__name__).rstrip(".")
+    if isinstance(error, DatabaseUnavailable):
+        LOGGER.warning("%s: %s", what, detail)
+        app.notify(f"{what}: {detail}.", title=title or "Database unavailable", severity="error",
+                   markup=False)
+        return
+    LOGGER.error("%s", what, exc_info=(type(error), error, error.__traceback__))
+    where = error_log_file()
     tail = f" Details are in {where}." if where else ""
     note = f" {note}" if note else ""
     app.notify(f"{what}: {detail}.{note}{tail}", title=title or "Something went wrong",

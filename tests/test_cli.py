@@ -1,20 +1,13 @@
 """The `custdesk` command line: bad arguments and databases give one line and exit status 2."""
 
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
+from cli_support import run_custdesk
 
 from tui.cli import main
-
-
-def run_custdesk(*args: str, env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess:
-    """Run the installed `custdesk` command (or `python -m tui`) as a separate process."""
-    command = [shutil.which("custdesk")] if shutil.which("custdesk") else [sys.executable, "-m", "tui"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, input=stdin,
-                          timeout=60, env={**os.environ, **(env or {})}, check=False)
 
 
 def test_unknown_option_is_one_line_and_status_2(capsys):

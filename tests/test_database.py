@@ -62,8 +62,10 @@ def test_unreadable_folder_is_refused(tmp_path):
 def test_path_under_a_file_is_refused(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(DatabaseUnavailable, match="Cannot create the folder"):
+    with pytest.raises(DatabaseUnavailable, match="is a file, not a folder"):
         open_database(f"sqlite:///{blocker / 'x.db'}")
+    with pytest.raises(DatabaseUnavailable, match="Cannot reach the folder .*: Not a directory"):
+        open_database(f"sqlite:///{blocker / 'sub' / 'x.db'}")
 
 
 def test_unreachable_postgres_is_refused_in_one_line():

@@ -9,12 +9,17 @@ from urllib.parse import urlparse
 
 import peewee
 
-from models.db import DatabaseUnavailable, display_url, open_database
+from models.db import DatabaseUnavailable, database_faults, display_url, open_database
 from models.permissions import NotPermitted, NotStaff
 from models.staff import identify
 from models.upgrade import SchemaOutOfDate, prepare_database, setup_database
-from tui.commands.parsers import STAFF_FREE_COMMANDS, add_subcommands, run_command
-from tui.settings import DEMO_SIZE, Settings, at_the_desk, resolve_settings
+from tui.commands.parsers import (
+    STAFF_FREE_COMMANDS,
+    add_subcommands,
+    run_command,
+    share_options,
+)
+from tui.settings import DEMO_SIZE, Settings, at_the_desk, default_db_url, resolve_settings
 
 
 class CommandLineError(Exception):
@@ -43,18 +48,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "the first time")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     add_subcommands(sub)
+    share_options(parser, "--db", "--mail")
     return parser
 
 
 def _open(settings: Settings, command: str | None) -> None:
     """Open the database; `setup` creates or upgrades it, every other command checks it is
-    ready (and, on SQLite, upgrades it)."""
+    ready (and, on SQLite, upgrades it). Only the default data folder is created when missing
+    (private to this user)."""
+    defaults = (default_db_url(), default_db_url(demo=True))
     try:
-        open_database(settings.db_url)
-        if command == "setup":
-            setup_database()
-        else:
-            prepare_database()
+        open_database(settings.db_url, create_folder=settings.db_url in defaults)
+        with database_faults():
+            if command == "setup":
+                setup_database()
+            else:
+                prepare_database()
     except peewee.DatabaseError as error:
         raise DatabaseUnavailable(
             f"Cannot use the database {display_url(settings.db_url)}: {error}") from error
@@ -89,17 +98,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.umask(PRIVATE_UMASK)
     try:
         args = build_parser().parse_args(argv)
-        db_arg = getattr(args, "db_url", None) or args.db
-        _warn_visible_passwords(db_arg, args.mail)
-        settings = resolve_settings(db_arg, args.mail, args.demo)
+        _warn_visible_passwords(args.db, args.mail)
+        settings = resolve_settings(args.db, args.mail, args.demo)
         _open(settings, args.command)
-        if args.command in STAFF_FREE_COMMANDS:
-            settings = dataclasses.replace(settings, staff=identify())
-        else:
-            settings = at_the_desk(settings)
+        with database_faults():
+            if args.command in STAFF_FREE_COMMANDS:
+                settings = dataclasses.replace(settings, staff=identify())
+            else:
+                settings = at_the_desk(settings)
         if args.command is None:
             return _run_app(settings)
-        return run_command(args, settings)
+        with database_faults():
+            return run_command(args, settings)
     except NotPermitted as error:
         print(f"custdesk: {error}", file=sys.stderr)
         return 1

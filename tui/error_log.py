@@ -28,7 +28,7 @@ def start_error_log() -> Path:
         if isinstance(handler, RotatingFileHandler):  # a previous app in this process
             logger.removeHandler(handler)
             handler.close()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: private
     handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                   encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -12,12 +12,13 @@ from models.customer_import import (
     apply_import,
     preview_import,
 )
+from models.db import DatabaseUnavailable
 from screens.safe_text import safe
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
 
 EXIT_OK, EXIT_NOT_IMPORTED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
+EXIT_UNAVAILABLE = 2  # the database cannot be used: a full disk, an unwritable file
 
 
 
@@ -31,6 +32,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(progress, str(error), EXIT_USAGE)
     except BadFile as error:
         return _fail(progress, f"{args.file}: {error} Nothing was imported.", EXIT_NOT_IMPORTED)
+    except DatabaseUnavailable as error:
+        return _fail(progress, f"{error} Nothing was imported.", EXIT_UNAVAILABLE)
     except KeyboardInterrupt:
         return _fail(progress, "Interrupted: nothing was imported.", EXIT_INTERRUPTED)
     progress.finish()
@@ -46,6 +49,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             result = apply_import(preview, settings.staff, progress=progress)
         except ImportConflict as error:
             return _fail(progress, str(error), EXIT_NOT_IMPORTED)
+        except DatabaseUnavailable as error:
+            return _fail(progress, f"{error} Nothing was imported.", EXIT_UNAVAILABLE)
         except KeyboardInterrupt:
             return _fail(progress, "Interrupted: nothing was imported.", EXIT_INTERRUPTED)
         progress.finish()

@@ -9,12 +9,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from models.db import display_url
+from models.db import DatabaseUnavailable, display_url
 from models.demo import DemoStopped, NotDemoDatabase, fill_demo_database
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
 
-EXIT_OK, EXIT_REFUSED, EXIT_STOPPED = 0, 1, 130
+EXIT_OK, EXIT_REFUSED, EXIT_UNAVAILABLE, EXIT_STOPPED = 0, 1, 2, 130
 STAGE = "demo"
 
 
@@ -37,15 +37,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     progress = ProgressLine()
     cancel = threading.Event()
     started = time.perf_counter()
+    committed = [0]  # customers in batches already committed, for a fault's report
+
+    def advanced(done: int) -> None:
+        committed[0] = done
+        progress(STAGE, done, args.count)
+
     try:
         with interrupt_sets(cancel):
             progress(STAGE, 0, args.count)
             added = fill_demo_database(settings.staff, args.count, cancel=cancel,
-                                       progress=lambda done: progress(STAGE, done, args.count))
+                                       progress=advanced)
     except NotDemoDatabase as refused:
         progress.finish()
         print(f"custdesk: {refused}", file=sys.stderr)
         return EXIT_REFUSED
+    except DatabaseUnavailable as error:
+        progress.finish()
+        print(f"custdesk: {error} {committed[0]:,} demo customers were added before it "
+              "(each batch is committed whole).", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except DemoStopped as stopped:
         progress.finish()
         print(f"Stopped after adding {stopped.added:,} demo customers to "

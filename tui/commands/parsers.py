@@ -31,16 +31,10 @@ def positive_int(text: str) -> int:
     return value
 
 
-def _db_option(parser: argparse.ArgumentParser, what: str) -> None:
-    """The subcommand's own --db, which wins over the one before the subcommand."""
-    parser.add_argument("--db", dest="db_url", metavar="URL", help=f"the database {what}")
-
-
 def _demo(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("demo", help="fill a database with N realistic customers")
     parser.add_argument("--count", type=positive_int, default=1000, metavar="N",
                         help="how many customers to add (default 1000)")
-    _db_option(parser, "to fill")
     parser.set_defaults(handler_module="demo")
 
 
@@ -57,7 +51,6 @@ def _import(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--update", action="store_true",
                         help="update customers whose code is in the file "
                         "(without it, such a row is a bad row)")
-    _db_option(parser, "to import into")
     parser.set_defaults(handler_module="csv_import")
 
 
@@ -68,7 +61,6 @@ def _export(sub: argparse._SubParsersAction) -> None:
         "with the columns `custdesk import` reads. The file appears only when complete.")
     parser.add_argument("file", metavar="FILE.csv", help="where to write; - for standard output")
     parser.add_argument("--force", action="store_true", help="overwrite FILE.csv if it exists")
-    _db_option(parser, "to export")
     parser.set_defaults(handler_module="csv_export")
 
 
@@ -108,7 +100,6 @@ def _setup(sub: argparse._SubParsersAction) -> None:
         description="Create or upgrade the schema. On PostgreSQL also create the group roles "
         "custdesk_administrator, custdesk_manager, custdesk_staff, custdesk_readonly and "
         "custdesk_portal, and grant each exactly its rights. Run it as the schema's owner.")
-    _db_option(parser, "to set up")
     parser.set_defaults(handler_module="setup")
 
 
@@ -126,8 +117,6 @@ def _staff(sub: argparse._SubParsersAction) -> None:
     set_role.add_argument("role", help="administrator, manager, staff or readonly")
     remove = actions.add_parser("remove", help="take a login off the staff list")
     remove.add_argument("login")
-    for action in (actions.choices.values()):
-        _db_option(action, "whose staff to manage")
     parser.set_defaults(handler_module="staff")
 
 
@@ -135,3 +124,28 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:
     """Add every subcommand's parser, in the order `custdesk --help` lists them."""
     for add in (_setup, _staff, _demo, _import, _export, _outbox, _portal):
         add(sub)
+
+
+def share_options(parser: argparse.ArgumentParser, *flags: str) -> None:
+    """Let every subcommand, at any depth, take the top-level options `flags` (e.g. --db) after
+    its name too: `custdesk outbox --db URL` as well as `custdesk --db URL outbox`.
+
+    The copies default to SUPPRESS, so an option not repeated keeps the value given before the
+    subcommand, and one given after it wins. A subcommand that defines the option itself keeps
+    its own."""
+    shared = [action for action in parser._actions if set(action.option_strings) & set(flags)]
+    _copy_into_subcommands(parser, shared)
+
+
+def _copy_into_subcommands(parser: argparse.ArgumentParser,
+                           shared: list[argparse.Action]) -> None:
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for child in {id(child): child for child in action.choices.values()}.values():
+            for option in shared:
+                if not set(option.option_strings) & set(child._option_string_actions):
+                    child.add_argument(*option.option_strings, dest=option.dest,
+                                       metavar=option.metavar, help=option.help,
+                                       default=argparse.SUPPRESS)
+            _copy_into_subcommands(child, shared)
