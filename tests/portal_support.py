@@ -23,6 +23,13 @@ def fast_bcrypt(monkeypatch):
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
 
 
+@pytest.fixture
+def no_source_delays(monkeypatch):
+    """Every failure from one source is free (no growing delay), for tests of the per-email
+    counts; the source limits have their own tests."""
+    monkeypatch.setattr("models.signin_limits.SOURCE_FREE_FAILURES", 1000)
+
+
 def make_customer(email: str = "jo@example.com", name: str = "Jo Bloggs",
                   business: str = "Acme Ltd") -> int:
     """A saved customer with a billing email; returns its id."""
