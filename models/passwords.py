@@ -135,36 +135,28 @@ def spend_equal_time(password: str, cost: int | None = None) -> None:
                   bcrypt.gensalt(rounds=cost or bcrypt_cost()))
 
 
-_CHECK_SECONDS: dict[int, float] = {}  # how long one check took at each cost, in this process
-
-
-def check_seconds(cost: int) -> float:
-    """How long one password check at this cost takes here: the last one timed, or timed now."""
-    if cost not in _CHECK_SECONDS:
-        started = time.perf_counter()
-        spend_equal_time("calibration", cost)
-        _CHECK_SECONDS[cost] = time.perf_counter() - started
-    return _CHECK_SECONDS[cost]
-
-
 class EqualTime:
-    """Makes a refusal take as long as one password check at `cost`, whatever work it did:
-    `spend` does that check's work on a dummy hash, `pad` waits out what a cheaper check left."""
+    """Makes a refusal take as long as one password check at `cost`: `spend` does that work on
+    a dummy hash (no stored hash exists, or it must not be looked at); `check` checks a stored
+    hash and, when it is cheaper and the password wrong, waits out the difference (bcrypt's
+    time doubles with each step of cost)."""
 
     def __init__(self, cost: int):
         self.cost = cost
-        self.started = time.perf_counter()
 
     def spend(self, password: str) -> None:
-        """Do one check's work at the cost without a stored hash (none exists, or it must not
-        be looked at), then pad."""
-        started = time.perf_counter()
+        """One check's work at the cost, with nothing to compare."""
         spend_equal_time(password, self.cost)
-        _CHECK_SECONDS[self.cost] = time.perf_counter() - started
-        self.pad()
 
-    def pad(self) -> None:
-        """Wait until one check at the cost would have ended (at once if it already has)."""
-        remaining = self.started + check_seconds(self.cost) - time.perf_counter()
-        if remaining > 0:
-            time.sleep(remaining)
+    def check(self, password: str, stored_hash: str) -> bool:
+        """Whether the password matches the stored hash; a refusal takes the cost's time."""
+        cost = hash_cost(stored_hash)
+        if cost is None:  # empty or malformed: nothing to check, the time of one check all the same
+            self.spend(password)
+            return False
+        started = time.perf_counter()
+        if verify_password(password, stored_hash):
+            return True
+        if cost < self.cost:
+            time.sleep((time.perf_counter() - started) * (2 ** (self.cost - cost) - 1))
+        return False

@@ -11,12 +11,13 @@ import peewee as pw
 from models.clock import utcnow
 from models.engine import write_transaction
 from models.passwords import (
+    MAX_BCRYPT_COST,
+    MIN_BCRYPT_COST,
     EqualTime,
     bcrypt_cost,
     hash_cost,
     hash_password,
     password_problem,
-    verify_password,
 )
 from models.portal import PortalPolicy, login_key, portal_policy, when
 from models.portal_tokens import TokenRefused, mark_used, usable_token
@@ -33,7 +34,8 @@ from models.tables import PORTAL_LOCKED, AccessLogEntry, Customer, PortalAccount
 
 NOT_RIGHT = "The email or password is not right."
 STAFF_LOCKED = "This portal account is locked. Please contact us to unlock it."
-HASH_PREFIX = "$2"  # every bcrypt hash starts so; the two digits after "$2b$" are its cost
+# A stored hash's cost ("$2b$12$…"); the exact text of 0005_mail_signin_limits's index.
+HASH_COST = pw.SQL("substr(password_hash, 5, 2)")
 
 
 @dataclass(frozen=True)
@@ -155,10 +157,11 @@ def _customer_names(account: PortalAccount) -> tuple[str, ...]:
 
 
 def highest_stored_cost() -> int:
-    """The highest bcrypt cost among stored password hashes (0 when there is none)."""
-    cost = pw.fn.SUBSTR(PortalAccount.password_hash, 5, 2)
-    highest = (PortalAccount.select(pw.fn.MAX(cost))
-               .where(pw.fn.SUBSTR(PortalAccount.password_hash, 1, 2) == HASH_PREFIX).scalar())
+    """The highest bcrypt cost among stored password hashes (0 when there is none); one step
+    in the index of 0005_mail_signin_limits on the same expression."""
+    highest = (PortalAccount.select(HASH_COST)
+               .where(HASH_COST.between(f"{MIN_BCRYPT_COST:02d}", f"{MAX_BCRYPT_COST:02d}"))
+               .order_by(HASH_COST.desc()).limit(1).scalar())
     return int(highest) if highest and highest.isdigit() else 0
 
 
@@ -203,8 +206,7 @@ def sign_in(email: str, password: str, new_password: str | None = None,
     if not_checked:
         timer.spend(password)
         return _count_failure(account, attempt, policy, not_checked)
-    if not verify_password(password, account.password_hash):
-        timer.pad()
+    if not timer.check(password, account.password_hash):
         return _count_failure(account, attempt, policy, "wrong password")
     return _signed_in(account, attempt, password, new_password)
 
