@@ -1,5 +1,6 @@
 """Mail delivery: the mail URL, and handing one message to an SMTP server or a Maildir."""
 
+import ipaddress
 import mailbox
 import smtplib
 import ssl
@@ -65,6 +66,25 @@ def _flag(value: str) -> bool:
     raise MailConfigError(f"starttls must be 1 or 0 (it is {value!r}).")
 
 
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address stays on this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_login_is_private(scheme: str, host: str, username: str, starttls: bool) -> None:
+    """An SMTP login (and the mail after it) never crosses the network in the clear."""
+    if username and scheme == "smtp" and not starttls and not is_loopback(host):
+        raise MailConfigError(
+            f"The mail URL smtp://…@{host} would send the SMTP login and every email (temporary "
+            f"passwords included) unencrypted: add ?starttls=1 or use smtps:// (a login without "
+            f"TLS is allowed only to this machine: localhost, 127.0.0.1, ::1).")
+
+
 def _parse_smtp(url: str, sender: str) -> MailConfig:
     """An smtp:// or smtps:// URL."""
     parts = urlsplit(url)
@@ -83,10 +103,12 @@ def _parse_smtp(url: str, sender: str) -> MailConfig:
     starttls = _flag(options.get("starttls", "0"))
     if starttls and scheme == "smtps":
         raise MailConfigError("smtps:// is TLS from the start; starttls=1 is for smtp:// only.")
+    username = unquote(parts.username or "")
+    _check_login_is_private(scheme, parts.hostname, username, starttls)
     return MailConfig(
         scheme=scheme, sender=sender, host=parts.hostname,
         port=port or (STARTTLS_PORT if starttls else DEFAULT_PORTS[scheme]),
-        username=unquote(parts.username or ""), password=unquote(parts.password or ""),
+        username=username, password=unquote(parts.password or ""),
         starttls=starttls,
     )
 
@@ -129,11 +151,22 @@ def new_message_id(sender: str) -> str:
 
 def build_message(config: MailConfig, to_address: str, subject: str, body: str,
                   message_id: str) -> EmailMessage:
-    """A plain-text email with a fixed Message-ID, so a repeated delivery is recognisable."""
+    """A plain-text email with a fixed Message-ID, so a repeated delivery is recognisable.
+    A recipient or subject with a line break or other control character can never be sent:
+    DeliveryError, permanent."""
+    for what, value in (("recipient address", to_address), ("subject", subject)):
+        if any(ord(char) < 32 or ord(char) == 127 for char in value):
+            raise DeliveryError(f"The {what} {value!r} contains a line break or control "
+                                "character, so it cannot be sent; correct it and do the "
+                                "action again.", permanent=True)
     message = EmailMessage()
     display, address = parseaddr(config.sender)
     message["From"] = Address(display_name=display, addr_spec=address)
-    message["To"] = to_address
+    try:
+        message["To"] = to_address
+    except ValueError as error:  # a malformed address the header parser cannot take
+        raise DeliveryError(f"The recipient address {to_address!r} cannot be put in an email: "
+                            f"{error}", permanent=True) from error
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id
@@ -151,26 +184,47 @@ def _reply_text(reply: object) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
-def _send_smtp(config: MailConfig, message: EmailMessage) -> None:
-    """Hand a message to an SMTP server."""
+def _send_smtp(config: MailConfig, message: EmailMessage) -> smtplib.SMTP:
+    """Hand a message to an SMTP server; returns the open connection once the server has
+    accepted the message's data (250 after DATA), for `_say_goodbye`."""
     context = ssl.create_default_context()
     if config.scheme == "smtps":
         client = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
     else:
         client = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT)
-    with client:
+    try:
         if config.starttls:
             client.starttls(context=context)
         if config.username:
             client.login(config.username, config.password)
         client.send_message(message)
+    except BaseException:
+        client.close()
+        raise
+    return client
 
 
-def _deliver_smtp(config: MailConfig, message: EmailMessage) -> None:
-    """Send over SMTP, turning every failure into a DeliveryError that says what happened."""
+def _say_goodbye(client: smtplib.SMTP, where: str) -> str:
+    """QUIT after the message was accepted. It is delivered whatever happens here, so a failure
+    is only noted (returned as text), never a reason to send it again."""
+    try:
+        code, reply = client.quit()
+    except (smtplib.SMTPException, OSError) as error:
+        return (f"{where} accepted the message, then failed at QUIT: "
+                f"{str(error) or type(error).__name__}")
+    finally:
+        client.close()
+    if code != 221:
+        return f"{where} accepted the message, then answered QUIT with {code} {_reply_text(reply)}"
+    return ""
+
+
+def _deliver_smtp(config: MailConfig, message: EmailMessage) -> str:
+    """Send over SMTP, turning every failure before acceptance into a DeliveryError that says
+    what happened; returns a note on anything that went wrong after acceptance, or ''."""
     where = f"{config.host}:{config.port}"
     try:
-        _send_smtp(config, message)
+        client = _send_smtp(config, message)
     except smtplib.SMTPRecipientsRefused as error:
         code, reply = next(iter(error.recipients.values()))
         raise DeliveryError(f"{where} refused the recipient: {code} {_reply_text(reply)}",
@@ -196,6 +250,7 @@ def _deliver_smtp(config: MailConfig, message: EmailMessage) -> None:
         raise DeliveryError(f"TLS with {where} failed: {error.reason or error}") from error
     except OSError as error:
         raise DeliveryError(f"Cannot reach {where}: {error.strerror or error}") from error
+    return _say_goodbye(client, where)
 
 
 def _deliver_maildir(config: MailConfig, message: EmailMessage) -> None:
@@ -208,9 +263,12 @@ def _deliver_maildir(config: MailConfig, message: EmailMessage) -> None:
                             f"{error.strerror or error}") from error
 
 
-def deliver(config: MailConfig, message: EmailMessage) -> None:
-    """Deliver one message as the configuration says; DeliveryError when it did not go."""
+def deliver(config: MailConfig, message: EmailMessage) -> str:
+    """Deliver one message as the configuration says; DeliveryError when it did not go.
+
+    Delivered means the server accepted the data (250 after DATA) or the Maildir holds it; the
+    returned note says what failed after that (e.g. at QUIT), '' when nothing did."""
     if config.is_maildir:
         _deliver_maildir(config, message)
-    else:
-        _deliver_smtp(config, message)
+        return ""
+    return _deliver_smtp(config, message)

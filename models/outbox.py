@@ -71,6 +71,7 @@ class DeliveryOutcome:
     error: str = ""
     gave_up: bool = False
     next_attempt_at: datetime | None = None
+    note: str = ""  # delivered, but something failed afterwards (e.g. QUIT): said, not retried
 
 
 @dataclass
@@ -155,10 +156,10 @@ def _attempt(message: OutboxMessage, config: MailConfig, deliverer: str) -> Deli
     if message.discard_after is not None and message.discard_after <= now:
         return _give_up(message, deliverer, "Not delivered before the password or link in it "
                         "expired; do the action again.", message.attempts)
-    email = build_message(config, message.to_address, message.subject, rendered_body(message),
-                          message.message_id)
     try:
-        deliver(config, email)
+        email = build_message(config, message.to_address, message.subject,
+                              rendered_body(message), message.message_id)
+        note = deliver(config, email)
     except DeliveryError as error:
         if error.permanent or attempts >= max_attempts():
             return _give_up(message, deliverer, str(error), attempts)
@@ -167,9 +168,10 @@ def _attempt(message: OutboxMessage, config: MailConfig, deliverer: str) -> Deli
                 next_attempt_at=next_at)
         return DeliveryOutcome(message.id, message.to_address, False, str(error),
                                next_attempt_at=next_at)
-    _finish(message, deliverer, status=STATUS_SENT, attempts=attempts, last_error="",
+    # Accepted by the server: sent, whatever failed after (the note says what), never again.
+    _finish(message, deliverer, status=STATUS_SENT, attempts=attempts, last_error=note,
             sent_at=utcnow(), secret="")
-    return DeliveryOutcome(message.id, message.to_address, True)
+    return DeliveryOutcome(message.id, message.to_address, True, note=note)
 
 
 def deliver_message(outbox_id: int, config: MailConfig) -> DeliveryOutcome | None:

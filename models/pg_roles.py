@@ -38,6 +38,9 @@ _PORTAL_GRANTS = {
     "portal_token": "SELECT, UPDATE",
     "access_log_entry": "INSERT",
     "schema_migration": "SELECT",
+    "sign_in_email": "SELECT, INSERT, UPDATE, DELETE",
+    "sign_in_source": "SELECT, INSERT, UPDATE, DELETE",
+    "sign_in_lock_source": "SELECT, INSERT, UPDATE, DELETE",
 }
 
 

@@ -1,5 +1,7 @@
 """The customer portal's side: the sign-in check and setting a password with a one-time link.
-Every attempt goes into the access log; failures in a row lock the account for a while."""
+Every attempt goes into the access log. Failures are limited per email and per source
+(models/signin_limits.py) so that no answer, and no answer's timing, tells whether an email has
+an account, and nobody can lock a customer out from elsewhere."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,13 +10,32 @@ import peewee as pw
 
 from models.clock import utcnow
 from models.engine import write_transaction
-from models.passwords import hash_password, password_problem, spend_equal_time, verify_password
+from models.passwords import (
+    MAX_BCRYPT_COST,
+    MIN_BCRYPT_COST,
+    EqualTime,
+    bcrypt_cost,
+    hash_cost,
+    hash_password,
+    password_problem,
+)
 from models.portal import PortalPolicy, login_key, portal_policy, when
 from models.portal_tokens import TokenRefused, mark_used, usable_token
+from models.signin_limits import (
+    count_email_failure,
+    count_source_failure,
+    email_key,
+    email_state,
+    forget_failures,
+    lock_applies,
+    source_wait,
+)
 from models.tables import PORTAL_LOCKED, AccessLogEntry, Customer, PortalAccount
 
 NOT_RIGHT = "The email or password is not right."
 STAFF_LOCKED = "This portal account is locked. Please contact us to unlock it."
+# A stored hash's cost ("$2b$12$…"); the exact text of 0006_signin_limits's index.
+HASH_COST = pw.SQL("substr(password_hash, 5, 2)")
 
 
 @dataclass(frozen=True)
@@ -25,6 +46,16 @@ class SignInResult:
     message: str
     customer_id: int | None = None
     needs_new_password: bool = False
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One sign-in attempt: what was typed (the email), from where, and when."""
+
+    email: str
+    key: str  # the email's hashed key for failure counts
+    source: str
+    now: datetime
 
 
 class _Changed(Exception):
@@ -46,48 +77,62 @@ def _refuse(account: PortalAccount | None, email: str, address: str, reason: str
     return SignInResult(False, message, customer_id, needs_new_password)
 
 
-def _count_failure(account: PortalAccount, email: str, address: str, now: datetime,
-                   policy: PortalPolicy) -> SignInResult:
-    """A wrong password: one more failure in a row, and the automatic lock at the limit."""
-    expired = PortalAccount.locked_until.is_null(False) & (PortalAccount.locked_until <= now)
+def _locked_message(until: datetime) -> str:
+    """The answer while a lock applies, the same for every email."""
+    return f"Too many failed sign-in attempts: try again after {when(until)}."
+
+
+def _count_failure(account: PortalAccount | None, attempt: _Attempt, policy: PortalPolicy,
+                   reason: str, lock_refusal: datetime | None = None) -> SignInResult:
+    """A failure: one more for the source (its delay past its free failures) and, unless it is
+    a refusal by the email's lock (`lock_refusal`, the lock's end), one more for the email (its
+    lock at the limit); the same whether or not the email is known."""
+    message = NOT_RIGHT if lock_refusal is None else _locked_message(lock_refusal)
     with write_transaction():
-        (PortalAccount.update(
-            failed_attempts=pw.Case(None, [(expired, 1)], PortalAccount.failed_attempts + 1),
-            locked_until=pw.Case(None, [(expired, None)], PortalAccount.locked_until))
-         .where(PortalAccount.id == account.id).execute())
-        failures = (PortalAccount.select(PortalAccount.failed_attempts)
-                    .where(PortalAccount.id == account.id).scalar())
-        reason = f"wrong password ({failures} in a row)"
-        if failures >= policy.lockout_attempts:
-            until = now + policy.lockout_duration
-            PortalAccount.update(locked_until=until).where(PortalAccount.id == account.id).execute()
-            reason += f"; locked until {when(until)}"
-        _log(account.customer_id, email, address, False, reason)
-    return SignInResult(False, NOT_RIGHT, account.customer_id)
+        if lock_refusal is None:
+            failures, locked = count_email_failure(account, attempt.key, attempt.source,
+                                                   attempt.now, policy)
+            reason += f" ({failures} in a row)" if reason == "wrong password" else ""
+            if locked is not None:
+                reason += f"; locked until {when(locked)}"
+        source_failures, waits = count_source_failure(attempt.source, attempt.now)
+        if waits is not None:
+            reason += f"; {source_failures} failures from this address: it waits until " \
+                      f"{waits:%H:%M:%S}"
+        _log(account.customer_id if account else None, attempt.email, attempt.source, False,
+             reason)
+    return SignInResult(False, message, account.customer_id if account else None)
 
 
-def _accept(account: PortalAccount, email: str, address: str, now: datetime,
-            new_hash: str | None) -> SignInResult:
-    """Let the customer in, clearing failures; a new password replaces the old one for good."""
+def _accept(account: PortalAccount, attempt: _Attempt, new_hash: str | None,
+            rehash: str | None) -> SignInResult:
+    """Let the customer in, clearing failures; a new password replaces the old one for good, a
+    rehash (the same password at the current bcrypt cost) replaces the stored hash."""
     changes = {PortalAccount.failed_attempts: 0, PortalAccount.locked_until: None,
-               PortalAccount.last_sign_in_at: now}
+               PortalAccount.last_sign_in_at: attempt.now}
+    if rehash:
+        changes[PortalAccount.password_hash] = rehash
     if new_hash:
         changes.update({PortalAccount.password_hash: new_hash,
                         PortalAccount.must_change_password: False,
                         PortalAccount.temp_password_expires_at: None,
                         PortalAccount.version: PortalAccount.version + 1,
-                        PortalAccount.updated_at: now})
+                        PortalAccount.updated_at: attempt.now})
     try:
         with write_transaction():
             updated = PortalAccount.update(changes).where(
                 (PortalAccount.id == account.id) & (PortalAccount.version == account.version)
-                & (PortalAccount.status == account.status)).execute()
+                & (PortalAccount.status == account.status)
+                & (PortalAccount.password_hash == account.password_hash)).execute()
             if not updated:
                 raise _Changed
-            _log(account.customer_id, email, address, True,
-                 "signed in; own password set" if new_hash else "signed in")
+            forget_failures(attempt.key)
+            _log(account.customer_id, attempt.email, attempt.source, True,
+                 "signed in; own password set" if new_hash else
+                 "signed in; password rehashed at the current cost" if rehash else "signed in")
     except _Changed:
-        return _refuse(account, email, address, "refused: the account changed during sign-in",
+        return _refuse(account, attempt.email, attempt.source,
+                       "refused: the account changed during sign-in",
                        "Your account was changed while you were signing in; please try again.")
     return SignInResult(True, "Signed in." + (" Your new password is set." if new_hash else ""),
                         account.customer_id)
@@ -104,44 +149,92 @@ def _account(key: str) -> PortalAccount | None:
     return PortalAccount.get_or_none(PortalAccount.login_email == key) if key else None
 
 
+def _customer_names(account: PortalAccount) -> tuple[str, ...]:
+    """The customer's names, which a new password must not be built from."""
+    customer = Customer.get_by_id(account.customer_id)
+    return (customer.contact_name, customer.business_name, customer.billing_contact_name,
+            customer.billing_business_name)
+
+
+def highest_stored_cost() -> int:
+    """The highest bcrypt cost among stored password hashes (0 when there is none); one step
+    in the index of 0006_signin_limits on the same expression."""
+    highest = (PortalAccount.select(HASH_COST)
+               .where(HASH_COST.between(f"{MIN_BCRYPT_COST:02d}", f"{MAX_BCRYPT_COST:02d}"))
+               .order_by(HASH_COST.desc()).limit(1).scalar())
+    return int(highest) if highest and highest.isdigit() else 0
+
+
+def _refusal_time() -> EqualTime:
+    """Every refusal takes as long as a check at the highest cost in use (the current cost, or
+    a higher one stored hashes still have), whether or not the email exists."""
+    return EqualTime(max(bcrypt_cost(), highest_stored_cost()))
+
+
+def _not_checked_reason(account: PortalAccount | None) -> str:
+    """Why the password of this email is not even checked, for the access log; '' if it is."""
+    if account is None:
+        return "unknown email"
+    if account.status == PORTAL_LOCKED:
+        return "refused: locked by staff (password not checked)"
+    if _archived(account):
+        return "refused: customer archived (password not checked)"
+    return ""
+
+
 def sign_in(email: str, password: str, new_password: str | None = None,
             address: str = "") -> SignInResult:
     """The portal's sign-in check. A temporary password must come with a new password, which
-    replaces it; an unknown email gets the same answer, in about the same time, as a wrong
-    password."""
+    replaces it. An unknown email, a staff-locked or archived account and a wrong password get
+    the same answers, in the same time, through any sequence of attempts."""
     policy = portal_policy()
-    now = utcnow()
+    attempt = _Attempt(email, email_key(login_key(email)), address[:64], utcnow())
     account = _account(login_key(email))
-    if account is None:
-        spend_equal_time(password)
-        return _refuse(None, email, address, "unknown email", NOT_RIGHT)
-    if account.locked_until is not None and account.locked_until > now:
-        spend_equal_time(password)  # a locked account never says whether the password was right
-        return _refuse(account, email, address, "refused: locked after failed sign-ins",
-                       f"Too many failed sign-in attempts: try again after "
-                       f"{when(account.locked_until)}.")
-    if not verify_password(password, account.password_hash):
-        return _count_failure(account, email, address, now, policy)
-    if account.status == PORTAL_LOCKED:
-        return _refuse(account, email, address, "refused: locked by staff", STAFF_LOCKED)
-    if _archived(account):
-        return _refuse(account, email, address, "refused: customer archived", STAFF_LOCKED)
+    waits = source_wait(attempt.source, attempt.now)
+    if waits is not None:  # the same for every email: nothing is looked at
+        return _refuse(account, email, attempt.source,
+                       f"refused: this address waits after failed sign-ins, until {waits:%H:%M:%S}",
+                       f"Too many failed sign-in attempts from your address: try again after "
+                       f"{waits:%Y-%m-%d %H:%M:%S} UTC.")
+    timer = _refusal_time()
+    state = email_state(account, attempt.key)
+    if lock_applies(state, attempt.key, attempt.source, attempt.now):
+        timer.spend(password)  # a locked email never says whether the password was right
+        return _count_failure(account, attempt, policy, "refused: locked after failed sign-ins",
+                              lock_refusal=state.locked_until)
+    not_checked = _not_checked_reason(account)
+    if not_checked:
+        timer.spend(password)
+        return _count_failure(account, attempt, policy, not_checked)
+    if not timer.check(password, account.password_hash):
+        return _count_failure(account, attempt, policy, "wrong password")
+    return _signed_in(account, attempt, password, new_password)
+
+
+def _signed_in(account: PortalAccount, attempt: _Attempt, password: str,
+               new_password: str | None) -> SignInResult:
+    """The password was right: finish with a temporary password's rules, a new password, or a
+    rehash at the current cost."""
+    email, now = attempt.email, attempt.now
     temporary = password if account.must_change_password else ""
     if temporary:
         expires = account.temp_password_expires_at
         if expires is not None and expires <= now:
-            return _refuse(account, email, address, "refused: temporary password expired",
+            return _refuse(account, email, attempt.source, "refused: temporary password expired",
                            "This temporary password has expired. Please ask us for a new one.")
         if new_password is None:
-            return _refuse(account, email, address, "refused: new password needed",
+            return _refuse(account, email, attempt.source, "refused: new password needed",
                            "Temporary password accepted: choose your own password to finish "
                            "signing in.", needs_new_password=True)
     if new_password is None:
-        return _accept(account, email, address, now, None)
-    problem = password_problem(new_password, email=account.login_email or "", temporary=temporary)
+        current = hash_cost(account.password_hash) == bcrypt_cost()
+        return _accept(account, attempt, None, None if current else hash_password(password))
+    problem = password_problem(new_password, email=account.login_email or "", temporary=temporary,
+                               names=_customer_names(account))
     if problem:
-        return _refuse(account, email, address, "refused: new password not acceptable", problem)
-    return _accept(account, email, address, now, hash_password(new_password))
+        return _refuse(account, email, attempt.source, "refused: new password not acceptable",
+                       problem)
+    return _accept(account, attempt, hash_password(new_password), None)
 
 
 def activate_with_link(token: str, new_password: str, address: str = "") -> SignInResult:
@@ -157,7 +250,7 @@ def activate_with_link(token: str, new_password: str, address: str = "") -> Sign
         return _refuse(account, email, address, "refused: locked by staff", STAFF_LOCKED)
     if _archived(account):
         return _refuse(account, email, address, "refused: customer archived", STAFF_LOCKED)
-    problem = password_problem(new_password, email=email)
+    problem = password_problem(new_password, email=email, names=_customer_names(account))
     if problem:
         return _refuse(account, email, address, "refused: new password not acceptable", problem)
     new_hash = hash_password(new_password)

@@ -164,6 +164,37 @@ class AccessLogEntry(BaseModel):
     reason = pw.CharField(max_length=200, default="")
 
 
+class SignInEmail(BaseModel):
+    """Failed portal sign-ins in a row for an email that has no portal account, counted as for
+    one that has (PortalAccount.failed_attempts), so both answer alike; only a hash of the
+    email is kept."""
+
+    email_key = pw.CharField(max_length=64, primary_key=True)  # sha256 of the casefolded email
+    failed_attempts = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+
+
+class SignInSource(BaseModel):
+    """Failed portal sign-ins from one source (network address), whatever the email, and when
+    it may try again: the delay grows with each failure."""
+
+    source = pw.CharField(max_length=64, primary_key=True)
+    failed_attempts = pw.IntegerField(default=0)
+    last_failed_at = pw.DateTimeField(index=True)
+    next_attempt_at = pw.DateTimeField(null=True)
+
+
+class SignInLockSource(BaseModel):
+    """A source that failed for an email in its current run of failures: when the run locks
+    the email, the lock applies to these sources only."""
+
+    email_key = pw.CharField(max_length=64)
+    source = pw.CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("email_key", "source"), True),)
+
+
 class Counter(BaseModel):
     """A named counter: the customer-code sequence and the change counter."""
 
@@ -172,4 +203,4 @@ class Counter(BaseModel):
 
 
 ALL_TABLES = [Customer, PortalAccount, AuditEvent, Note, OutboxMessage, AccessLogEntry, Counter,
-              Staff]
+              Staff, SignInEmail, SignInSource, SignInLockSource]

@@ -38,6 +38,13 @@ def named_staff(login: str, role: str = "administrator") -> StaffSession:
     return StaffSession(login)
 
 
+@pytest.fixture
+def no_source_delays(monkeypatch):
+    """Every failure from one source is free (no growing delay), for tests of the per-email
+    counts; the source limits have their own tests."""
+    monkeypatch.setattr("models.signin_limits.SOURCE_FREE_FAILURES", 1000)
+
+
 def make_customer(email: str = "jo@example.com", name: str = "Jo Bloggs",
                   business: str = "Acme Ltd") -> int:
     """A saved customer with a billing email; returns its id."""

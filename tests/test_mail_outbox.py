@@ -92,6 +92,36 @@ def test_bad_mail_urls_are_explained(url, message):
         config_for(url)
 
 
+@pytest.mark.parametrize("url", ["smtp://desk:hunter2-secret@mail.example:25",
+                                 "smtp://desk:hunter2-secret@mail.example:587?starttls=0",
+                                 "smtp://desk:hunter2-secret@192.0.2.7:25",
+                                 "smtp://desk:hunter2-secret@localhost.example:25"])
+def test_an_smtp_login_without_tls_is_refused_in_one_line(url):
+    with pytest.raises(MailConfigError) as caught:
+        config_for(url)
+    text = str(caught.value)
+    assert "would send the SMTP login and every email" in text and "?starttls=1" in text
+    assert "\n" not in text and "hunter2-secret" not in text and "desk" not in text
+
+
+@pytest.mark.parametrize("url", ["smtp://desk:pw@mail.example?starttls=1",
+                                 "smtps://desk:pw@mail.example",
+                                 "smtp://desk:pw@localhost:25", "smtp://desk:pw@127.0.0.1:25",
+                                 "smtp://desk:pw@127.8.9.10:25", "smtp://desk:pw@[::1]:25",
+                                 "smtp://mail.example:25"])
+def test_a_login_over_tls_or_to_this_machine_or_no_login_is_accepted(url):
+    assert config_for(url).host
+
+
+def test_an_smtp_login_without_tls_is_refused_by_the_command_line(db, db_url, capsys):
+    assert main(["--db", db_url, "--mail", "smtp://desk:pw@mail.example", "outbox"]) == 2
+    warning, refusal = capsys.readouterr().err.splitlines()  # the warning: `ps` shows the URL
+    assert warning.startswith("custdesk: warning: the password in --mail is visible")
+    assert refusal.startswith("custdesk: The mail URL smtp://…@mail.example would send the "
+                              "SMTP login")
+    assert "Traceback" not in refusal and "pw" not in warning + refusal
+
+
 def test_bad_password_in_url_never_appears_in_the_error():
     with pytest.raises(MailConfigError) as caught:
         config_for("smtp://desk:hunter2-secret@mail.example?starttls=perhaps")

@@ -55,10 +55,10 @@ def test_unicode_forms_match_each_other():
 
 
 def test_72_bytes_is_the_limit():
-    exactly = "é" * 36  # 72 bytes in UTF-8
-    assert password_problem(exactly) is None
+    exactly = "Grüße aus Zürich, Malmö und Århus: é".ljust(66, "x")  # 72 bytes in UTF-8
+    assert len(exactly.encode()) == 72 and password_problem(exactly) is None
     assert verify_password(exactly, hash_password(exactly))
-    over = "é" * 36 + "x"  # 73 bytes, 37 characters
+    over = exactly + "x"  # 73 bytes
     problem = password_problem(over)
     assert "at most 72 bytes" in problem and "it has 73" in problem
     with pytest.raises(ValueError, match="longer than 72 bytes"):
@@ -90,4 +90,31 @@ def test_new_password_rules_explain_themselves(password, expected):
 
 def test_a_reasonable_new_password_passes():
     assert password_problem("correct horse battery", email="jo@example.com") is None
-    assert password_problem("x" * 12) is None
+    assert password_problem("Trombone-Velvet-42", email="jo@example.com",
+                            names=["Jo Bloggs", "Acme Ltd"]) is None
+
+
+@pytest.mark.parametrize(("password", "advice"), [
+    ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
+    ("password1234", "This is a very common password."),
+    ("123456789012", "This is similar to a commonly used password."),
+    ("x" * 12, "Avoid repeated words and characters."),
+])
+def test_an_easily_guessed_password_is_refused_with_zxcvbns_advice(password, advice):
+    problem = password_problem(password, email="jo@example.com")
+    assert problem.startswith("The new password is too easy to guess (")
+    assert advice in problem and "Add another word or two." in problem
+
+
+@pytest.mark.parametrize("password", ["JoBloggs2024!", "Bloggs-Acme-2024", "Jo Bloggs Acme Ltd 99",
+                                      "acme shop bloggs jo", "jo.bloggs@acme-shop.example!"])
+def test_a_password_built_from_the_email_or_name_is_refused(password):
+    problem = password_problem(password, email="jo.bloggs@acme-shop.example",
+                               names=["Jo Bloggs", "Acme Ltd"])
+    assert problem is not None
+    assert "built from your email address or name" in problem or "too easy" in problem
+
+
+def test_a_customers_words_inside_a_strong_password_are_fine():
+    assert password_problem("bloggs trombone velvet", email="jo.bloggs@acme-shop.example",
+                            names=["Jo Bloggs"]) is None

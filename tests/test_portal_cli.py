@@ -18,7 +18,7 @@ from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 )
 
 from models.portal import lock_account, reset_and_unlock
-from models.portal_signin import NOT_RIGHT, STAFF_LOCKED
+from models.portal_signin import NOT_RIGHT
 from models.tables import OutboxMessage
 from tui.cli import main
 
@@ -63,7 +63,7 @@ def test_lock_and_unlock_round_trip(db, db_url, monkeypatch, capsys):
     assert login(db_url, monkeypatch, f"{temporary}\n{NEW_PASSWORD}\n", "--new-password") == 0
     lock_account(customer_id, desk(), reason="card testing")
     assert login(db_url, monkeypatch, f"{NEW_PASSWORD}\n") == 1
-    assert capsys.readouterr().out.splitlines()[-1] == STAFF_LOCKED
+    assert capsys.readouterr().out.splitlines()[-1] == NOT_RIGHT  # as for a wrong password
     reset = secret_of(reset_and_unlock(customer_id, desk(), sender=SENDER).outbox_id)
     assert login(db_url, monkeypatch, f"{NEW_PASSWORD}\n") == 1  # the old password stopped
     assert login(db_url, monkeypatch, f"{reset}\nanother good password\n", "--new-password") == 0

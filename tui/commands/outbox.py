@@ -28,6 +28,10 @@ def _print_report(report: DeliveryReport, destination: str) -> None:
         print("Nothing to deliver.")
     if report.sent:
         print(f"Delivered {len(report.sent)} message(s) to {destination}.")
+    for outcome in report.sent:
+        if outcome.note:
+            print(f"Delivered to {safe(outcome.to_address)} (#{outcome.outbox_id}), not to be "
+                  f"sent again, but: {safe(outcome.note)}.")
     for outcome in report.retrying:
         print(f"Not delivered to {safe(outcome.to_address)} (#{outcome.outbox_id}): "
               f"{safe(outcome.error)}; it stays in the outbox and will be retried.")

@@ -81,8 +81,8 @@ def _portal(sub: argparse._SubParsersAction) -> None:
     login.add_argument("--new-password", action="store_true",
                        help="read a new password from stdin's second line; needed to sign in "
                        "with a temporary password, which it replaces")
-    login.add_argument("--address", default="", help="the customer's network address, for the "
-                       "access log")
+    login.add_argument("--address", default="", help="the customer's network address: the "
+                       "source failures are counted and delayed per, and in the access log")
     login.set_defaults(handler_module="portal")
     activate = sub.add_parser(
         "portal-activate", help="set a customer's password with the token of a one-time link "
