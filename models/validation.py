@@ -36,7 +36,7 @@ _LOOKUP_KINDS = ("country", "state", "vat", "choice")
 # C0 (tab and newline too), DEL, C1, Arabic letter mark, zero-width characters, LRM/RLM,
 # line and paragraph separators, bidi embeddings and isolates, word joiner, BOM,
 # and lone surrogates (undecodable bytes), none of which belong in a customer record.
-_CONTROL = re.compile(
+CONTROL_CHARACTERS = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
@@ -188,7 +188,7 @@ def _clean_text(spec: FieldSpec, raw: object) -> str:
     if not isinstance(raw, str):
         raise _Invalid(f"{spec.label} must be text.")
     text = unicodedata.normalize("NFC", raw)
-    control = _CONTROL.search(text)
+    control = CONTROL_CHARACTERS.search(text)
     if control:
         raise _Invalid(f"{spec.label} contains a control or invisible character "
                        f"(U+{ord(control.group()):04X}); remove it.")

@@ -41,6 +41,7 @@ from models.customer_import import (
 from models.db import DatabaseUnavailable, connection
 from screens.keep_running import KeepRunning
 from screens.overflow_scroll import OverflowScroll
+from screens.safe_editors import SafeInput
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -146,7 +147,8 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
             with Vertical(id="csv-top"):
                 yield Label(Content(self.TITLE_TEXT), id="csv-title")
                 yield Label(Content(self.PATH_LABEL), id="csv-path-label")
-                yield Input(value=self.default_path(), id="csv-path", compact=True)
+                yield SafeInput(value=self.default_path(), id="csv-path", compact=True,
+                                paste_name="the file name")
                 yield from self.options()
                 yield ProgressBar(id="csv-progress", show_eta=False)
             with OverflowScroll(id="csv-report-scroll"):

@@ -13,8 +13,8 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from models.validation import country_choices, find_country, fold_name, subdivision_choices
-from screens.form_fields import SafeInput
 from screens.keep_running import KeepRunning
+from screens.safe_editors import SafeInput
 
 Choices = list[tuple[str, str]]  # (name, code), as models.validation gives them
 PAGE = 8
