@@ -153,8 +153,8 @@ async def test_a_multi_line_paste_into_the_reason_is_joined_and_said():
         box.post_message(events.Paste("card reported stolen\nby the customer\n"))
         await pilot.pause()
         assert box.value == "card reported stolen by the customer"
-        assert toasts(app) == ["Pasted, but its 2 lines were joined with spaces "
-                               "(the reason holds one line)."]
+        assert toasts(app) == [("Pasted, but its 2 lines were joined with spaces "
+                                "(the reason holds one line).")]
 
 
 async def test_a_paste_longer_than_the_reason_is_cut_and_said_then_refused_when_full():
@@ -168,8 +168,8 @@ async def test_a_paste_longer_than_the_reason_is_cut_and_said_then_refused_when_
         await pilot.pause()
         assert box.value == "x" * MAX_REASON_CHARS
         assert toasts(app) == [
-            "Pasted, but only its first 200 of 350 characters went in (the reason holds at "
-            "most 200 characters); 150 were left out.",
+            ("Pasted, but only its first 200 of 350 characters went in (the reason holds at "
+             "most 200 characters); 150 were left out."),
             "Nothing was pasted: the reason is full (at most 200 characters)."]
 
 
@@ -223,8 +223,8 @@ async def test_an_esc_and_ctrl_o_pasted_into_a_field_never_open_the_actions_menu
         assert isinstance(app.screen, ActionsMenu) is opens_menu
         if not opens_menu:
             assert isinstance(app.screen, CustomerDetailScreen) and box.value == "JaneDoe"
-            assert toasts(app) == ["Pasted, but 1 terminal escape sequence was removed; "
-                                   "1 control or invisible character was removed (U+000F)."]
+            assert toasts(app) == [("Pasted, but 1 terminal escape sequence was removed; "
+                                    "1 control or invisible character was removed (U+000F).")]
 
 
 async def test_the_notes_editor_keeps_lines_and_never_draws_invisible_characters(shown):
@@ -241,8 +241,8 @@ async def test_the_notes_editor_keeps_lines_and_never_draws_invisible_characters
         assert editor.text == "Called back\nabc\ndef"
         shown_text = screen_text(app)
         assert "abc" in shown_text and not any(char in shown_text for char in RAW_SHOWN)
-        assert toasts(app) == ["Pasted, but 4 control or invisible characters were removed "
-                               "(U+202E, U+200B, U+009B, U+007F)."]
+        assert toasts(app) == [("Pasted, but 4 control or invisible characters were removed "
+                                "(U+202E, U+200B, U+009B, U+007F).")]
         editor.post_message(events.Paste("y" * MAX_NOTE_CHARS))
         await pilot.pause()
         assert len(editor.text) == MAX_NOTE_CHARS
