@@ -217,9 +217,12 @@ def _clean_email(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
     import email_validator
 
     try:
-        return email_validator.validate_email(text, check_deliverability=False).normalized
+        checked = email_validator.validate_email(text, check_deliverability=False)
     except email_validator.EmailNotValidError as error:
         raise _Invalid(f"{spec.label} is not a valid email address: {error}") from None
+    # The domain in its ASCII (punycode) form: what every mail server accepts, and what shows
+    # a look-alike domain for what it is. (A non-ASCII local part has no ASCII form: it stays.)
+    return f"{checked.local_part}@{checked.ascii_domain}"
 
 
 def _clean_country(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str:

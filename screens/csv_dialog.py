@@ -78,6 +78,13 @@ def preview_report(name: str, preview: ImportPreview) -> str:
     if more > 0:
         lines.append(f"  … and {_plural(more, 'more problem')} "
                      "(custdesk import --dry-run FILE lists them all).")
+    for warning in preview.warnings[:SHOWN_PROBLEMS]:
+        where = f"Line {warning.line}" + (f", {warning.column}" if warning.column else "")
+        lines.append(f"  ⚠ {where}: {safe(warning.message)}")
+    more = len(preview.warnings) - SHOWN_PROBLEMS + preview.warnings_left_off
+    if more > 0:
+        lines.append(f"  … and {_plural(more, 'more warning')} "
+                     "(custdesk import --dry-run FILE lists them all).")
     return "\n".join(lines)
 
 

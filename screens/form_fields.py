@@ -110,6 +110,7 @@ class FieldRow(KeepRunning, Horizontal):
         self.editor = editor
         self._label = text or label(field)
         self._message = ""
+        self._warning = ""
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="field-label", markup=False)
@@ -130,9 +131,27 @@ class FieldRow(KeepRunning, Horizontal):
     def mark(self, message: str | None) -> None:
         """Show a validation message beside the field, or clear it with None."""
         self._message = message or ""
-        error = self.query_one(".field-error", Static)
-        error.update(Text(f"✗ {safe(message)}") if message else "")
-        self.set_class(bool(message), "-invalid")
+        self._show_note()
+
+    @property
+    def warning(self) -> str:
+        """The warning shown beside the field (when it has no validation message), or ""."""
+        return self._warning
+
+    def warn(self, warning: str) -> None:
+        """Show a warning beside the field (a value to check, not an error), or clear it."""
+        if warning != self._warning:
+            self._warning = warning
+            self._show_note()
+
+    def _show_note(self) -> None:
+        note = self.query_one(".field-error", Static)
+        if self._message:
+            note.update(Text(f"✗ {safe(self._message)}"))
+        else:
+            note.update(Text(f"⚠ {safe(self._warning)}") if self._warning else "")
+        self.set_class(bool(self._message), "-invalid")
+        self.set_class(bool(self._warning) and not self._message, "-warned")
 
     def focus_editor(self) -> None:
         """Put the cursor in this field."""
