@@ -34,6 +34,7 @@ from models.csv_format import (
 )
 from models.csv_reader import BadFile, CsvFileReader, CsvRecord, UnreadableFile
 from models.customers import code_key, customer_values, empty_values, reserve_customer_codes
+from models.email_lookalike import lookalike_warning
 from models.engine import refresh_statistics, write_transaction
 from models.fields import CUSTOMER_FIELDS
 from models.permissions import Permission, authorize
@@ -46,8 +47,9 @@ __all__ = ["BadFile", "ImportConflict", "ImportPreview", "ImportResult", "RowPro
 
 BATCH_ROWS = 500
 SPOOL_MEMORY = 8 * 1024 * 1024  # planned writes beyond this go to a temporary file
-MAX_PROBLEMS = 1000  # problems kept for the preview; the rest are only counted
+MAX_PROBLEMS = 1000  # problems (and warnings) kept for the preview; the rest are only counted
 UNKNOWN_COLUMNS_NAMED = 10  # unknown header columns named in the message; the rest are counted
+EMAIL_FIELDS = tuple(spec.name for spec in CUSTOMER_FIELDS if spec.kind == "email")
 IMPORT_ACTION = "imported"
 
 _FIELD_NAMES = [spec.name for spec in CUSTOMER_FIELDS]
@@ -108,6 +110,8 @@ class ImportPreview:
     clashes: int = 0  # rows naming an existing customer's code without `update`
     problems: list[RowProblem] = field(default_factory=list)
     problems_left_off: int = 0
+    warnings: list[RowProblem] = field(default_factory=list)  # rows to check, not bad rows
+    warnings_left_off: int = 0
     _spool: tempfile.SpooledTemporaryFile | None = field(default=None, repr=False)
     _file_codes: set[str] = field(default_factory=set, repr=False)
     _blank_codes: int = field(default=0, repr=False)
@@ -137,6 +141,12 @@ class ImportPreview:
                 self.problems.append(problem)
             else:
                 self.problems_left_off += 1
+
+    def _add_warning(self, line: int, name: str, message: str) -> None:
+        if len(self.warnings) < MAX_PROBLEMS:
+            self.warnings.append(RowProblem(line, COLUMN_OF_FIELD.get(name, ""), message))
+        else:
+            self.warnings_left_off += 1
 
     def _plan(self, operations: list[_Create | _Update]) -> None:
         if self.ok and operations:  # once a row is bad nothing will be written: stop planning
@@ -291,6 +301,9 @@ class _RowChecker:
         if errors:
             preview._add_problems(record.line, errors)
             return None
+        for name in EMAIL_FIELDS:
+            if warning := lookalike_warning(result.values.get(name)):
+                preview._add_warning(record.line, name, warning)
         if updating:
             return self._plan_update(record.line, holder, before, result.values)
         return self._plan_create(record.line, key, result.values)

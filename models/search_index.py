@@ -73,10 +73,17 @@ _NOT_DIGIT = re.compile(r"[^0-9]+")
 
 
 def fold(value: object) -> str:
-    """Text as the index holds it: lower case, accents stripped, no field marks."""
+    """Text as the index holds it: composed (NFC), lower case, accents stripped, no field marks.
+
+    Stored text and search terms both go through this one fold, so "José" typed composed (NFC)
+    or decomposed (NFD, "e" then U+0301) finds the same customers.
+    """
     if value is None:
         return ""
-    return str(value).lower().translate(_FOLD_TRANSLATION)
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.lower().translate(_FOLD_TRANSLATION)
 
 
 def digits(value: object) -> str:
@@ -188,9 +195,10 @@ def _pg_literal(text: str) -> str:
 
 
 def _pg_fold_body() -> str:
-    """The fold as PostgreSQL SQL: lower(), translate() for single letters, replace() for more."""
+    """The fold as PostgreSQL SQL, in the order of `fold`: normalize() to NFC, lower(),
+    translate() for single letters, replace() for more."""
     singles = {k: v for k, v in FOLD_MAP.items() if len(v) == 1}
-    expression = (f"translate(lower(value), {_pg_literal(''.join(singles))}, "
+    expression = (f"translate(lower(normalize(value, NFC)), {_pg_literal(''.join(singles))}, "
                   f"{_pg_literal(''.join(singles.values()))})")
     for char, bare in FOLD_MAP.items():
         if len(bare) > 1:
@@ -198,8 +206,9 @@ def _pg_fold_body() -> str:
     return expression
 
 
-def _pg_functions() -> list[str]:
-    """The fold functions, IMMUTABLE so generated columns may use them."""
+def pg_fold_functions_sql() -> list[str]:
+    """PostgreSQL: create or replace the fold functions, IMMUTABLE so generated columns may
+    use them."""
     code, field, blank = (_pg_literal(CODE_MARK), _pg_literal(FIELD_MARK),
                           _pg_literal(BLANK_LAST))
     head = "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT"
@@ -225,6 +234,22 @@ def _pg_functions() -> list[str]:
     ]
 
 
+def refold_sql(sqlite: bool) -> str:
+    """Recompute the folded columns of the rows a fold without NFC left stale: those whose
+    searched text is not composed (PostgreSQL) or whose stored fold differs from today's (SQLite,
+    where the fold is the Python function). Rewriting every searched column fires the triggers
+    (SQLite) and recomputes each generated column (PostgreSQL recomputes only the generated
+    columns whose sources an UPDATE names)."""
+    rewrite = ", ".join(f"{column} = {column}" for column in SEARCHED_COLUMNS)
+    if sqlite:
+        searched = ", ".join(SEARCHED_COLUMNS)
+        non_ascii = "length(search_text) <> length(CAST(search_text AS BLOB))"  # cheap first
+        return (f"UPDATE customer SET {rewrite} "
+                f"WHERE {non_ascii} AND search_text <> custdesk_search_text({searched})")
+    stale = " OR ".join(f"{column} IS NOT NFC NORMALIZED" for column in SEARCHED_COLUMNS)
+    return f"UPDATE customer SET {rewrite} WHERE {stale}"
+
+
 def postgres_schema_sql() -> list[str]:
     """PostgreSQL: pg_trgm, the fold functions, the folded columns as STORED generated columns
     (computed for existing customers by the ALTER), the trigram GIN index and the sort indexes."""
@@ -236,7 +261,7 @@ def postgres_schema_sql() -> list[str]:
                 for column, source, phone in SORT_KEY_COLUMNS]
     return [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
-        *_pg_functions(),
+        *pg_fold_functions_sql(),
         f"ALTER TABLE customer {', '.join(columns)}",
         ("CREATE INDEX IF NOT EXISTS customer_search_trgm ON customer "
          "USING gin (search_text public.gin_trgm_ops)"),

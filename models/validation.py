@@ -36,7 +36,7 @@ _LOOKUP_KINDS = ("country", "state", "vat", "choice")
 # C0 (tab and newline too), DEL, C1, Arabic letter mark, zero-width characters, LRM/RLM,
 # line and paragraph separators, bidi embeddings and isolates, word joiner, BOM,
 # and lone surrogates (undecodable bytes), none of which belong in a customer record.
-_CONTROL = re.compile(
+CONTROL_CHARACTERS = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
@@ -123,7 +123,7 @@ def validate_customer(data: Mapping[str, object]) -> ValidationResult:
 
 def find_country(text: str) -> str | None:
     """The alpha-2 code of a country given by code, alpha-3 code or English name, or None."""
-    return _country_index().get(_fold(text))
+    return _country_index().get(fold_name(text))
 
 
 @functools.cache
@@ -133,7 +133,7 @@ def country_choices() -> list[tuple[str, str]]:
 
     choices = [(getattr(country, "common_name", None) or country.name, country.alpha_2)
                for country in pycountry.countries]
-    return sorted(choices, key=lambda choice: _fold(choice[0]))
+    return sorted(choices, key=lambda choice: fold_name(choice[0]))
 
 
 @functools.cache
@@ -142,7 +142,7 @@ def subdivision_choices(country: str) -> list[tuple[str, str]]:
     import pycountry
 
     subdivisions = pycountry.subdivisions.get(country_code=country.upper()) or []
-    return sorted(((sub.name, sub.code) for sub in subdivisions), key=lambda c: _fold(c[0]))
+    return sorted(((sub.name, sub.code) for sub in subdivisions), key=lambda c: fold_name(c[0]))
 
 
 def state_required(country: str) -> bool:
@@ -188,7 +188,7 @@ def _clean_text(spec: FieldSpec, raw: object) -> str:
     if not isinstance(raw, str):
         raise _Invalid(f"{spec.label} must be text.")
     text = unicodedata.normalize("NFC", raw)
-    control = _CONTROL.search(text)
+    control = CONTROL_CHARACTERS.search(text)
     if control:
         raise _Invalid(f"{spec.label} contains a control or invisible character "
                        f"(U+{ord(control.group()):04X}); remove it.")
@@ -217,9 +217,12 @@ def _clean_email(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
     import email_validator
 
     try:
-        return email_validator.validate_email(text, check_deliverability=False).normalized
+        checked = email_validator.validate_email(text, check_deliverability=False)
     except email_validator.EmailNotValidError as error:
         raise _Invalid(f"{spec.label} is not a valid email address: {error}") from None
+    # The domain in its ASCII (punycode) form: what every mail server accepts, and what shows
+    # a look-alike domain for what it is. (A non-ASCII local part has no ASCII form: it stays.)
+    return f"{checked.local_part}@{checked.ascii_domain}"
 
 
 def _clean_country(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str:
@@ -241,7 +244,7 @@ def _clean_state(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
     if not subdivisions:
         raise _Invalid(f"{spec.label}: {_country_name(country)} has no states or provinces; "
                        "leave it blank.")
-    code = subdivisions.get(_fold(text))
+    code = subdivisions.get(fold_name(text))
     if code is None:
         raise _Invalid(f"{spec.label} '{text}' is not a state or province of "
                        f"{_country_name(country)}.")
@@ -354,8 +357,10 @@ def _as_typed(raw: object) -> object:
     return raw.strip() if isinstance(raw, str) else raw
 
 
-def _fold(text: str) -> str:
-    """Text for matching names: no accents, no case, single spaces."""
+@functools.lru_cache(maxsize=4096)
+def fold_name(text: str) -> str:
+    """A name as typed or listed, folded for matching: no accents, no case, single spaces
+    (country and state names here, and in the pickers that offer them)."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.casefold().replace("\u2019", "'").split())
@@ -381,7 +386,7 @@ def _country_index() -> dict[str, str]:
         for attribute in ("official_name", "name", "common_name", "alpha_3", "alpha_2"):
             value = getattr(country, attribute, None)
             if value:
-                index[_fold(value)] = country.alpha_2
+                index[fold_name(value)] = country.alpha_2
     return index
 
 
@@ -391,8 +396,8 @@ def _subdivision_index(country: str) -> dict[str, str]:
     index: dict[str, str] = {}
     choices = subdivision_choices(country)
     for name, code in choices:
-        index.setdefault(_fold(name), code)
+        index.setdefault(fold_name(name), code)
     for _name, code in choices:
-        index[_fold(code.split("-", 1)[1])] = code
-        index[_fold(code)] = code
+        index[fold_name(code.split("-", 1)[1])] = code
+        index[fold_name(code)] = code
     return index

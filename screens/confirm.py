@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from screens.keep_running import KeepRunning
 from screens.overflow_scroll import OverflowScroll
+from screens.safe_editors import SafeInput
 from styles import stylesheet
 
 MAX_REASON_CHARS = 200
@@ -54,8 +55,9 @@ class ConfirmDialog(KeepRunning, ModalScreen[bool]):
             with Vertical(id="confirm-answer"):
                 if self._ask_reason:
                     yield Label(Content(self._ask_reason), id="confirm-reason-label")
-                    yield Input(id="confirm-reason", max_length=MAX_REASON_CHARS,
-                                placeholder="optional; saved in the audit trail")
+                    yield SafeInput(id="confirm-reason", max_length=MAX_REASON_CHARS,
+                                    placeholder="optional; saved in the audit trail",
+                                    paste_name="the reason")
                 with Horizontal(id="confirm-buttons"):
                     yield Button(Content(self._yes_label), id="yes",
                                  variant="error" if self._dangerous else "primary")

@@ -42,6 +42,7 @@ from models.db import DatabaseUnavailable, connection
 from models.staff import StaffSession
 from screens.keep_running import KeepRunning
 from screens.overflow_scroll import OverflowScroll
+from screens.safe_editors import SafeInput
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -77,6 +78,13 @@ def preview_report(name: str, preview: ImportPreview) -> str:
     more = len(preview.problems) - SHOWN_PROBLEMS + preview.problems_left_off
     if more > 0:
         lines.append(f"  … and {_plural(more, 'more problem')} "
+                     "(custdesk import --dry-run FILE lists them all).")
+    for warning in preview.warnings[:SHOWN_PROBLEMS]:
+        where = f"Line {warning.line}" + (f", {warning.column}" if warning.column else "")
+        lines.append(f"  ⚠ {where}: {safe(warning.message)}")
+    more = len(preview.warnings) - SHOWN_PROBLEMS + preview.warnings_left_off
+    if more > 0:
+        lines.append(f"  … and {_plural(more, 'more warning')} "
                      "(custdesk import --dry-run FILE lists them all).")
     return "\n".join(lines)
 
@@ -148,7 +156,8 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
             with Vertical(id="csv-top"):
                 yield Label(Content(self.TITLE_TEXT), id="csv-title")
                 yield Label(Content(self.PATH_LABEL), id="csv-path-label")
-                yield Input(value=self.default_path(), id="csv-path", compact=True)
+                yield SafeInput(value=self.default_path(), id="csv-path", compact=True,
+                                paste_name="the file name")
                 yield from self.options()
                 yield ProgressBar(id="csv-progress", show_eta=False)
             with OverflowScroll(id="csv-report-scroll"):

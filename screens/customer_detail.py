@@ -40,6 +40,7 @@ from models.customers import (
 )
 from models.db import connection
 from models.duplicates import DuplicateMatch, find_duplicates_of
+from models.email_lookalike import lookalike_warning
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
 from models.permissions import Permission
 from models.portal_status import portal_status_label
@@ -234,6 +235,9 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         if row.field in self._marked and row.value != self._marked[row.field]:
             del self._marked[row.field]
             row.mark(None)
+        spec = FIELDS_BY_NAME.get(row.field)
+        if spec is not None and spec.kind == "email":
+            row.warn(lookalike_warning(row.value))
         self._show_state()
         if self._record is not None and self._record.id is None:
             self._duplicates_soon()

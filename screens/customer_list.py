@@ -33,6 +33,7 @@ from screens.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
 from screens.error_report import explain_failure, report_failure
 from screens.keep_running import KeepRunning
 from screens.role_gate import RoleGated
+from screens.safe_editors import SafeInput
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -89,8 +90,8 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         self._marked: CustomerRow | None = None  # the first customer of a merge
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search code, name, email, city or telephone   ( / )",
-                    id="search", compact=True)
+        yield SafeInput(placeholder="Search code, name, email, city or telephone   ( / )",
+                        id="search", compact=True, paste_name="the search")
         with Horizontal(id="status"):
             yield Static("Loading customers…", id="summary", markup=False)
             yield Static("", id="sort-hint", markup=False)

@@ -30,6 +30,7 @@ from models.demo import (
 )
 from screens.error_report import report_failure
 from screens.keep_running import KeepRunning
+from screens.safe_editors import SafeInput
 from screens.safe_text import safe
 from styles import stylesheet
 
@@ -74,7 +75,8 @@ class DemoDialog(KeepRunning, ModalScreen[int]):
             yield Label(Content("Add demo customers"), id="demo-title")
             yield Label(Content(f"{COUNT_LABEL} (1 to {MAX_DEMO_COUNT:,}):"),
                         id="demo-count-label")
-            yield Input(value=f"{self._initial:,}", id="demo-count", compact=True)
+            yield SafeInput(value=f"{self._initial:,}", id="demo-count", compact=True,
+                            paste_name="the number")
             yield ProgressBar(id="demo-progress", show_eta=False)
             yield Static("", id="demo-report", markup=False)
             with Horizontal(id="demo-buttons"):

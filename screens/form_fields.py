@@ -1,60 +1,24 @@
 """The pieces of a customer form: a labelled row with its error mark, and one editor per kind."""
 
-import unicodedata
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static, Switch
+from textual.widgets import Label, RadioButton, RadioSet, Static, Switch
 
 from models.fields import TAX_EXEMPT_CHOICES, FieldSpec, label
 from models.validation import display_phone
 from screens.keep_running import KeepRunning
-from screens.safe_text import REPLACEMENT, safe
-
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
-def visible_inline(value: str) -> str:
-    """`value` with each control or invisible character shown as one visible placeholder.
-
-    One character in, one character out, so the cursor of an Input stays where the text is.
-    """
-    if value.isprintable():
-        return value
-    return "".join(_one_visible(char) for char in value)
-
-
-def _one_visible(char: str) -> str:
-    if unicodedata.category(char) not in _HIDDEN_CATEGORIES:
-        return char
-    shown = safe(char)
-    return shown if len(shown) == 1 and shown != char else REPLACEMENT
-
-
-class SafeInput(KeepRunning, Input):
-    """An Input that never sends a stored control character to the terminal.
-
-    The value stays exactly what is stored or typed (validation then names the bad character);
-    only the drawing shows placeholders such as ␛ instead of the raw bytes.
-    """
-
-    @property
-    def _value(self) -> Text:
-        """The value as drawn: control and bidi characters made visible, never markup."""
-        return Text(visible_inline(self.value), no_wrap=True, overflow="ignore", end="")
-
-    def _position_to_cell(self, position: int) -> int:
-        """The screen column of a character position, measured on the text as drawn."""
-        return Text(visible_inline(self.value[:position])).cell_len
+from screens.safe_editors import SafeInput
+from screens.safe_text import safe
 
 
 class TextEditor(SafeInput):
     """A one-line text box for a text, email, telephone, postal code or VAT field."""
 
     def __init__(self, spec: FieldSpec, placeholder: str = ""):
-        super().__init__(id=spec.name, compact=True, placeholder=placeholder)
+        super().__init__(id=spec.name, compact=True, placeholder=placeholder,
+                         paste_name=spec.label)
         self.kind = spec.kind
 
     @property
@@ -146,6 +110,7 @@ class FieldRow(KeepRunning, Horizontal):
         self.editor = editor
         self._label = text or label(field)
         self._message = ""
+        self._warning = ""
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="field-label", markup=False)
@@ -166,9 +131,27 @@ class FieldRow(KeepRunning, Horizontal):
     def mark(self, message: str | None) -> None:
         """Show a validation message beside the field, or clear it with None."""
         self._message = message or ""
-        error = self.query_one(".field-error", Static)
-        error.update(Text(f"✗ {safe(message)}") if message else "")
-        self.set_class(bool(message), "-invalid")
+        self._show_note()
+
+    @property
+    def warning(self) -> str:
+        """The warning shown beside the field (when it has no validation message), or ""."""
+        return self._warning
+
+    def warn(self, warning: str) -> None:
+        """Show a warning beside the field (a value to check, not an error), or clear it."""
+        if warning != self._warning:
+            self._warning = warning
+            self._show_note()
+
+    def _show_note(self) -> None:
+        note = self.query_one(".field-error", Static)
+        if self._message:
+            note.update(Text(f"✗ {safe(self._message)}"))
+        else:
+            note.update(Text(f"⚠ {safe(self._warning)}") if self._warning else "")
+        self.set_class(bool(self._message), "-invalid")
+        self.set_class(bool(self._warning) and not self._message, "-warned")
 
     def focus_editor(self) -> None:
         """Put the cursor in this field."""

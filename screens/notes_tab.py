@@ -17,13 +17,21 @@ from textual.worker import Worker, WorkerState
 
 from models.customers import CustomerNotFound
 from models.db import connection
-from models.notes import NoteRefused, NoteRow, add_note, delete_note, list_notes
+from models.notes import (
+    MAX_NOTE_CHARS,
+    NoteRefused,
+    NoteRow,
+    add_note,
+    delete_note,
+    list_notes,
+)
 from models.permissions import NotPermitted, Permission
 from models.staff import StaffSession
 from screens.confirm import ConfirmDialog
 from screens.error_report import report_failure
 from screens.keep_running import KeepRunning
 from screens.role_gate import RoleGated
+from screens.safe_editors import SafeTextArea
 from screens.safe_text import safe
 
 UNSAVED = "A new customer has no notes, history or access log yet: save it first (ctrl+s)."
@@ -140,8 +148,9 @@ class NotesTab(RoleGated, RecordTab):
     def compose(self) -> ComposeResult:
         """The editor, the public switch and its message, then the notes."""
         with Vertical(id="note-editor"):
-            yield TextArea(id="note-body", soft_wrap=True, show_line_numbers=False,
-                           placeholder="Type a note; ctrl+n adds it")
+            yield SafeTextArea(id="note-body", soft_wrap=True, show_line_numbers=False,
+                               placeholder="Type a note; ctrl+n adds it",
+                               max_length=MAX_NOTE_CHARS, paste_name="a note")
             with Horizontal(id="note-controls"):
                 yield Checkbox("Public (shown in the portal)", id="note-public")
                 yield Static(Content("ctrl+n adds · del deletes"),

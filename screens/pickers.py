@@ -1,7 +1,5 @@
 """Country and State/Province pickers: type to narrow the list, arrows and enter to choose."""
 
-import functools
-import unicodedata
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,20 +12,12 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from models.validation import country_choices, find_country, subdivision_choices
-from screens.form_fields import SafeInput
+from models.validation import country_choices, find_country, fold_name, subdivision_choices
 from screens.keep_running import KeepRunning
+from screens.safe_editors import SafeInput
 
 Choices = list[tuple[str, str]]  # (name, code), as models.validation gives them
 PAGE = 8
-
-
-@functools.cache
-def fold(text: str) -> str:
-    """Text for matching what is typed against names: no accents, no case, single spaces."""
-    bare = "".join(char for char in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(char))
-    return " ".join(bare.casefold().split())
 
 
 def short_code(code: str) -> str:
@@ -38,14 +28,14 @@ def short_code(code: str) -> str:
 def matching(choices: Choices, typed: str) -> Choices:
     """The choices that fit what was typed: names or codes starting with it first, then the rest
     whose names contain it."""
-    query = fold(typed)
+    query = fold_name(typed)
     if not query:
         return list(choices)
     first: Choices = []
     then: Choices = []
     for name, code in choices:
-        folded = fold(name)
-        if folded.startswith(query) or query in (fold(code), fold(short_code(code))):
+        folded = fold_name(name)
+        if folded.startswith(query) or query in (fold_name(code), fold_name(short_code(code))):
             first.append((name, code))
         elif query in folded:
             then.append((name, code))
@@ -137,9 +127,9 @@ class Picker(KeepRunning, Vertical):
     @property
     def field_value(self) -> object:
         """The code of the choice named in the box, or else the text as typed (checked on save)."""
-        typed = fold(self._input.value)
+        typed = fold_name(self._input.value)
         for name, code in self.choices():
-            if fold(name) == typed:
+            if fold_name(name) == typed:
                 return code
         return self._input.value
 

@@ -11,6 +11,7 @@ from textual.worker import WorkerFailed
 
 from models.customers import CustomerNotFound
 from models.db import DatabaseUnavailable, with_connection
+from models.email_lookalike import lookalike_warning
 from models.portal import (
     ACTION_LOCK,
     ACTION_SEND,
@@ -48,8 +49,17 @@ def _who(summary: PortalSummary) -> dict[str, str]:
     return {"name": safe(summary.name), "email": safe(summary.email) or "no billing email"}
 
 
+def _warned(question: Content, summary: PortalSummary) -> Content:
+    """The question, followed by a warning when the email address may imitate another."""
+    warning = lookalike_warning(summary.email)
+    if not warning:
+        return question
+    return question + Content.from_markup("\n\n[b]⚠[/b] $warning", warning=safe(warning))
+
+
 def confirm_dialog(action: str, summary: PortalSummary, link_mode: bool) -> ConfirmDialog:
-    """The Yes/No question for an action: what will happen, and to whom."""
+    """The Yes/No question for an action: what will happen, and to whom (and a warning when
+    the address may be a look-alike)."""
     hours = int(portal_policy().temp_password_lifetime.total_seconds() // 3600)
     secret = ("a one-time link to choose a password (valid 24 hours)" if link_mode else
               f"a new temporary password (valid {hours} hours, to be changed at first sign-in)")
@@ -57,21 +67,22 @@ def confirm_dialog(action: str, summary: PortalSummary, link_mode: bool) -> Conf
         question = Content.from_markup(
             "Email [b]$name[/b] ($email) $secret, and make their portal account active?",
             secret=secret, **_who(summary))
-        return ConfirmDialog("Send Activation Email", question, yes_label="Send")
+        return ConfirmDialog("Send Activation Email", _warned(question, summary),
+                             yes_label="Send")
     if action == ACTION_LOCK:
         question = Content.from_markup(
             "Lock the portal account of [b]$name[/b] ($email)? The portal will refuse every "
             "sign-in until staff use Reset Password and Unlock.", **_who(summary))
-        return ConfirmDialog("Lock Account", question, yes_label="Lock", focus_no=True,
-                             ask_reason="Reason for locking", dangerous=True)
+        return ConfirmDialog("Lock Account", _warned(question, summary), yes_label="Lock",
+                             focus_no=True, ask_reason="Reason for locking", dangerous=True)
     secret = ("a one-time link to choose a new password (valid 1 hour)" if link_mode else
               f"a new temporary password (valid {hours} hours)")
     question = Content.from_markup(
         "Unlock the portal account of [b]$name[/b] ($email), clear failed sign-ins and email "
         "$secret? Their current password stops working at once.", secret=secret,
         **_who(summary))
-    return ConfirmDialog("Reset Password and Unlock", question, yes_label="Reset and unlock",
-                         ask_reason="Reason for unlocking")
+    return ConfirmDialog("Reset Password and Unlock", _warned(question, summary),
+                         yes_label="Reset and unlock", ask_reason="Reason for unlocking")
 
 
 def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, str]:

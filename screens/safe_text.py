@@ -37,3 +37,8 @@ def safe(text: object) -> str:
 def safe_text(text: object, style: str = "") -> Text:
     """A renderable of untrusted text: never parsed as markup, never raw control bytes."""
     return Text(safe(text), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def safe_clipboard(text: object) -> str:
+    """Text as it may be copied to the clipboard: each line made safe, the line breaks kept."""
+    return "\n".join(safe(line) for line in str(text).split("\n"))

@@ -1,7 +1,9 @@
 """Search and paging of the customer list, on both engines, without a UI."""
 
 import itertools
+import unicodedata
 
+import peewee as pw
 import pytest
 from portal_support import desk
 from playhouse.migrations import Runner
@@ -17,7 +19,14 @@ from models.search import (
     change_marker,
     parse_term,
 )
-from models.search_index import BLANK_LAST, digits, fold, search_text, sort_key
+from models.search_index import (
+    BLANK_LAST,
+    digits,
+    fold,
+    pg_fold_functions_sql,
+    search_text,
+    sort_key,
+)
 from models.tables import PORTAL_STATUS_LABELS, Customer, PortalAccount
 from models.upgrade import MIGRATIONS_DIR, upgrade_database
 
@@ -44,6 +53,14 @@ def found(text: str, **query) -> list[int]:
 def test_fold_lowers_and_strips_accents_and_marks():
     assert fold("JOSÉ Müller-Łukasz Straße Ærø") == "jose muller-lukasz strasse aero"
     assert fold("a\x1eb\x1fc") == "a b c"
+
+
+def test_fold_is_the_same_for_composed_and_decomposed_text():
+    composed = "José Müller Ærø Ñandú"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    assert fold(decomposed) == fold(composed) == "jose muller aero nandu"
+    assert parse_term(decomposed) == parse_term(composed)
 
 
 def test_digits_keep_only_digits():
@@ -90,6 +107,39 @@ def test_search_ignores_case_and_accents_both_ways(db):
     assert sorted(found("josé núñez")) == sorted([jose, shouting])
     assert sorted(found("JOSE NUNEZ")) == sorted([jose, shouting])
     assert found("ZURICH") == [zurich]
+
+
+def test_search_finds_composed_and_decomposed_text_both_ways(db):
+    """NFD "José" (e + U+0301) typed or pasted finds what NFC finds, and stored NFD text (written
+    around validation) is found by either form too."""
+    composed = add(contact_name="José Núñez")
+    decomposed = add(contact_name=unicodedata.normalize("NFD", "José Núñez"))
+    add(contact_name="Joseph")
+    both = sorted([composed, decomposed])
+    for term in ("josé núñez", "José Núñez", "jose nunez", "núñez"):
+        assert sorted(found(unicodedata.normalize("NFD", term))) == both
+        assert sorted(found(unicodedata.normalize("NFC", term))) == both
+
+
+def test_upgrade_refolds_rows_folded_without_nfc(db_url):
+    """0005 recomputes the folded columns that an older fold (no NFC) left decomposed."""
+    open_database(db_url)
+    try:
+        Runner(database.obj, str(MIGRATIONS_DIR)).up(target="0004_records")
+        sqlite = isinstance(database.obj, pw.SqliteDatabase)
+        nfd = unicodedata.normalize("NFD", "José Núñez")
+        if not sqlite:  # the fold functions as they were before 0005
+            for statement in pg_fold_functions_sql():
+                database.execute_sql(statement.replace("normalize(value, NFC)", "value"))
+        stale = add(code="OLD-1", contact_name=nfd)
+        if sqlite:  # the folded text as the old Python fold stored it
+            database.execute_sql("UPDATE customer SET search_text = ? WHERE id = ?", (
+                f"\x1eold-1\x1e\x1e\x1f\x1f{nfd.lower()}\x1f\x1f\x1f", stale))
+        assert found("jose nunez") == []
+        upgrade_database()
+        assert found("jose nunez") == found(nfd) == [stale]
+    finally:
+        close_database()
 
 
 def test_telephone_matches_by_digits_whatever_the_punctuation(db):

@@ -11,6 +11,7 @@ from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.driver import Driver
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -19,6 +20,7 @@ from models.permissions import Permission, authorize
 from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
 from screens.keep_running import KeepRunning
+from screens.safe_text import safe_clipboard
 from styles import stylesheet
 from tui.error_log import start_error_log
 from tui.preferences import (
@@ -75,6 +77,21 @@ class CustdeskApp(KeepRunning, App):
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             self.animation_level = "none"  # nothing moves unless asked: kind to slow links
         self._use_theme(load_preferences().theme)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS one whose pastes stay pastes
+        (tui/paste_fence.py: an ESC inside a paste must not become keystrokes)."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver":
+            from tui.paste_fence import PasteFencedDriver
+
+            return PasteFencedDriver
+        return driver
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy text through the display sanitiser: a copied customer value carries no
+        control or bidi character into the terminal's clipboard (or wherever it is pasted)."""
+        super().copy_to_clipboard(safe_clipboard(text))
 
     def on_mount(self) -> None:
         """Show the customer list, remember theme changes, and start delivering the outbox."""

@@ -79,6 +79,11 @@ def _print_preview(file: str, preview: ImportPreview) -> None:
         print(f"  {where}: {safe(problem.message)}")
     if preview.problems_left_off:
         print(f"  … and {preview.problems_left_off:,} more problems.")
+    for warning in preview.warnings:
+        where = f"Line {warning.line}" + (f", {warning.column}" if warning.column else "")
+        print(f"  warning: {where}: {safe(warning.message)}")
+    if preview.warnings_left_off:
+        print(f"  … and {preview.warnings_left_off:,} more warnings.")
     if preview.clashes:
         print(f"{preview.clashes:,} row{'s use codes' if preview.clashes != 1 else ' uses a code'}"
               " of existing customers: add --update to update those customers.")
