@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from models.characters import CONTROL_CHARACTERS
 from models.fields import (
     ADDRESS_SIDES,
     CUSTOMER_FIELDS,
@@ -32,13 +33,6 @@ COUNTRY_ALIASES = {"uk": "GB", "great britain": "GB", "usa": "US", "america": "U
 # (a country or state may be typed as a name; a VAT number with spaces and dots).
 LOOKUP_INPUT_LIMIT = 100
 _LOOKUP_KINDS = ("country", "state", "vat", "choice")
-
-# C0 (tab and newline too), DEL, C1, Arabic letter mark, zero-width characters, LRM/RLM,
-# line and paragraph separators, bidi embeddings and isolates, word joiner, BOM,
-# and lone surrogates (undecodable bytes), none of which belong in a customer record.
-CONTROL_CHARACTERS = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
-)
 
 # The patterns below are plain strings: re compiles (and caches) them on first use,
 # which keeps importing this module cheap.

@@ -2,6 +2,7 @@
 import preview (both engines), beside the field, and in a portal action's confirm dialog."""
 
 import pytest
+from portal_support import desk
 from detail_support import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
 from textual.app import App
 
@@ -91,7 +92,7 @@ def test_the_import_preview_lists_look_alike_addresses(db, tmp_path):
 @pytest.fixture
 def shown(sqlite_url):
     with opened_sqlite(sqlite_url):
-        yield sqlite_url, create_customer({**SAMPLE, "billing_email": MIXED_DOMAIN}, "seed")
+        yield sqlite_url, create_customer({**SAMPLE, "billing_email": MIXED_DOMAIN}, desk())
 
 
 async def test_the_detail_screen_warns_beside_the_field_and_typing_clears_it(shown):

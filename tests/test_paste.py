@@ -6,6 +6,7 @@ import sys
 import time
 
 import pytest
+from portal_support import desk
 from detail_support import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
 from textual import events
 from textual._xterm_parser import XTermParser
@@ -202,7 +203,7 @@ async def test_an_esc_and_enter_pasted_into_the_reason_do_not_answer_the_dialog(
 def shown(sqlite_url):
     """A SQLite URL and a saved customer (the boxes are about showing, one engine is enough)."""
     with opened_sqlite(sqlite_url):
-        yield sqlite_url, create_customer(SAMPLE, "seed")
+        yield sqlite_url, create_customer(SAMPLE, desk())
 
 
 @pytest.mark.parametrize("parser, opens_menu", [(XTermParser, True), (PasteFencedParser, False)])
@@ -251,9 +252,9 @@ async def test_the_notes_editor_keeps_lines_and_never_draws_invisible_characters
 
 async def test_text_copied_to_the_clipboard_goes_through_the_sanitiser(db, db_url):
     from tui.app import CustdeskApp
-    from tui.settings import resolve_settings
+    from tui.settings import at_the_desk, resolve_settings
 
-    app = CustdeskApp(resolve_settings(db_url, None, False, "tester"))
+    app = CustdeskApp(at_the_desk(resolve_settings(db_url, None, False)))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         app.copy_to_clipboard("Acme\x1b[2J\u202eLtd\nline two\x7f")
@@ -266,7 +267,7 @@ async def test_text_copied_to_the_clipboard_goes_through_the_sanitiser(db, db_ur
 def test_the_real_app_takes_a_paste_with_an_esc_as_text_not_keys(tmp_path, sqlite_url):
     open_database(sqlite_url)
     upgrade_database()
-    create_customer(SAMPLE, "seed")
+    create_customer(SAMPLE, desk())
     close_database()
     program = PtyProgram([sys.executable, "-m", "tui", "--db", sqlite_url], app_env(tmp_path))
     try:
