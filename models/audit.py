@@ -2,6 +2,7 @@
 
 import json
 
+from models.audit_chain import append
 from models.staff import StaffSession
 from models.tables import AuditEvent, Counter
 
@@ -15,7 +16,8 @@ def record_event(customer_id: int | None, staff: StaffSession, action: str,
                  counts_as_change: bool = True) -> AuditEvent:
     """Write one audit event (who, from where, what, and its result) inside the caller's write
     transaction; a change also moves the change counter on, which other desks watch."""
-    event = AuditEvent.create(
+    event = append(
+        AuditEvent,
         customer=customer_id,
         staff=staff.login,
         client_address=staff.origin.client_address,

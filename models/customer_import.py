@@ -18,7 +18,8 @@ from typing import Self
 
 import peewee as pw
 
-from models.audit import CHANGES_COUNTER
+from models.audit import CHANGES_COUNTER, RESULT_DONE
+from models.audit_chain import link_rows
 from models.bulk import bulk_insert
 from models.clock import utcnow
 from models.csv_format import (
@@ -56,7 +57,7 @@ _FIELD_NAMES = [spec.name for spec in CUSTOMER_FIELDS]
 _COLUMN_ORDER = {name: index for index, (_, name) in enumerate(COLUMNS)}
 _INSERT_COLUMNS = ("code_key", *_FIELD_NAMES, "language", "version", "created_at", "updated_at")
 _AUDIT_COLUMNS = ("customer", "staff", "client_address", "terminal", "host", "at", "action",
-                  "changes", "detail")
+                  "changes", "detail", "result")
 
 
 class ImportConflict(Exception):
@@ -381,7 +382,7 @@ class _ImportWriter:
         self.creating = [op for op in operations if isinstance(op, _Create)]
         events = self._create(self.creating)
         events += [self._update(op) for op in operations if isinstance(op, _Update)]
-        bulk_insert(AuditEvent, _AUDIT_COLUMNS, events)
+        bulk_insert(AuditEvent, *link_rows("audit_event", _AUDIT_COLUMNS, events))
         self.done += len(operations)
 
     def _create(self, creates: list[_Create]) -> list[tuple]:
@@ -417,7 +418,7 @@ class _ImportWriter:
         return (customer_id, self.staff.login, origin.client_address, origin.terminal,
                 origin.host, self.now, IMPORT_ACTION,
                 json.dumps({k: [b, a] for k, (b, a) in changes.items()}, ensure_ascii=False),
-                f"{verb} from {self.source} line {line}")
+                f"{verb} from {self.source} line {line}", RESULT_DONE)
 
 
 def _taken_message(creating: list[_Create]) -> str:

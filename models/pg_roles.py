@@ -16,6 +16,7 @@ PORTAL_ROLE = "custdesk_portal"
 SECRET_COLUMNS = {"portal_account": ("password_hash",), "portal_token": ("token_hash",)}
 
 _READ_BY_ALL = ("customer", "note", "customer_alias", "counter", "staff", "schema_migration",
+                "chain_head",
                 "audit_event")
 _STAFF_WRITES = {
     "customer": "INSERT, UPDATE",

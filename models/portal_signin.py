@@ -8,6 +8,7 @@ from datetime import datetime
 
 import peewee as pw
 
+from models.audit_chain import append
 from models.clock import utcnow
 from models.engine import write_transaction
 from models.passwords import (
@@ -64,8 +65,8 @@ class _Changed(Exception):
 
 def _log(customer_id: int | None, email: str, address: str, success: bool, reason: str) -> None:
     """One access-log entry; inside the write transaction."""
-    AccessLogEntry.create(customer=customer_id, email=email[:254], address=address[:64],
-                          success=success, reason=reason[:200])
+    append(AccessLogEntry, customer=customer_id, email=email[:254], address=address[:64],
+           success=success, reason=reason[:200])
 
 
 def _refuse(account: PortalAccount | None, email: str, address: str, reason: str,

@@ -109,6 +109,8 @@ class AuditEvent(BaseModel):
     terminal = pw.CharField(max_length=64, default="")  # 0005_staff
     host = pw.CharField(max_length=64, default="")  # 0005_staff
     result = pw.CharField(max_length=16, default="done")  # 0005_staff: done, refused
+    seq = pw.BigIntegerField(null=True, unique=True)  # 0008_audit_chain: place in the chain
+    row_hash = pw.CharField(max_length=64, default="")  # 0008_audit_chain: see audit_chain.py
 
 
 class Staff(BaseModel):
@@ -162,6 +164,16 @@ class AccessLogEntry(BaseModel):
     address = pw.CharField(max_length=64, default="")
     success = pw.BooleanField(default=False)
     reason = pw.CharField(max_length=200, default="")
+    seq = pw.BigIntegerField(null=True, unique=True)  # 0008_audit_chain: place in the chain
+    row_hash = pw.CharField(max_length=64, default="")  # 0008_audit_chain: see audit_chain.py
+
+
+class ChainHead(BaseModel):
+    """The last row of a hash chain (audit_event, access_log_entry): its place and hash."""
+
+    name = pw.CharField(max_length=32, primary_key=True)
+    seq = pw.BigIntegerField(default=0)
+    hash = pw.CharField(max_length=64)
 
 
 class SignInEmail(BaseModel):
@@ -203,4 +215,4 @@ class Counter(BaseModel):
 
 
 ALL_TABLES = [Customer, PortalAccount, AuditEvent, Note, OutboxMessage, AccessLogEntry, Counter,
-              Staff, SignInEmail, SignInSource, SignInLockSource]
+              Staff, SignInEmail, SignInSource, SignInLockSource, ChainHead]

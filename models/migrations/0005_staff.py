@@ -19,7 +19,7 @@ BEGIN
     RETURN NEW;
 END $$;
 DROP TRIGGER IF EXISTS audit_event_session_user ON audit_event;
-CREATE TRIGGER audit_event_session_user BEFORE INSERT OR UPDATE ON audit_event
+CREATE TRIGGER audit_event_session_user BEFORE INSERT ON audit_event
     FOR EACH ROW EXECUTE FUNCTION custdesk_stamp_session_user();
 """
 

@@ -120,9 +120,26 @@ def _staff(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler_module="staff")
 
 
+def _audit(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("audit", help="check the audit trail, or stream it to a log store "
+                            "(administrators)")
+    actions = parser.add_subparsers(dest="audit_command", metavar="ACTION", required=True,
+                                    parser_class=type(parser))
+    actions.add_parser("verify", help="walk the hash chains of the audit trail and the access "
+                       "log; exit 1 naming the first row changed, removed or inserted behind "
+                       "custdesk's back")
+    export = actions.add_parser("export", help="stream the audit trail and the access log to "
+                                "standard output")
+    export.add_argument("--since", metavar="DATE", help="only rows from this date or time "
+                        "(YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC)")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
+                        help="JSON lines (default) or CSV")
+    parser.set_defaults(handler_module="audit")
+
+
 def add_subcommands(sub: argparse._SubParsersAction) -> None:
     """Add every subcommand's parser, in the order `custdesk --help` lists them."""
-    for add in (_setup, _staff, _demo, _import, _export, _outbox, _portal):
+    for add in (_setup, _staff, _audit, _demo, _import, _export, _outbox, _portal):
         add(sub)
 
 
