@@ -21,6 +21,7 @@ class DatabaseUnavailable(Exception):
 SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 3, 8, 10, 13, 14
 _SQLITE_STORAGE_CODES = {SQLITE_PERM, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN}
 PG_DISK_FULL, PG_READ_ONLY = "53100", "25006"  # SQLSTATE disk_full, read_only_sql_transaction
+PG_NO_PRIVILEGE = "42501"  # SQLSTATE insufficient_privilege
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -114,6 +115,10 @@ def storage_fault(error: BaseException, sqlite_path: Path | None,
         if pgcode == PG_DISK_FULL:
             return DatabaseUnavailable(f"The PostgreSQL server's disk holding {postgres_name} "
                                        "is full: ask its administrator to free some space.")
+        if pgcode == PG_NO_PRIVILEGE:  # the server's grants said no: models/ missed a check
+            return DatabaseUnavailable(f"The PostgreSQL server refused: {_first_line(current)}; "
+                                       "your role's grants do not allow this (see 'custdesk "
+                                       "staff list' and ask an administrator).")
         if pgcode == PG_READ_ONLY:
             return DatabaseUnavailable(f"The PostgreSQL database {postgres_name} is read-only "
                                        f"for custdesk: {_first_line(current)}.")

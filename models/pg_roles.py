@@ -37,7 +37,7 @@ _PORTAL_GRANTS = {
     "customer": "SELECT",
     "portal_account": "SELECT, UPDATE",
     "portal_token": "SELECT, UPDATE",
-    "access_log_entry": "INSERT",
+    "access_log_entry": "SELECT (id), INSERT",  # the id: INSERT … RETURNING
     "schema_migration": "SELECT",
     "sign_in_email": "SELECT, INSERT, UPDATE, DELETE",
     "sign_in_source": "SELECT, INSERT, UPDATE, DELETE",

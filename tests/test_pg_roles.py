@@ -190,3 +190,39 @@ def test_a_staff_process_against_an_old_schema_asks_for_setup():
     finally:
         with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
             cur.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def test_the_portal_sign_in_check_runs_as_its_own_role(team):
+    from portal_support import NEW_PASSWORD, activated
+
+    _customer_id, temporary = activated("jo@example.com")
+    portal = f"{team.schema}_portal"
+    with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
+        cur.execute(f'CREATE ROLE "{portal}" LOGIN IN ROLE custdesk_portal')
+    team.logins.append(portal)
+    database.obj.close_all()
+    signed_in = run_custdesk("--db", team.url_for(portal), "portal-login", "jo@example.com",
+                             "--new-password", stdin=f"{temporary}\n{NEW_PASSWORD}\n")
+    assert signed_in.returncode == 0, signed_in.stderr + signed_in.stdout
+    connection = team.raw(portal)
+    try:
+        refused(connection, "SELECT body FROM note")
+        refused(connection, "UPDATE customer SET business_name = 'x'")
+        refused(connection, "INSERT INTO audit_event (staff, at, action, changes, detail, "
+                            "client_address, terminal, host, result, row_hash) VALUES ('x', "
+                            "now(), 'x', '{}', 'x', '', '', '', 'done', '')")
+        refused(connection, "DELETE FROM access_log_entry")
+    finally:
+        connection.close()
+
+
+def test_when_the_server_refuses_what_models_allowed_it_is_one_line(team, tmp_path):
+    mismatched = team.login("readonly")
+    database.execute_sql("UPDATE staff SET role = 'manager' WHERE login = %s", (mismatched,))
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text("Customer Code,Business Name\nM-1,Mismatch Ltd\n", encoding="utf-8")
+    database.obj.close_all()
+    result = run_custdesk("--db", team.url_for(mismatched), "import", str(csv_file))
+    assert result.returncode == 2
+    assert result.stderr.startswith("custdesk: The PostgreSQL server refused: permission denied")
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1

@@ -16,10 +16,11 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from models.db import with_connection
-from models.permissions import Permission, authorize
+from models.permissions import NotPermitted, Permission, authorize
 from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
 from screens.keep_running import KeepRunning
+from screens.safe_text import safe
 from screens.safe_text import safe_clipboard
 from styles import stylesheet
 from tui.error_log import start_error_log
@@ -115,7 +116,11 @@ class CustdeskApp(KeepRunning, App):
     def attempt(self, permission: Permission) -> None:
         """Ask models/ for something the role may not do (from the palette): the attempt is
         audited and refused, and the refusal is shown."""
-        with_connection(partial(authorize, self.settings.staff, permission))
+        try:
+            with_connection(partial(authorize, self.settings.staff, permission))
+        except NotPermitted as refused:
+            self.call_from_thread(self.notify, safe(refused), title="Not allowed",
+                                  severity="warning", markup=False)
 
     def _start_mail_delivery(self) -> None:
         from tui.mail_worker import start_mail_delivery
