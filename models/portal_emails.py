@@ -1,10 +1,12 @@
-"""The texts of the portal emails: plain, addressed by name, saying what to do and by when."""
+"""The texts of the portal emails: plain, addressed by name, saying what to do and by when.
+Each is a template: the deliverer fills in the password or link, when it ends, and (when an
+earlier try may have reached the customer) that this email replaces it."""
 
 import textwrap
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import timedelta
 
-from models.outbox import SECRET_PLACEHOLDER, literal
+from models.outbox import EXPIRES_PLACEHOLDER, REPLACES_PLACEHOLDER, SECRET_PLACEHOLDER, literal
 from models.passwords import MIN_PASSWORD_CHARS
 
 KIND_ACTIVATION = "activation"
@@ -24,12 +26,10 @@ LINE_WIDTH = 72
 
 @dataclass(frozen=True)
 class EmailDraft:
-    """An email ready for the outbox: its body is a template with the secret kept apart."""
+    """An email ready for the outbox: its body is a template the deliverer fills in."""
 
     subject: str
     body_template: str
-    secret: str = field(repr=False)  # never in a traceback or a log line
-    discard_after: datetime | None = None
 
 
 def one_line(text: str) -> str:
@@ -42,27 +42,22 @@ def _paragraph(text: str) -> str:
     return textwrap.fill(text, LINE_WIDTH, break_long_words=False, break_on_hyphens=False)
 
 
-def _when(moment: datetime) -> str:
-    """A moment in UTC, for an email."""
-    return f"{moment:%Y-%m-%d %H:%M} UTC"
-
-
-def _password_part(email: str, expires_at: datetime) -> list[str]:
+def _password_part(email: str) -> list[str]:
     """The lines that give a temporary password."""
     return [
         f"  Email:              {literal(email)}",
         f"  Temporary password: {SECRET_PLACEHOLDER}",
         "",
-        _paragraph(f"The temporary password works for one sign-in, until {_when(expires_at)}. "
+        _paragraph(f"The temporary password works for one sign-in, until {EXPIRES_PLACEHOLDER}. "
                    f"When you sign in you will choose your own password (at least "
                    f"{MIN_PASSWORD_CHARS} characters); the temporary one then stops working."),
     ]
 
 
-def _link_part(portal_url: str, expires_at: datetime) -> list[str]:
+def _link_part(portal_url: str) -> list[str]:
     """The lines that give a one-time link."""
     return [
-        _paragraph(f"To choose your password, open this link before {_when(expires_at)}:"),
+        _paragraph(f"To choose your password, open this link before {EXPIRES_PLACEHOLDER}:"),
         "",
         f"  {literal(portal_url.rstrip('/'))}/activate?token={SECRET_PLACEHOLDER}",
         "",
@@ -70,11 +65,17 @@ def _link_part(portal_url: str, expires_at: datetime) -> list[str]:
     ]
 
 
-def portal_email(kind: str, name: str, email: str, secret: str, expires_at: datetime,
-                 portal_url: str = "") -> EmailDraft:
+def portal_email(kind: str, name: str, email: str, portal_url: str = "") -> EmailDraft:
     """The activation or reset email for one customer: a temporary password, or a one-time link
     when a portal address is configured."""
     greeting = f"Hello {literal(one_line(name))}," if one_line(name) else "Hello,"
-    part = _link_part(portal_url, expires_at) if portal_url else _password_part(email, expires_at)
-    lines = [greeting, "", _paragraph(OPENINGS[kind]), "", *part, "", _paragraph(CLOSING), ""]
-    return EmailDraft(SUBJECTS[kind], "\n".join(lines), secret, expires_at)
+    part = _link_part(portal_url) if portal_url else _password_part(email)
+    lines = [greeting, "", _paragraph(OPENINGS[kind]), "", REPLACES_PLACEHOLDER + "\n".join(part),
+             "", _paragraph(CLOSING), ""]
+    return EmailDraft(SUBJECTS[kind], "\n".join(lines))
+
+
+def hours(lifetime: timedelta) -> str:
+    """A lifetime in hours, for people."""
+    count = int(lifetime.total_seconds() // 3600)
+    return f"{count} hour" + ("" if count == 1 else "s")

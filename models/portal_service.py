@@ -15,6 +15,7 @@ from models.portal import (
     reset_and_unlock,
     send_activation,
 )
+from models.staff import StaffSession
 
 
 @dataclass(frozen=True)
@@ -42,25 +43,31 @@ def _deliver_now(result: ActionResult, mail_url: str, sender: str) -> ActionRepo
         return ActionReport(result, problem=f"the delivery could not be recorded ({first_line}); "
                             "the outbox will try again")
     if outcome is None:
-        return ActionReport(result, problem="another desk is delivering it right now")
+        return ActionReport(result, problem="another desk is delivering it, or an earlier email "
+                            "to this customer, right now; it follows within a minute")
     if outcome.sent:
         return ActionReport(result, True, config.describe(), config.is_maildir)
+    if outcome.withdrawn:
+        return ActionReport(result, problem=outcome.error, gave_up=True)
     if outcome.gave_up:
         return ActionReport(result, problem=outcome.error, gave_up=True)
     return ActionReport(result, problem=f"{outcome.error}; it will be retried")
 
 
-def perform_action(action: str, customer_id: int, *, staff: str, mail_url: str, sender: str,
-                   portal_url: str = "", reason: str = "") -> ActionReport:
-    """Carry out one portal action and try to deliver its email at once (slow: bcrypt and
-    SMTP — call it from a worker thread)."""
+def perform_action(action: str, customer_id: int, *, staff: StaffSession, expected_version: int,
+                   mail_url: str, sender: str, portal_url: str = "", reason: str = "",
+                   resend: bool = False) -> ActionReport:
+    """Carry out one portal action on the account state the clerk confirmed (its version) and
+    try to deliver its email at once (slow: bcrypt and SMTP — call it from a worker thread)."""
     if action == ACTION_LOCK:
-        return ActionReport(lock_account(customer_id, staff, reason))
+        return ActionReport(lock_account(customer_id, staff, reason=reason,
+                                         expected_version=expected_version))
     if action == ACTION_SEND:
-        result = send_activation(customer_id, staff, sender=sender, portal_url=portal_url)
+        result = send_activation(customer_id, staff, expected_version=expected_version,
+                                 sender=sender, portal_url=portal_url, resend=resend)
     elif action == ACTION_RESET:
-        result = reset_and_unlock(customer_id, staff, sender=sender, portal_url=portal_url,
-                                  reason=reason)
+        result = reset_and_unlock(customer_id, staff, expected_version=expected_version,
+                                  sender=sender, portal_url=portal_url, reason=reason)
     else:
         raise ValueError(f"Unknown portal action {action!r}.")
     return _deliver_now(result, mail_url, sender)

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import peewee as pw
@@ -32,14 +31,6 @@ class TokenRefused(Exception):
     """A link token cannot be used; the message tells the customer why."""
 
 
-@dataclass(frozen=True)
-class IssuedToken:
-    """A token just made: the plaintext (for the email only) and when it stops working."""
-
-    token: str = field(repr=False)  # never in a traceback or a log line
-    expires_at: datetime | None = None
-
-
 def token_hash(token: str) -> str:
     """The SHA-256 of a token, as stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -60,16 +51,6 @@ def new_token() -> str:
         token = secrets.token_urlsafe(32)
         if not token.startswith("-"):
             return token
-
-
-def issue_token(account_id: int, purpose: str, staff: str, now: datetime) -> IssuedToken:
-    """A new link for an account, cancelling the older ones; inside the write transaction."""
-    cancel_open_tokens(account_id, now)
-    token = new_token()
-    expires_at = now + LINK_LIFETIME[purpose]
-    PortalToken.create(account=account_id, purpose=purpose, token_hash=token_hash(token),
-                       created_by=staff, created_at=now, expires_at=expires_at)
-    return IssuedToken(token, expires_at)
 
 
 def usable_token(token: str, now: datetime) -> PortalToken:

@@ -81,6 +81,9 @@ class PortalAccount(BaseModel):
     version = pw.IntegerField(default=1)
     updated_at = pw.DateTimeField(default=utcnow)
     login_email = pw.CharField(max_length=254, null=True, unique=True)  # casefolded; 0003_portal
+    # The outbox message whose email carries the account's current password or link, made only
+    # when that message is delivered; null when none was sent. 0008_portal_no_secret
+    credential_message = pw.IntegerField(null=True)
 
 
 # What staff processes may read of an account: everything but the password hash (on PostgreSQL
@@ -134,7 +137,8 @@ class Note(BaseModel):
 
 
 class OutboxMessage(BaseModel):
-    """An email waiting to be delivered, or delivered; the body is scrubbed after delivery."""
+    """An email waiting to be delivered, or delivered. A portal email's password or link is never
+    stored: its body has a placeholder, filled in when the message is claimed for delivery."""
 
     message_id = pw.CharField(max_length=200, unique=True)
     customer = pw.ForeignKeyField(Customer, null=True, backref="outbox_messages",
@@ -150,8 +154,9 @@ class OutboxMessage(BaseModel):
     last_error = pw.TextField(default="")
     created_at = pw.DateTimeField(default=utcnow)
     sent_at = pw.DateTimeField(null=True)
-    secret = pw.TextField(default="")  # the body's $secret until delivered, then ""; 0003_portal
-    discard_after = pw.DateTimeField(null=True)  # its secret expires: not sent later; 0003_portal
+    discard_after = pw.DateTimeField(null=True)  # too late to send after this; 0003_portal
+    credential = pw.CharField(max_length=16, default="")  # what is made at delivery; 0008
+    issued_at = pw.DateTimeField(null=True)  # when it was last made (a try that may have gone); 0008
 
 
 class AccessLogEntry(BaseModel):

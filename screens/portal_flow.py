@@ -63,6 +63,13 @@ def confirm_dialog(action: str, summary: PortalSummary, link_mode: bool) -> Conf
     hours = int(portal_policy().temp_password_lifetime.total_seconds() // 3600)
     secret = ("a one-time link to choose a password (valid 24 hours)" if link_mode else
               f"a new temporary password (valid {hours} hours, to be changed at first sign-in)")
+    if action == ACTION_SEND and summary.on_its_way:
+        question = Content.from_markup(
+            "For [b]$name[/b] ($email), $underway.\n\nSend again? A new email with $secret "
+            "replaces it: the one on its way stops working.",
+            underway=safe(summary.on_its_way), secret=secret, **_who(summary))
+        return ConfirmDialog("Send Activation Email", _warned(question, summary),
+                             yes_label="Send again", focus_no=True)
     if action == ACTION_SEND:
         question = Content.from_markup(
             "Email [b]$name[/b] ($email) $secret, and make their portal account active?",
@@ -133,8 +140,9 @@ async def run_actions_menu(screen: Screen, customer_id: int) -> None:
         app.notify("Nothing was changed.", title=summary.choice(action).label, markup=False)
         return
     work = partial(perform_action, action, customer_id, staff=settings.staff,
-                   mail_url=settings.mail_url, sender=settings.mail_from,
-                   portal_url=settings.portal_url, reason=dialog.reason)
+                   expected_version=summary.version, mail_url=settings.mail_url,
+                   sender=settings.mail_from, portal_url=settings.portal_url,
+                   reason=dialog.reason, resend=action == ACTION_SEND and bool(summary.on_its_way))
     label = summary.choice(action).label
     try:
         report = await _in_thread(screen, work, f"portal-{action}")

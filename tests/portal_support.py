@@ -1,17 +1,22 @@
 """Helpers shared by the portal tests: customers, actions, and a real SMTP server on loopback."""
 
+import mailbox
+import os
 import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from models.customers import create_customer
-from models.portal import send_activation
+from models.mail import parse_mail_url
+from models.outbox import deliver_message
+from models.portal import portal_summary, send_activation
 from models.staff import StaffSession, identify
-from models.tables import OutboxMessage, Staff
+from models.tables import Staff
 
 SENDER = "Shop Desk <desk@shop.example>"
 NEW_PASSWORD = "correct horse battery"
@@ -54,15 +59,50 @@ def make_customer(email: str = "jo@example.com", name: str = "Jo Bloggs",
     return create_customer(values, desk()).id
 
 
+def seen(customer_id: int) -> int:
+    """The portal account's version as a clerk looking at it now sees it."""
+    return portal_summary(customer_id, desk()).version
+
+
+def mail_folder() -> Path:
+    """The Maildir the helpers deliver to: in the test's data folder (a temporary folder)."""
+    return Path(os.environ["CUSTDESK_DATA_DIR"]) / "test-mail"
+
+
+def received_email(outbox_id: int) -> EmailMessage:
+    """Deliver a queued message to the test Maildir now and return the email as received."""
+    mail_folder().parent.mkdir(parents=True, exist_ok=True)
+    box = mailbox.Maildir(str(mail_folder()))
+    before = set(box.iterkeys())
+    outcome = deliver_message(outbox_id, parse_mail_url(f"maildir:{mail_folder()}", SENDER))
+    assert outcome is not None and outcome.sent, outcome
+    [key] = set(box.iterkeys()) - before
+    return message_from_bytes(box.get_bytes(key), policy=policy.default)
+
+
+def secret_in(message: EmailMessage) -> str:
+    """The temporary password or link token an activation or reset email gives."""
+    for line in message.get_content().splitlines():
+        text = line.strip()
+        if text.startswith("Temporary password:"):
+            return text.split(":", 1)[1].strip()
+        if "/activate?token=" in text:
+            return text.split("token=", 1)[1]
+    raise AssertionError("no temporary password or link in the email")
+
+
 def secret_of(outbox_id: int) -> str:
-    """The secret (temporary password or link token) an outbox message carries until sent."""
-    return OutboxMessage.get_by_id(outbox_id).secret
+    """The secret (temporary password or link token) of a queued portal email: it exists only
+    once the email is delivered, so deliver it (to the test Maildir) and read it there."""
+    return secret_in(received_email(outbox_id))
 
 
 def activated(email: str = "jo@example.com", portal_url: str = "") -> tuple[int, str]:
-    """A customer whose activation email is queued: (customer id, temporary password or token)."""
+    """A customer whose activation email was delivered: (customer id, temporary password or
+    token from the email)."""
     customer_id = make_customer(email)
-    result = send_activation(customer_id, desk(), sender=SENDER, portal_url=portal_url)
+    result = send_activation(customer_id, desk(), expected_version=0, sender=SENDER,
+                             portal_url=portal_url)
     return customer_id, secret_of(result.outbox_id)
 
 

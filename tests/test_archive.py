@@ -1,7 +1,7 @@
 """Archive, not delete: archived customers keep their code reserved and can be restored."""
 
 import pytest
-from portal_support import desk
+from portal_support import desk, seen
 
 from models.archive import ArchiveRefused, archive_customer, restore_customer
 from models.audit import change_count
@@ -90,7 +90,7 @@ def test_an_archived_customer_cannot_sign_in_to_the_portal(db, monkeypatch):
 
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
     record = create_customer({"contact_name": "Jo", "billing_email": "jo@example.com"}, desk())
-    password = secret_of(send_activation(record.id, desk(), sender=SENDER).outbox_id)
+    password = secret_of(send_activation(record.id, desk(), expected_version=seen(record.id), sender=SENDER).outbox_id)
     archive_customer(record.id, desk())
     result = sign_in("jo@example.com", password, "a long new password 42")
     assert not result.accepted

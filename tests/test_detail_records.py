@@ -4,9 +4,8 @@ warning, driven by keys through Textual's pilot at 80×24 on a real database."""
 from contextlib import asynccontextmanager
 
 import pytest
-from portal_support import desk
 from detail_support import SAMPLE, DetailApp, screen_text, settle
-from portal_support import activated, fast_bcrypt  # noqa: F401  (fast_bcrypt: autouse fixture)
+from portal_support import activated, desk, fast_bcrypt, seen  # noqa: F401  (fast_bcrypt: autouse fixture)
 from textual.widgets import Input, TextArea
 
 from models.customers import create_customer, load_customer
@@ -315,7 +314,7 @@ async def test_the_merge_dialog_swaps_the_survivor_and_cancels(db_url, customer)
 async def test_when_both_have_portal_accounts_the_clerk_picks_one(db_url, customer):
     with database.connection_context():
         other_id, _secret = activated("pat@example.com")
-        send_activation(customer.id, desk(), sender="Desk <desk@shop.example>")
+        send_activation(customer.id, desk(), expected_version=seen(customer.id), sender="Desk <desk@shop.example>")
         kept = PortalAccount.get(PortalAccount.customer == other_id).id
     async with merging(db_url, customer.id, other_id) as (app, pilot, dialog):
         assert "Portal account" in screen_text(app)

@@ -10,9 +10,12 @@ from datetime import datetime
 
 import pytest
 from detail_support import SAMPLE, DetailApp, opened_sqlite
-from portal_support import fast_bcrypt  # noqa: F401  (autouse fixture)
+from portal_support import (
+    fast_bcrypt,  # noqa: F401  (autouse fixture)
+    named_staff,
+    seen,
+)
 
-from portal_support import named_staff
 from models.customers import create_customer, load_customer, save_customer
 from models.notes import add_note
 from models.portal import send_activation
@@ -30,7 +33,7 @@ def with_records(customer_id: int) -> None:
     add_note(customer_id, "Prefers invoices by post.\nAsk for Jane.", False, named_staff("seed"))
     add_note(customer_id, "Your order ships on Monday.", True, named_staff("seed"))
     save_customer(load_customer(customer_id), {"contact_name": "Jane Roe"}, named_staff("seed"))
-    send_activation(customer_id, named_staff("seed"), sender="Desk <desk@shop.example>")
+    send_activation(customer_id, named_staff("seed"), expected_version=seen(customer_id), sender="Desk <desk@shop.example>")
     sign_in("jane@example.com", "not the password", address="203.0.113.9")
     sign_in("nobody@example.com", "guess", address="198.51.100.7")
     # the activation's history line quotes the real expiry time of its temporary password

@@ -3,10 +3,9 @@ of a big terminal (issue 8): nothing is cut off without a way to scroll to it. D
 through Textual's pilot, on a SQLite file (what is shown is the same on every engine)."""
 
 import pytest
-from portal_support import desk
 from detail_support import SAMPLE, DetailApp, opened_sqlite
 from detail_support import settle as settle_detail
-from portal_support import fast_bcrypt, make_customer  # noqa: F401  (fast_bcrypt: autouse fixture)
+from portal_support import desk, fast_bcrypt, make_customer, seen  # noqa: F401  (fast_bcrypt: autouse fixture)
 from textual.style import Style
 from textual.visual import RenderOptions
 from textual.widget import Widget
@@ -59,7 +58,7 @@ def inside(app, widget: Widget) -> str:
 async def test_a_long_question_scrolls_and_the_keys_stay(sqlite_db):
     assert (len(LONG_NAME), len(LONG_EMAIL)) == (100, 113)  # as long as the fields allow
     customer_id = make_customer(email=LONG_EMAIL, business=LONG_NAME)
-    send_activation(customer_id, desk(), sender="Desk <desk@shop.example>")
+    send_activation(customer_id, desk(), expected_version=seen(customer_id), sender="Desk <desk@shop.example>")
     app = app_for(sqlite_db, customer_id)
     async with app.run_test(notifications=True, size=SMALL) as pilot:
         dialog = await choose(pilot, "r")  # Reset Password and Unlock, with a reason field

@@ -4,10 +4,11 @@ import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
     SENDER,
-    desk,
     activated,
+    desk,
     fast_bcrypt,
     make_customer,
+    seen,
 )
 
 from models.access_log import access_log
@@ -73,8 +74,8 @@ def test_paging_goes_on_from_the_oldest_row_shown(acme):
 
 def test_portal_actions_are_titled_with_their_labels(db):
     customer_id = make_customer()
-    send_activation(customer_id, desk(), sender=SENDER)
-    lock_account(customer_id, desk(), reason="card fraud")
+    send_activation(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER)
+    lock_account(customer_id, desk(), expected_version=seen(customer_id), reason="card fraud")
     rows = customer_history(customer_id)
     assert [r.title for r in rows[:2]] == ["Portal: Lock Account", "Portal: Send Activation Email"]
     assert rows[0].lines[0].endswith("Reason: card fraud")

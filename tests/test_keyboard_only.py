@@ -13,6 +13,7 @@ from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     desk,
     fast_bcrypt,
     password_in,
+    seen,
 )
 from textual.command import CommandPalette
 from textual.widgets import Static
@@ -198,7 +199,7 @@ async def test_send_activation_email(two_customers, db_url, tmp_path):
 
 async def test_lock_with_a_reason(two_customers, db_url):
     _acme, northwind = two_customers
-    send_activation(northwind, desk(), sender="desk@example.com")
+    send_activation(northwind, desk(), expected_version=seen(northwind), sender="desk@example.com")
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -218,8 +219,8 @@ async def test_lock_with_a_reason(two_customers, db_url):
 
 async def test_reset_password_and_unlock(two_customers, db_url):
     _acme, northwind = two_customers
-    send_activation(northwind, desk(), sender="desk@example.com")
-    lock_account(northwind, desk(), "chargeback")
+    send_activation(northwind, desk(), expected_version=seen(northwind), sender="desk@example.com")
+    lock_account(northwind, desk(), expected_version=seen(northwind), reason="chargeback")
     server = SmtpServer().start()
     try:
         app = CustdeskApp(at_the_desk(resolve_settings(db_url, server.url, False)))

@@ -5,8 +5,8 @@ says so before the README does.
 """
 
 import pytest
+from portal_support import desk, seen
 
-from portal_support import desk
 from models.customers import create_customer, load_customer
 from models.portal import send_activation
 from models.tables import OutboxMessage, PortalAccount
@@ -35,7 +35,7 @@ async def press_all(pilot, keys: list[str]) -> None:
 
 
 async def test_find_by_part_of_name_and_lock_in_eight_keys(customer, db_url):
-    send_activation(customer, desk(), sender="desk@example.com")
+    send_activation(customer, desk(), expected_version=seen(customer), sender="desk@example.com")
     app = make_app(db_url)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)

@@ -9,6 +9,7 @@ from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     desk,
     fast_bcrypt,
     secret_of,
+    seen,
 )
 
 from models.aliases import (
@@ -53,7 +54,7 @@ OTHER = {"code": "ACME-OLD", "business_name": "ACME Limited", "contact_name": "A
 def with_portal(customer_id: int) -> int:
     """Activate the customer's portal account and have the customer sign in once, wrongly;
     returns the account's id."""
-    result = send_activation(customer_id, desk(), sender=SENDER)
+    result = send_activation(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER)
     email = Customer.get_by_id(customer_id).billing_email
     assert not sign_in(email, "not the password").accepted
     assert secret_of(result.outbox_id)

@@ -10,12 +10,13 @@ import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
     SENDER,
-    desk,
     activated,
+    desk,
     fast_bcrypt,
     make_customer,
     no_source_delays,
     secret_of,
+    seen,
 )
 
 from models.clock import utcnow
@@ -59,7 +60,7 @@ def signed_in_with_own_password(email: str = "jo@example.com") -> int:
 
 
 def all_stored_text() -> str:
-    """Every text the audit trail, the access log and the outbox hold (but the outbox secret)."""
+    """Every text the audit trail, the access log and the outbox hold."""
     parts = [f"{e.action} {e.changes} {e.detail}" for e in AuditEvent.select()]
     parts += [f"{a.email} {a.reason}" for a in AccessLogEntry.select()]
     parts += [f"{m.subject} {m.body} {m.last_error}" for m in OutboxMessage.select()]
@@ -82,13 +83,13 @@ def test_no_billing_email_disables_sending_and_explains(db):
     choice = portal_summary(customer_id, desk()).choice(ACTION_SEND)
     assert not choice.available and choice.reason == "no billing email"
     with pytest.raises(PortalActionRefused, match="no billing email"):
-        send_activation(customer_id, desk(), sender=SENDER)
+        send_activation(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER)
     assert not PortalAccount.select().exists() and not OutboxMessage.select().exists()
 
 
 def test_a_locked_account_offers_only_reset(db):
     customer_id, _ = activated()
-    lock_account(customer_id, desk())
+    lock_account(customer_id, desk(), expected_version=seen(customer_id))
     summary = portal_summary(customer_id, desk())
     assert summary.choice(ACTION_SEND).reason.startswith("account locked")
     assert summary.choice(ACTION_LOCK).reason == "account locked already"
@@ -107,26 +108,29 @@ def test_two_customers_cannot_share_a_sign_in_email(db):
     reason = portal_summary(second_id, desk()).choice(ACTION_SEND).reason
     assert reason == f"the billing email is already the portal sign-in of {first.code} (Acme Ltd)"
     with pytest.raises(PortalActionRefused, match="already the portal sign-in"):
-        send_activation(second_id, desk(), sender=SENDER)
+        send_activation(second_id, desk(), expected_version=seen(second_id), sender=SENDER)
 
 
 # ------------------------------------------------------------------ Send Activation Email
 
 
-def test_send_activation_stores_only_a_hash_and_queues_the_email(db):
+def test_send_activation_queues_the_email_and_the_password_is_made_at_delivery(db):
     customer_id = make_customer()
-    before = utcnow()
-    result = send_activation(customer_id, desk(), sender=SENDER)
-    password = secret_of(result.outbox_id)
+    result = send_activation(customer_id, desk(), expected_version=0, sender=SENDER)
     account = account_of(customer_id)
     assert account.status == PORTAL_ACTIVE and account.must_change_password
-    assert account.password_hash.startswith("$2b$04$") and password not in account.password_hash
-    lifetime = account.temp_password_expires_at - before
-    assert timedelta(hours=71, minutes=59) < lifetime <= timedelta(hours=72, seconds=5)
+    assert account.password_hash == "" and account.credential_message == result.outbox_id
     message = OutboxMessage.get_by_id(result.outbox_id)
     assert message.to_address == "jo@example.com" and message.status == "pending"
     assert "Hello Jo Bloggs," in message.body and "${secret}" in message.body
-    assert password not in message.body
+    assert "queued at" in portal_summary(customer_id, desk()).status_text
+    before = utcnow()
+    password = secret_of(result.outbox_id)
+    account = account_of(customer_id)
+    assert account.password_hash.startswith("$2b$04$") and password not in account.password_hash
+    lifetime = account.temp_password_expires_at - before
+    assert timedelta(hours=71, minutes=59) < lifetime <= timedelta(hours=72, seconds=5)
+    assert password not in OutboxMessage.get_by_id(result.outbox_id).body
     event = AuditEvent.get(AuditEvent.action == "portal_send_activation")
     assert event.staff == desk().login and "queued to jo@example.com" in event.detail
     assert password not in all_stored_text()
@@ -141,7 +145,8 @@ def test_temporary_password_lifetime_is_configurable(db, monkeypatch):
 
 def test_sending_again_replaces_the_unused_temporary_password(db):
     customer_id, first = activated()
-    second = secret_of(send_activation(customer_id, desk(), sender=SENDER).outbox_id)
+    second = secret_of(send_activation(customer_id, desk(), expected_version=seen(customer_id),
+                                       sender=SENDER, resend=True).outbox_id)
     assert sign_in("jo@example.com", first, NEW_PASSWORD).message == NOT_RIGHT
     assert sign_in("jo@example.com", second, NEW_PASSWORD).accepted
 
@@ -274,7 +279,7 @@ def test_new_password_over_72_bytes_is_refused_clearly(db):
 
 def test_lock_refuses_every_sign_in_and_records_the_reason(db):
     customer_id = signed_in_with_own_password()
-    lock_account(customer_id, desk(), reason="Chargeback [/] under review")
+    lock_account(customer_id, desk(), expected_version=seen(customer_id), reason="Chargeback [/] under review")
     account = account_of(customer_id)
     assert account.status == PORTAL_LOCKED and account.lock_reason == "Chargeback [/] under review"
     # Refused before the password is checked: the right one gets the wrong one's answer.
@@ -289,7 +294,7 @@ def test_lock_refuses_every_sign_in_and_records_the_reason(db):
 
 def test_a_staff_lock_outlives_the_automatic_one(db):
     customer_id = signed_in_with_own_password()
-    lock_account(customer_id, desk())
+    lock_account(customer_id, desk(), expected_version=seen(customer_id))
     PortalAccount.update(locked_until=utcnow() - timedelta(minutes=1)).where(
         PortalAccount.customer == customer_id).execute()
     assert sign_in("jo@example.com", NEW_PASSWORD).message == NOT_RIGHT
@@ -300,7 +305,7 @@ def test_a_staff_lock_outlives_the_automatic_one(db):
 def test_lock_reason_too_long_changes_nothing(db):
     customer_id = signed_in_with_own_password()
     with pytest.raises(PortalActionRefused, match="at most 200 characters"):
-        lock_account(customer_id, desk(), reason="x" * 201)
+        lock_account(customer_id, desk(), expected_version=seen(customer_id), reason="x" * 201)
     assert account_of(customer_id).status == PORTAL_ACTIVE
 
 
@@ -311,7 +316,7 @@ def test_concurrent_locks_lock_once(db):
     def lock() -> None:
         with database.connection_context():
             try:
-                lock_account(customer_id, desk())
+                lock_account(customer_id, desk(), expected_version=seen(customer_id))
                 outcomes.append("locked")
             except PortalActionRefused:
                 outcomes.append("refused")
@@ -332,8 +337,8 @@ def test_reset_unlocks_clears_failures_and_replaces_the_password(db):
     customer_id = signed_in_with_own_password()
     for _ in range(3):
         sign_in("jo@example.com", "wrong guess here")
-    lock_account(customer_id, desk(), reason="suspicious")
-    result = reset_and_unlock(customer_id, desk(), sender=SENDER, reason="customer called")
+    lock_account(customer_id, desk(), expected_version=seen(customer_id), reason="suspicious")
+    result = reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER, reason="customer called")
     temporary = secret_of(result.outbox_id)
     account = account_of(customer_id)
     assert account.status == PORTAL_ACTIVE and account.failed_attempts == 0
@@ -350,7 +355,7 @@ def test_reset_also_lifts_an_automatic_lock(db):
     customer_id = signed_in_with_own_password()
     PortalAccount.update(failed_attempts=10, locked_until=utcnow() + timedelta(minutes=30)).where(
         PortalAccount.customer == customer_id).execute()
-    temporary = secret_of(reset_and_unlock(customer_id, desk(), sender=SENDER).outbox_id)
+    temporary = secret_of(reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER).outbox_id)
     assert account_of(customer_id).locked_until is None
     assert sign_in("jo@example.com", temporary, NEW_PASSWORD + "!").accepted
 
@@ -359,17 +364,17 @@ def test_a_stale_summary_does_not_let_an_action_through(db):
     customer_id, _ = activated()
     stale = portal_summary(customer_id, desk())
     assert stale.choice(ACTION_LOCK).available
-    lock_account(customer_id, desk())  # another desk, meanwhile
+    lock_account(customer_id, desk(), expected_version=seen(customer_id))  # another desk, meanwhile
     with pytest.raises(PortalActionRefused, match="account locked already"):
-        lock_account(customer_id, desk())
+        lock_account(customer_id, desk(), expected_version=seen(customer_id))
 
 
 def test_no_plaintext_password_is_stored_anywhere_but_the_pending_secret(db):
     customer_id, temporary = activated()
     sign_in("jo@example.com", temporary, NEW_PASSWORD)
     sign_in("jo@example.com", NEW_PASSWORD + "x")
-    lock_account(customer_id, desk())
-    reset = secret_of(reset_and_unlock(customer_id, desk(), sender=SENDER).outbox_id)
+    lock_account(customer_id, desk(), expected_version=seen(customer_id))
+    reset = secret_of(reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER).outbox_id)
     text = all_stored_text()
     for secret in (temporary, NEW_PASSWORD, reset):
         assert secret not in text
@@ -407,12 +412,12 @@ def test_a_link_sets_the_password_once(db):
 
 def test_a_newer_link_cancels_the_older_and_reset_links_last_an_hour(db):
     customer_id, first = activated(portal_url=PORTAL_URL)
-    second = secret_of(send_activation(customer_id, desk(), sender=SENDER,
-                                       portal_url=PORTAL_URL).outbox_id)
+    second = secret_of(send_activation(customer_id, desk(), expected_version=seen(customer_id),
+                                       sender=SENDER, portal_url=PORTAL_URL, resend=True).outbox_id)
     refused = activate_with_link(first, NEW_PASSWORD)
     assert not refused.accepted and "newer link" in refused.message
     assert activate_with_link(second, NEW_PASSWORD).accepted
-    reset = secret_of(reset_and_unlock(customer_id, desk(), sender=SENDER,
+    reset = secret_of(reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER,
                                        portal_url=PORTAL_URL).outbox_id)
     assert sign_in("jo@example.com", NEW_PASSWORD).message == NOT_RIGHT  # the old one stops
     row = PortalToken.get(PortalToken.purpose == "reset")
@@ -430,7 +435,8 @@ def test_expired_unknown_and_locked_links_are_refused(db):
     expired = activate_with_link(token, NEW_PASSWORD)
     assert not expired.accepted and "expired" in expired.message
     _, other = activated("other@example.com", portal_url=PORTAL_URL)
-    lock_account(Customer.get(Customer.billing_email == "other@example.com").id, desk())
+    other_id = Customer.get(Customer.billing_email == "other@example.com").id
+    lock_account(other_id, desk(), expected_version=seen(other_id))
     cancelled = activate_with_link(other, NEW_PASSWORD)  # locking cancels the open link
     assert not cancelled.accepted
     assert AccessLogEntry.select().where(AccessLogEntry.success).count() == 0
@@ -439,8 +445,8 @@ def test_expired_unknown_and_locked_links_are_refused(db):
 
 def test_audit_events_name_the_staff_member(db):
     customer_id, _ = activated()
-    lock_account(customer_id, desk())
-    reset_and_unlock(customer_id, desk(), sender=SENDER)
+    lock_account(customer_id, desk(), expected_version=seen(customer_id))
+    reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER)
     staff = {e.action: e.staff for e in AuditEvent.select().where(AuditEvent.customer == customer_id)}
     assert staff["portal_lock"] == desk().login and staff["portal_reset_and_unlock"] == desk().login
     assert staff["portal_send_activation"] == desk().login

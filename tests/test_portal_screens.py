@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
+    SENDER,
     desk,
     SmtpServer,
     activated,
@@ -20,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
+from models.portal import send_activation
 from models.portal_signin import sign_in
 from models.tables import (
     PORTAL_ACTIVE,
@@ -34,6 +36,11 @@ from screens.confirm import ConfirmDialog
 from screens.portal_flow import run_actions_menu
 from tui.mail_worker import start_mail_delivery
 from tui.settings import at_the_desk, resolve_settings
+
+def queued_activation() -> None:
+    """A customer whose activation email waits in the outbox, not delivered."""
+    send_activation(make_customer(), desk(), expected_version=0, sender=SENDER)
+
 
 NASTY_NAME = "Acme [/] Ltd [@click=app.quit]x[/] \x1b[2J \u202eevil"
 
@@ -267,7 +274,7 @@ async def test_a_refused_action_is_explained(db, db_url):
 
 async def test_the_app_delivers_the_outbox_in_the_background(db, db_url, monkeypatch):
     monkeypatch.setenv("CUSTDESK_MAIL_INTERVAL", "1")
-    activated()
+    queued_activation()
     server = SmtpServer().start()
     try:
         app = app_for(db_url, 1, mail=server.url, deliver_in_background=True)
@@ -287,7 +294,7 @@ async def test_bad_mail_settings_are_reported_at_start(db, db_url):
 
 
 async def test_background_delivery_tells_staff_what_was_given_up(db, db_url):
-    activated()
+    queued_activation()
     server = SmtpServer().start()
     server.handler.rcpt_reply = "550 No such user here"
     try:

@@ -13,10 +13,11 @@ from datetime import timedelta
 import pytest
 from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
-    desk,
     activated,
+    desk,
     fast_bcrypt,
     no_source_delays,
+    seen,
 )
 
 from models.archive import archive_customer
@@ -64,7 +65,8 @@ def lift_source_wait(address: str) -> None:
 @pytest.mark.usefixtures("no_source_delays")
 def test_known_unknown_staff_locked_and_archived_emails_answer_alike_to_the_end(db):
     own_password("known@example.com")
-    lock_account(own_password("locked@example.com"), desk())
+    locked_id = own_password("locked@example.com")
+    lock_account(locked_id, desk(), expected_version=seen(locked_id))
     archive_customer(own_password("archived@example.com"), desk())
     sequences = {email: answers(email, "wrong guess here", 12)
                  for email in ("known@example.com", "nobody@example.com",
@@ -90,7 +92,7 @@ def test_unknown_emails_are_counted_by_hash_only(db):
 
 def test_a_staff_locked_account_answers_alike_to_right_and_wrong_passwords(db):
     customer_id = own_password("jo@example.com")
-    lock_account(customer_id, desk())
+    lock_account(customer_id, desk(), expected_version=seen(customer_id))
     right = sign_in("jo@example.com", NEW_PASSWORD, address="192.0.2.1")
     wrong = sign_in("jo@example.com", "wrong guess here", address="192.0.2.2")
     assert (right.accepted, right.message) == (wrong.accepted, wrong.message) == (False, NOT_RIGHT)
@@ -203,7 +205,7 @@ def test_a_refusal_takes_the_same_time_whatever_the_stored_cost(db, monkeypatch,
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", str(stored_cost))
     customer_id = own_password("jo@example.com")
     locked_id = own_password("locked@example.com")
-    lock_account(locked_id, desk())
+    lock_account(locked_id, desk(), expected_version=seen(locked_id))
     assert hash_cost(PortalAccount.get(PortalAccount.customer == customer_id).password_hash) == (
         stored_cost)
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", str(current_cost))

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 from cli_support import run_custdesk
-from portal_support import SENDER, desk, make_customer, named_staff
+from portal_support import SENDER, desk, make_customer, named_staff, seen
 
 from models.archive import archive_customer
 from models.customer_export import write_customers
@@ -75,7 +75,7 @@ def test_readonly_cannot_create_edit_or_act_and_nothing_changes(db):
     with pytest.raises(NotPermitted, match="create and edit customers"):
         create_customer({"business_name": "Sneaky Ltd"}, viewer)
     with pytest.raises(NotPermitted, match="lock portal accounts"):
-        lock_account(customer_id, viewer)
+        lock_account(customer_id, viewer, expected_version=seen(customer_id))
     with pytest.raises(NotPermitted, match="archive and restore"):
         archive_customer(customer_id, viewer)
     assert Customer.select().count() == before
@@ -85,15 +85,15 @@ def test_readonly_cannot_create_edit_or_act_and_nothing_changes(db):
 def test_staff_may_send_and_lock_but_not_reset_and_the_menu_says_why(db):
     customer_id = make_customer()
     clerk = named_staff("clerk", "staff")
-    send_activation(customer_id, clerk, sender=SENDER)
+    send_activation(customer_id, clerk, expected_version=seen(customer_id), sender=SENDER)
     summary = portal_summary(customer_id, clerk)
     assert summary.choice(ACTION_LOCK).available
     reset = summary.choice(ACTION_RESET)
     assert not reset.available
     assert reset.reason == "your role (staff) may not reset passwords and unlock portal accounts"
     with pytest.raises(NotPermitted):
-        reset_and_unlock(customer_id, clerk, sender=SENDER)
-    lock_account(customer_id, clerk, reason="card testing")
+        reset_and_unlock(customer_id, clerk, expected_version=seen(customer_id), sender=SENDER)
+    lock_account(customer_id, clerk, expected_version=seen(customer_id), reason="card testing")
     viewer = named_staff("viewer", "readonly")
     assert not any(choice.available for choice in portal_summary(customer_id, viewer).actions)
     assert portal_summary(customer_id, viewer).choice(ACTION_SEND).reason.startswith(

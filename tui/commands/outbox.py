@@ -35,6 +35,9 @@ def _print_report(report: DeliveryReport, destination: str) -> None:
     for outcome in report.retrying:
         print(f"Not delivered to {safe(outcome.to_address)} (#{outcome.outbox_id}): "
               f"{safe(outcome.error)}; it stays in the outbox and will be retried.")
+    for outcome in report.withdrawn:
+        print(f"Not sent to {safe(outcome.to_address)} (#{outcome.outbox_id}): "
+              f"{safe(outcome.error)}.")
     for outcome in report.gave_up:
         print(f"Given up on {safe(outcome.to_address)} (#{outcome.outbox_id}): "
               f"{safe(outcome.error)}; do the portal action again.")
