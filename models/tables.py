@@ -82,7 +82,7 @@ class PortalAccount(BaseModel):
     updated_at = pw.DateTimeField(default=utcnow)
     login_email = pw.CharField(max_length=254, null=True, unique=True)  # casefolded; 0003_portal
     # The outbox message whose email carries the account's current password or link, made only
-    # when that message is delivered; null when none was sent. 0008_portal_no_secret
+    # when that message is delivered; null when none was sent. 0009_portal_no_secret
     credential_message = pw.IntegerField(null=True)
 
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import psycopg2
 import pytest
 from cli_support import run_custdesk
-from portal_support import SENDER, desk, make_customer
+from portal_support import SENDER, desk, make_customer, seen
 
 from models.customers import create_customer
 from models.db import close_database, database, open_database
@@ -136,14 +136,14 @@ def test_readonly_cannot_write_at_all(team):
 
 def test_each_role_through_models_as_its_own_login(team):
     customer_id = make_customer()
-    send_activation(customer_id, desk(), sender=SENDER)
+    send_activation(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER)
     clerk, viewer = team.login("staff"), team.login("readonly")
     database.obj.close_all()
     open_database(team.url_for(clerk))
     staff = identify()
     assert staff.login == clerk
     assert portal_summary(customer_id, staff).status == "active"
-    lock_account(customer_id, staff, reason="card testing")
+    lock_account(customer_id, staff, expected_version=seen(customer_id), reason="card testing")
     created = create_customer({"business_name": "Clerk Made Ltd"}, staff)
     assert AuditEvent.get(AuditEvent.customer == created.id).staff == clerk
     database.obj.close_all()

@@ -20,8 +20,7 @@ from models.permissions import NotPermitted, Permission, authorize
 from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
 from screens.keep_running import KeepRunning
-from screens.safe_text import safe
-from screens.safe_text import safe_clipboard
+from screens.safe_text import safe, safe_clipboard
 from styles import stylesheet
 from tui.error_log import start_error_log
 from tui.preferences import (
