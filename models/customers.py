@@ -1,7 +1,7 @@
 """Creating, reading and saving customers: validated, version-checked and audited."""
 
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import peewee as pw
 
@@ -9,8 +9,9 @@ from models.aliases import code_is_alias, taken_alias_keys
 from models.audit import record_event
 from models.clock import utcnow
 from models.engine import write_transaction
-from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME
+from models.fields import CUSTOMER_FIELDS
 from models.permissions import Permission, authorize
+from models.save_conflict import SaveConflict, last_save
 from models.staff import StaffSession
 from models.tables import Counter, Customer
 from models.validation import validate_customer
@@ -46,19 +47,6 @@ class CustomerRecord:
     def display_name(self) -> str:
         """The business name, or else the contact name."""
         return str(self.values.get("business_name") or self.values.get("contact_name") or "")
-
-
-@dataclass
-class SaveConflict(Exception):
-    """Another staff member saved the customer after it was loaded here."""
-
-    current: CustomerRecord
-    theirs: dict[str, tuple[object, object]] = field(default_factory=dict)  # field: (loaded, now)
-    mine: dict[str, tuple[object, object]] = field(default_factory=dict)  # field: (loaded, typed)
-
-    def __str__(self) -> str:
-        names = ", ".join(FIELDS_BY_NAME[n].label for n in self.theirs) or "nothing you changed"
-        return f"Someone else saved this customer since you opened it (they changed {names})."
 
 
 def has_customers() -> bool:
@@ -200,8 +188,10 @@ def save_customer(loaded: CustomerRecord, values: dict[str, object],
 
 
 def _conflict(loaded: CustomerRecord, mine: dict[str, tuple[object, object]]) -> SaveConflict:
-    """Describe what the other save changed, for the clerk to compare with their own edits."""
+    """Describe what the other save changed, and who made it when (from the audit trail), for
+    the clerk to compare with their own edits."""
     current = load_customer(loaded.id)
     theirs = {k: (loaded.values.get(k), v) for k, v in current.values.items()
               if loaded.values.get(k) != v}
-    return SaveConflict(current, theirs, mine)
+    return SaveConflict(current, theirs, mine, last_save(loaded.id),
+                        max(current.version - loaded.version, 1))

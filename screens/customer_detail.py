@@ -406,8 +406,7 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
             self.notify("Reloaded: the form shows what is saved now; your changes were dropped.",
                         markup=False)
             return
-        kept = {name: typed for name, (_before, typed) in conflict.mine.items()
-                if name not in conflict.theirs or name in choice.keep_mine}
+        kept = conflict.kept_edits(choice.keep_mine)
         self._show_record(conflict.current, None)
         rows = self._rows()
         for name, value in kept.items():
