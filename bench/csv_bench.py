@@ -205,7 +205,7 @@ def custdesk(url: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "tui", "--db", url, *args]
 
 
-def bench_engine(label: str, url: str, import_file: Path, import_rows: int,
+def bench_engine(label: str, base: str, url: str, import_file: Path, import_rows: int,
                  export_rows: int, work: Path) -> list[str]:
     """Import into an empty database, import the same file again (nothing new: the rows
     without a code are found as likely duplicates), then export 1/10 and all of `export_rows`
@@ -224,7 +224,7 @@ def bench_engine(label: str, url: str, import_file: Path, import_rows: int,
                  f"unchanged, the rest likely duplicates, skipped) | {run.cells()} | "
                  f"{verdict} (< {IMPORT_LIMIT_S:.0f} s) |")
     print(lines[-1], "\n  ", run.output, flush=True)
-    return lines + bench_export(label, url, export_rows, work)
+    return lines + bench_export(label, base, export_rows, work)
 
 
 def bench_export(label: str, base_url: str, export_rows: int, work: Path) -> list[str]:
@@ -281,8 +281,8 @@ def main() -> int:
         engines = [("SQLite", "sqlite")] + ([("PostgreSQL", args.pg)] if args.pg else [])
         for label, base in engines:
             with fresh_database(base, work, "import") as url:
-                table += bench_engine(label, url, import_file, args.rows, args.export_rows,
-                                      work)
+                table += bench_engine(label, base, url, import_file, args.rows,
+                                      args.export_rows, work)
     report(SECTION, ["", *run_lines(), "", METHOD, "", *table], record=not args.no_record)
     return 0
 
