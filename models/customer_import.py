@@ -7,6 +7,7 @@ customer. Both take a progress callback and a cancel flag, so a screen can drive
 thread worker.
 """
 
+import hashlib
 import json
 import pickle
 import tempfile
@@ -35,6 +36,7 @@ from models.csv_format import (
 )
 from models.csv_reader import BadFile, CsvFileReader, CsvRecord, UnreadableFile
 from models.customers import code_key, customer_values, empty_values, reserve_customer_codes
+from models.duplicates import duplicates_of_rows
 from models.email_lookalike import lookalike_warning
 from models.engine import refresh_statistics, write_transaction
 from models.fields import CUSTOMER_FIELDS
@@ -43,8 +45,8 @@ from models.staff import StaffSession
 from models.tables import AuditEvent, Counter, Customer
 from models.validation import validate_customer
 
-__all__ = ["BadFile", "ImportConflict", "ImportPreview", "ImportResult", "RowProblem",
-           "UnreadableFile", "apply_import", "preview_import"]
+__all__ = ["BadFile", "DuplicateChoice", "DuplicateRow", "ImportConflict", "ImportPreview",
+           "ImportResult", "RowProblem", "UnreadableFile", "apply_import", "preview_import"]
 
 BATCH_ROWS = 500
 SPOOL_MEMORY = 8 * 1024 * 1024  # planned writes beyond this go to a temporary file
@@ -74,18 +76,41 @@ class RowProblem:
 
 
 @dataclass(frozen=True)
+class DuplicateRow:
+    """A row that likely duplicates an existing customer, or an earlier row of the file."""
+
+    line: int
+    message: str  # "Likely duplicate of CST-000012 (Acme Ltd): same billing email"
+
+
+@dataclass(frozen=True)
+class DuplicateChoice:
+    """Which likely duplicates an import creates anyway: all or none, with exceptions by line."""
+
+    create_all: bool = False
+    create: frozenset[int] = frozenset()  # lines created even when not create_all
+    skip: frozenset[int] = frozenset()  # lines skipped even when create_all
+
+    def creates(self, line: int) -> bool:
+        """Whether the likely duplicate on `line` is created."""
+        return line in self.create or (self.create_all and line not in self.skip)
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """What an import did."""
 
     created: int
     updated: int
     unchanged: int
+    skipped: int = 0  # likely duplicates not created
 
 
 @dataclass
 class _Create:
     line: int
     values: dict[str, object]
+    duplicate: bool = False
 
 
 @dataclass
@@ -113,14 +138,33 @@ class ImportPreview:
     problems_left_off: int = 0
     warnings: list[RowProblem] = field(default_factory=list)  # rows to check, not bad rows
     warnings_left_off: int = 0
+    duplicates: list[DuplicateRow] = field(default_factory=list)  # the first MAX_PROBLEMS
+    duplicates_left_off: int = 0
     _spool: tempfile.SpooledTemporaryFile | None = field(default=None, repr=False)
     _file_codes: set[str] = field(default_factory=set, repr=False)
-    _blank_codes: int = field(default=0, repr=False)
+    _blank_codes: int = field(default=0, repr=False)  # rows to create that get a generated code
+    _duplicate_lines: set[int] = field(default_factory=set, repr=False)
+    _duplicate_blank_lines: set[int] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
         """True when every row can be imported."""
         return self.bad_rows == 0
+
+    @property
+    def duplicate_count(self) -> int:
+        """Rows that likely duplicate a customer or an earlier row (not in `to_create`)."""
+        return len(self._duplicate_lines)
+
+    @property
+    def has_work(self) -> bool:
+        """Whether importing could change anything (likely duplicates count: they may be
+        created anyway)."""
+        return bool(self.to_create + self.to_update + self.duplicate_count)
+
+    def creating(self, choice: "DuplicateChoice") -> int:
+        """How many customers the import creates with this choice of duplicates."""
+        return self.to_create + sum(map(choice.creates, self._duplicate_lines))
 
     def close(self) -> None:
         """Drop the planned writes (a temporary file)."""
@@ -148,6 +192,15 @@ class ImportPreview:
             self.warnings.append(RowProblem(line, COLUMN_OF_FIELD.get(name, ""), message))
         else:
             self.warnings_left_off += 1
+
+    def _add_duplicate(self, line: int, message: str, blank_code: bool) -> None:
+        self._duplicate_lines.add(line)
+        if blank_code:
+            self._duplicate_blank_lines.add(line)
+        if len(self.duplicates) < MAX_PROBLEMS:
+            self.duplicates.append(DuplicateRow(line, message))
+        else:
+            self.duplicates_left_off += 1
 
     def _plan(self, operations: list[_Create | _Update]) -> None:
         if self.ok and operations:  # once a row is bad nothing will be written: stop planning
@@ -256,6 +309,8 @@ class _RowChecker:
         self.fields = fields
         self.code_index = fields.index("code") if "code" in fields else None
         self.first_line_of_code: dict[str, int] = {}
+        self.first_line_of_row: dict[bytes, int] = {}  # a digest of each new row's values
+        self.neighbours: dict = {}  # customers read by postal code, for every batch
 
     def check(self, batch: list[CsvRecord]) -> None:
         """Check one batch of rows, recording problems and planning creates and updates."""
@@ -264,7 +319,29 @@ class _RowChecker:
                     for customer in Customer.select().where(Customer.code_key.in_(list(keys)))}
         operations = [operation for record in batch
                       if (operation := self._check_row(record, existing)) is not None]
+        self._mark_duplicates([op for op in operations if isinstance(op, _Create)])
         self.preview._plan(operations)
+
+    def _mark_duplicates(self, creates: list[_Create]) -> None:
+        """Mark the new rows that likely duplicate an existing customer (one look-up for the
+        batch) or are identical to an earlier row of the file; they are not counted as new."""
+        if not creates:
+            return
+        matches = duplicates_of_rows([op.values for op in creates], self.neighbours)
+        for op, match in zip(creates, matches, strict=True):
+            digest = _row_digest(op.values)
+            first = self.first_line_of_row.setdefault(digest, op.line)
+            if match is not None:
+                message = match.message
+            elif first != op.line:
+                message = f"Identical to line {first}"
+            else:
+                continue
+            op.duplicate = True
+            blank = not op.values["code"]
+            self.preview.to_create -= 1
+            self.preview._blank_codes -= blank
+            self.preview._add_duplicate(op.line, message, blank)
 
     def _code_text(self, record: CsvRecord) -> str:
         if self.code_index is None or len(record.cells) != len(self.fields):
@@ -338,9 +415,17 @@ class _RowChecker:
         return _Update(line, holder.id, holder.version, holder.code, changes)
 
 
+def _row_digest(values: dict[str, object]) -> bytes:
+    """A short fingerprint of a row's validated values: equal for identical rows."""
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
 def apply_import(preview: ImportPreview, staff: StaffSession, progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> ImportResult:
-    """Write a checked file's customers in one transaction: all of them, or none.
+                 cancel: threading.Event | None = None,
+                 duplicates: DuplicateChoice = DuplicateChoice()) -> ImportResult:
+    """Write a checked file's customers in one transaction: all of them, or none. Likely
+    duplicates are skipped unless `duplicates` says to create them.
 
     Raises ImportConflict when someone changed a customer or took a code since the preview,
     Cancelled when `cancel` is set; either way nothing is written.
@@ -348,37 +433,43 @@ def apply_import(preview: ImportPreview, staff: StaffSession, progress: Progress
     if not preview.ok:
         raise ValueError("The file has bad rows; nothing can be imported.")
     authorize(staff, Permission.IMPORT)
-    writer = _ImportWriter(preview, staff)
+    writer = _ImportWriter(preview, staff, duplicates)
+    creating = preview.creating(duplicates)
+    blank = preview._blank_codes + sum(map(duplicates.creates, preview._duplicate_blank_lines))
     try:
         with write_transaction():
-            writer.codes = iter(reserve_customer_codes(preview._blank_codes,
-                                                       preview._file_codes))
+            writer.codes = iter(reserve_customer_codes(blank, preview._file_codes))
             for operations in preview._planned():
                 check_cancelled(cancel)
                 writer.write(operations)
                 if progress:
-                    progress("importing", writer.done, preview.to_create + preview.to_update)
+                    progress("importing", writer.done, creating + preview.to_update)
             Counter.update(value=Counter.value + writer.done).where(
                 Counter.name == CHANGES_COUNTER).execute()
     except pw.IntegrityError as error:
         raise ImportConflict(_taken_message(writer.creating)) from error
     refresh_statistics()
-    return ImportResult(preview.to_create, preview.to_update, preview.unchanged)
+    return ImportResult(creating, preview.to_update, preview.unchanged,
+                        preview.duplicate_count - (creating - preview.to_create))
 
 
 class _ImportWriter:
     """Writes planned batches inside the import's transaction, with their audit events."""
 
-    def __init__(self, preview: ImportPreview, staff: StaffSession):
+    def __init__(self, preview: ImportPreview, staff: StaffSession, duplicates: DuplicateChoice):
         self.source = preview.path.name
         self.staff = staff
+        self.duplicates = duplicates
         self.now = Customer.created_at.db_value(utcnow())
         self.codes: Iterator[str] = iter(())
         self.creating: list[_Create] = []
         self.done = 0
 
     def write(self, operations: list[_Create | _Update]) -> None:
-        """Insert the batch's new customers, update its changed ones, and audit each."""
+        """Insert the batch's new customers (likely duplicates only when chosen), update its
+        changed ones, and audit each."""
+        operations = [op for op in operations if not isinstance(op, _Create)
+                      or not op.duplicate or self.duplicates.creates(op.line)]
         self.creating = [op for op in operations if isinstance(op, _Create)]
         events = self._create(self.creating)
         events += [self._update(op) for op in operations if isinstance(op, _Update)]

@@ -1,7 +1,7 @@
 """Creating, reading and saving customers: validated, version-checked and audited."""
 
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import peewee as pw
 
@@ -9,8 +9,10 @@ from models.aliases import code_is_alias, taken_alias_keys
 from models.audit import record_event
 from models.clock import utcnow
 from models.engine import write_transaction
-from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME
+from models.fields import CUSTOMER_FIELDS
 from models.permissions import Permission, authorize
+from models.save_conflict import SaveConflict, last_save
+from models.sign_in_email import SignInRefused, follow_billing_email
 from models.staff import StaffSession
 from models.tables import Counter, Customer
 from models.validation import validate_customer
@@ -41,24 +43,12 @@ class CustomerRecord:
     values: dict[str, object]
     code: str = ""
     archived: bool = False
+    notice: str = ""  # what the save that returned this record also did, for the clerk
 
     @property
     def display_name(self) -> str:
         """The business name, or else the contact name."""
         return str(self.values.get("business_name") or self.values.get("contact_name") or "")
-
-
-@dataclass
-class SaveConflict(Exception):
-    """Another staff member saved the customer after it was loaded here."""
-
-    current: CustomerRecord
-    theirs: dict[str, tuple[object, object]] = field(default_factory=dict)  # field: (loaded, now)
-    mine: dict[str, tuple[object, object]] = field(default_factory=dict)  # field: (loaded, typed)
-
-    def __str__(self) -> str:
-        names = ", ".join(FIELDS_BY_NAME[n].label for n in self.theirs) or "nothing you changed"
-        return f"Someone else saved this customer since you opened it (they changed {names})."
 
 
 def has_customers() -> bool:
@@ -169,8 +159,11 @@ def create_customer(values: dict[str, object], staff: StaffSession) -> CustomerR
 
 
 def save_customer(loaded: CustomerRecord, values: dict[str, object],
-                  staff: StaffSession) -> CustomerRecord:
-    """Save changes to a loaded customer, unless someone else saved it meanwhile (SaveConflict)."""
+                  staff: StaffSession, sender: str = "") -> CustomerRecord:
+    """Save changes to a loaded customer, unless someone else saved it meanwhile (SaveConflict).
+
+    A new billing email moves the portal sign-in with it, and queues a notice from `sender` to
+    the old and the new address, in the same transaction; the record's `notice` says so."""
     if loaded.id is None:
         return create_customer(values, staff)
     authorize(staff, Permission.EDIT, loaded.id)
@@ -193,15 +186,22 @@ def save_customer(loaded: CustomerRecord, values: dict[str, object],
             if updated == 0:
                 raise _conflict(loaded, changes)
             record_event(loaded.id, staff, "updated", changes)
+            notice = "" if "billing_email" not in changes else follow_billing_email(
+                loaded.id, str(changes["billing_email"][0] or ""), str(clean["billing_email"]),
+                clean, staff, sender)
+    except SignInRefused as refusal:
+        raise ValidationFailed({"billing_email": str(refusal)}) from None
     except pw.IntegrityError as error:
         raise ValidationFailed(
             {"code": _code_holder_error(str(clean["code"]), loaded.id) or str(error)}) from error
-    return load_customer(loaded.id)
+    return replace(load_customer(loaded.id), notice=notice)
 
 
 def _conflict(loaded: CustomerRecord, mine: dict[str, tuple[object, object]]) -> SaveConflict:
-    """Describe what the other save changed, for the clerk to compare with their own edits."""
+    """Describe what the other save changed, and who made it when (from the audit trail), for
+    the clerk to compare with their own edits."""
     current = load_customer(loaded.id)
     theirs = {k: (loaded.values.get(k), v) for k, v in current.values.items()
               if loaded.values.get(k) != v}
-    return SaveConflict(current, theirs, mine)
+    return SaveConflict(current, theirs, mine, last_save(loaded.id),
+                        max(current.version - loaded.version, 1))

@@ -23,6 +23,7 @@ from models.validation import validate_customer
 
 NAME_SIMILARITY = 0.85  # difflib ratio of two folded names from which they count as "similar"
 POSTAL_CANDIDATES = 2_000  # customers compared by name at one postal code, at most
+NEIGHBOURS_KEPT = 100_000  # customers an import keeps read by postal code between batches
 KEY_CANDIDATES = 50  # customers read for one email or telephone, at most
 
 # The look-up keys as SQL. POSTAL_KEY must stay the exact text of the index in 0004_records.
@@ -236,3 +237,109 @@ def duplicate_flags(customer_ids: list[int]) -> dict[int, str]:
     return {row_id: DuplicateMatch(other, holders[other][1],
                                    holders[other][2] or holders[other][3], reason).message
             for row_id, (other, reason) in pairs.items() if other in holders}
+
+
+# --- many rows at once (an import) ---
+
+REASON_SAME_NAME = "same name, and neither has a billing email, telephone or postal code"
+_BLANK_KEYS = (EMAIL_KEY == BLANK_LAST) & (PHONE_KEY == BLANK_LAST) & (POSTAL_KEY == "")
+
+
+def _clean_probe(values: dict[str, object]) -> _Probe:
+    """The look-up keys of values already validated (in their stored form)."""
+    return _Probe(fold(values.get("billing_email", "")), digits(values.get("billing_phone", "")),
+                  postal_key(values.get("billing_postal_code", "")),
+                  str(values.get("billing_country", "") or ""),
+                  _name_keys(values.get("business_name"), values.get("contact_name")))
+
+
+def _live_at_postal_codes(postals: set[str]) -> dict[str, list[_Neighbour]]:
+    """The customers not archived at each postal code, in id order, POSTAL_CANDIDATES at most a
+    code: one query by the postal index for all the codes."""
+    if not postals:
+        return {}
+    number = pw.fn.ROW_NUMBER().over(partition_by=[POSTAL_KEY], order_by=[Customer.id])
+    ranked = (Customer.select(*_COLUMNS[:5], POSTAL_KEY.alias("postal"), number.alias("n"))
+              .where(POSTAL_KEY.in_(sorted(postals)) & Customer.archived_at.is_null())
+              .alias("ranked"))
+    query = (pw.Select([ranked], [ranked.c.id, ranked.c.code, ranked.c.business_name,
+                                  ranked.c.contact_name, ranked.c.billing_country,
+                                  ranked.c.postal])
+             .where(ranked.c.n <= POSTAL_CANDIDATES).order_by(ranked.c.id)
+             .bind(Customer._meta.database))
+    found: dict[str, list[_Neighbour]] = {postal: [] for postal in postals}
+    for row_id, code, business, contact, country, postal in query.tuples():
+        found[postal].append(_Neighbour(row_id, code, business or contact, country,
+                                        (name_key(business), name_key(contact))))
+    return found
+
+
+def _same_bare_names(probes: list[_Probe],
+                     values: list[dict[str, object]]) -> dict[tuple[str, str], int]:
+    """For rows with no email, telephone or postal code: the lowest id of a customer not
+    archived with the same folded names and none of those either, by (business, contact)."""
+    pairs = {(fold(row.get("business_name")), fold(row.get("contact_name")))
+             for probe, row in zip(probes, values, strict=True)
+             if not (probe.email or probe.phone or probe.postal) and probe.names}
+    if not pairs:
+        return {}
+    sort_business, sort_contact = pw.SQL("sort_business"), pw.SQL("sort_contact")
+    found: dict[tuple[str, str], int] = {}
+    for column, keys in ((sort_contact, {contact for _, contact in pairs if contact}),
+                         (sort_business, {business for business, contact in pairs
+                                          if not contact})):
+        if not keys:
+            continue
+        query = (Customer.select(sort_business, sort_contact, pw.fn.MIN(Customer.id))
+                 .where(column.in_(sorted(keys)) & _BLANK_KEYS & Customer.archived_at.is_null())
+                 .group_by(sort_business, sort_contact).tuples())
+        for business, contact, low in query:
+            pair = tuple("" if key == BLANK_LAST else key for key in (business, contact))
+            if pair in pairs:
+                found[pair] = min(low, found.get(pair, low))
+    return found
+
+
+def duplicates_of_rows(values: list[dict[str, object]],
+                       neighbours: dict[str, list[_Neighbour]] | None = None,
+                       ) -> list[DuplicateMatch | None]:
+    """For each row of validated values (a batch of an import), the existing customer it
+    likely duplicates, by the same rules as `find_duplicates_of` (email, then telephone, then
+    a similar name at the postal code), or one with the same names where neither has an email,
+    telephone or postal code; None when there is none.
+
+    Set-based: one grouped query per kind of key for the whole batch, by its index. Pass the
+    same `neighbours` dict for every batch of one file to read each postal code once."""
+    probes = [_clean_probe(row) for row in values]
+    emails = _others_by_key(EMAIL_KEY, {probe.email for probe in probes if probe.email})
+    phones = _others_by_key(PHONE_KEY, {probe.phone for probe in probes if probe.phone})
+    pairs: list[tuple[int, str] | None] = []
+    for probe in probes:
+        email, phone = emails.get(probe.email), phones.get(probe.phone)
+        pairs.append((email[1], REASON_EMAIL) if email and email[0]
+                     else (phone[1], REASON_PHONE) if phone and phone[0] else None)
+    neighbours = {} if neighbours is None else neighbours
+    if sum(len(kept) for kept in neighbours.values()) > NEIGHBOURS_KEPT:
+        neighbours.clear()  # memory stays bounded; a postal code is read again when needed
+    wanted = {probe.postal for probe, pair in zip(probes, pairs, strict=True)
+              if pair is None and probe.postal and probe.names} - neighbours.keys()
+    neighbours.update(_live_at_postal_codes(wanted))
+    bare = _same_bare_names(probes, values)
+    for index, (probe, row) in enumerate(zip(probes, values, strict=True)):
+        if pairs[index] is not None:
+            continue
+        if probe.postal and probe.names:
+            match = next(_similar_neighbours(probe.names, probe.country,
+                                             neighbours.get(probe.postal, []), None), None)
+            if match is not None:
+                pairs[index] = (match[0].id, match[1])
+        elif not (probe.email or probe.phone or probe.postal):
+            low = bare.get((fold(row.get("business_name")), fold(row.get("contact_name"))))
+            if low is not None:
+                pairs[index] = (low, REASON_SAME_NAME)
+    holders = {row[0]: row for row in Customer.select(*_COLUMNS[:4]).where(
+        Customer.id.in_(sorted({pair[0] for pair in pairs if pair}))).tuples()} if any(
+        pairs) else {}
+    return [DuplicateMatch(pair[0], holders[pair[0]][1],
+                           holders[pair[0]][2] or holders[pair[0]][3], pair[1])
+            if pair and pair[0] in holders else None for pair in pairs]

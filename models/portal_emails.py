@@ -79,3 +79,21 @@ def hours(lifetime: timedelta) -> str:
     """A lifetime in hours, for people."""
     count = int(lifetime.total_seconds() // 3600)
     return f"{count} hour" + ("" if count == 1 else "s")
+
+
+SIGN_IN_MOVED_SUBJECT = "Your customer portal sign-in email has changed"
+
+
+def sign_in_moved_email(name: str, old_email: str, new_email: str,
+                        to_old: bool) -> tuple[str, str]:
+    """The notice that the portal sign-in moved from `old_email` to `new_email`, for the old
+    address (`to_old`) or the new one: (subject, body template). It carries no secret."""
+    greeting = f"Hello {literal(one_line(name))}," if one_line(name) else "Hello,"
+    if to_old:
+        news = (f"You now sign in to our customer portal with {new_email} instead of this "
+                "address, which no longer works for signing in. Your password is unchanged.")
+    else:
+        news = (f"You now sign in to our customer portal with this address instead of "
+                f"{old_email}. Your password is unchanged.")
+    lines = [greeting, "", literal(_paragraph(news)), "", _paragraph(CLOSING), ""]
+    return SIGN_IN_MOVED_SUBJECT, "\n".join(lines)

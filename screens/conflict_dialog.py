@@ -1,4 +1,5 @@
-"""Shown when someone else saved the customer first: their values and yours, field by field."""
+"""Shown when someone else saved the customer first: who and when, then their values and yours,
+field by field."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,13 +50,6 @@ def display_value(name: str, value: object) -> str:
     return text
 
 
-def contested(conflict: SaveConflict) -> list[str]:
-    """The fields both sides changed to different values, in form order."""
-    return [spec.name for spec in CUSTOMER_FIELDS
-            if spec.name in conflict.theirs and spec.name in conflict.mine
-            and conflict.theirs[spec.name][1] != conflict.mine[spec.name][1]]
-
-
 class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
     """Their saved values beside yours; keep yours field by field, or reload theirs."""
 
@@ -69,7 +63,7 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
     def __init__(self, conflict: SaveConflict):
         super().__init__()
         self.conflict = conflict
-        self._contested = contested(conflict)
+        self._contested = conflict.contested
 
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict-dialog", classes="dialog"):
@@ -92,7 +86,8 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
                 yield Static(KEYS, classes="dialog-keys", markup=False)
 
     def _explanation(self) -> str:
-        text = "Since you opened this customer, another staff member saved the fields below. "
+        text = (f"{safe(self.conflict.who_and_when())} Their changes since you opened it and "
+                "yours are below. ")
         if self._contested:
             text += ("Where you both changed a field, their value is kept unless you tick "
                      "Keep mine (space). ")

@@ -25,13 +25,14 @@ from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
 from models.csv_format import Cancelled
 from models.customer_export import ExportTargetExists, ExportTargetUnwritable, export_to_file
 from models.customer_import import (
     BadFile,
+    DuplicateChoice,
     ImportConflict,
     ImportPreview,
     UnreadableFile,
@@ -64,10 +65,15 @@ def preview_report(name: str, preview: ImportPreview) -> str:
     counts = [f"{preview.to_create:,} to create"]
     if preview.update:
         counts += [f"{preview.to_update:,} to update", f"{preview.unchanged:,} unchanged"]
+    if preview.duplicate_count:
+        counts.append(_plural(preview.duplicate_count, "likely duplicate"))
     counts.append(f"{preview.bad_rows:,} bad")
     lines = [f"{safe(name)}: {_plural(preview.rows, 'row')}: {', '.join(counts)}."]
     if not preview.ok:
         lines.append("Nothing can be imported: correct the file and check it again.")
+    elif preview.duplicate_count:
+        lines.append("Likely duplicates (listed below) are skipped: tick a row (space) or "
+                     "Create all to create it anyway.")
     elif not preview.to_create + preview.to_update:
         lines.append("Nothing to import: every customer in the file is already up to date.")
     if preview.clashes and not preview.update:
@@ -163,6 +169,7 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
             with OverflowScroll(id="csv-report-scroll"):
                 yield Static("", id="csv-report", markup=False)
             with Vertical(id="csv-bottom"):
+                yield from self.choices()
                 with Horizontal(id="csv-buttons"):
                     yield from self.buttons()
                     yield Button(Content("Close"), id="csv-close", compact=True)
@@ -174,6 +181,10 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
 
     def options(self) -> ComposeResult:
         """Widgets between the path and the progress bar."""
+        yield from ()
+
+    def choices(self) -> ComposeResult:
+        """Widgets between the report and the buttons."""
         yield from ()
 
     def buttons(self) -> ComposeResult:
@@ -307,6 +318,14 @@ class CsvImportDialog(CsvDialog):
         yield Checkbox(Content("Update customers whose code is in the file"), id="csv-update",
                        compact=True)
 
+    def choices(self) -> ComposeResult:
+        """The likely duplicates, each to tick to create anyway, and a box for all of them
+        (shown only when the file has some)."""
+        with Vertical(id="csv-duplicates"):
+            yield Checkbox(Content("Create all likely duplicates anyway"), id="csv-dup-all",
+                           compact=True)
+            yield SelectionList[int](id="csv-dup-rows", compact=True)
+
     def buttons(self) -> ComposeResult:
         """Check, and Import all (once a clean preview is shown)."""
         yield Button(Content("Check file"), id="csv-check", variant="primary", compact=True)
@@ -334,12 +353,39 @@ class CsvImportDialog(CsvDialog):
     def _previewed(self, preview: ImportPreview) -> None:
         self.finish()
         self.report(preview_report(preview.path.name, preview), error=not preview.ok)
-        if preview.ok and preview.to_create + preview.to_update:
+        if preview.ok and preview.has_work:
             self._preview = preview
             self.set_class(True, "-can-import")
+            self._show_duplicates(preview)
             self.query_one("#csv-import", Button).focus()
         else:
             preview.close()
+
+    def _show_duplicates(self, preview: ImportPreview) -> None:
+        """List the likely duplicates, none ticked (all are skipped unless chosen)."""
+        self.query_one("#csv-dup-all", Checkbox).value = False
+        rows = self.query_one("#csv-dup-rows", SelectionList)
+        rows.clear_options()
+        rows.add_options([(Content(safe(f"Line {row.line}: {row.message}")), row.line)
+                          for row in preview.duplicates])
+        self.set_class(bool(preview.duplicate_count), "-duplicates")
+
+    @on(Checkbox.Changed, "#csv-dup-all")
+    def _all_duplicates(self, event: Checkbox.Changed) -> None:
+        rows = self.query_one("#csv-dup-rows", SelectionList)
+        if event.value:
+            rows.select_all()
+        else:
+            rows.deselect_all()
+
+    def duplicate_choice(self) -> DuplicateChoice:
+        """What the clerk chose: the ticked rows are created, and with Create all every row
+        not listed (beyond the list's length) too."""
+        rows = self.query_one("#csv-dup-rows", SelectionList)
+        ticked = frozenset(rows.selected)
+        listed = frozenset(row.line for row in self._preview.duplicates) if self._preview else ()
+        return DuplicateChoice(self.query_one("#csv-dup-all", Checkbox).value, ticked,
+                               frozenset(listed) - ticked)
 
     @on(Button.Pressed, "#csv-import")
     def _import(self) -> None:
@@ -348,10 +394,12 @@ class CsvImportDialog(CsvDialog):
         name = safe(self._preview.path.name)
         self.start(f"Importing {name}…")
         self.run_step(partial(apply_import, self._preview, self._staff, progress=self.progress,
-                              cancel=self._cancel),
+                              cancel=self._cancel, duplicates=self.duplicate_choice()),
                       lambda result: self.close(
                           f"Imported {name}: {result.created:,} created, "
-                          f"{result.updated:,} updated, {result.unchanged:,} unchanged."))
+                          f"{result.updated:,} updated, {result.unchanged:,} unchanged"
+                          + (f", {_plural(result.skipped, 'likely duplicate')} skipped."
+                             if result.skipped else ".")))
 
     def failed(self, error: BaseException) -> None:
         """A failed step leaves no preview to import."""
@@ -363,6 +411,7 @@ class CsvImportDialog(CsvDialog):
             self._preview.close()
             self._preview = None
         self.set_class(False, "-can-import")
+        self.set_class(False, "-duplicates")
 
     def close(self, outcome: str | None) -> None:
         """Close the dialog, dropping the planned writes of an unused preview."""

@@ -324,15 +324,15 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         now = self._collect()
         values = now if self._record.id is None else {name: now[name] for name in changed}
         self._saving = True
-        self._save(self._record, values, self.app.settings.staff)
+        self._save(self._record, values, self.app.settings.staff, self.app.settings.mail_from)
 
     @work(thread=True, group=SAVE_GROUP, exit_on_error=False)
     def _save(self, loaded: CustomerRecord, values: dict[str, object],
-              staff: StaffSession) -> None:
+              staff: StaffSession, sender: str) -> None:
         """Validate and write in a worker thread; the outcome is handed back to the screen."""
         try:
             with connection():
-                saved = save_customer(loaded, values, staff)
+                saved = save_customer(loaded, values, staff, sender=sender)
                 portal = portal_status_label(saved.id)
         except ValidationFailed as failure:
             self.app.call_from_thread(self._invalid, failure.errors)
@@ -356,7 +356,8 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         elif saved.version == loaded.version:
             self.notify("No changes to save: the values are the same as stored.", markup=False)
         else:
-            self.notify(f"Customer {safe(saved.code)} saved.", markup=False)
+            self.notify(f"Customer {safe(saved.code)} saved. {safe(saved.notice)}".strip(),
+                        markup=False, timeout=8 if saved.notice else None)
         if self._leave_after_save:
             self._leave()
 
@@ -406,8 +407,7 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
             self.notify("Reloaded: the form shows what is saved now; your changes were dropped.",
                         markup=False)
             return
-        kept = {name: typed for name, (_before, typed) in conflict.mine.items()
-                if name not in conflict.theirs or name in choice.keep_mine}
+        kept = conflict.kept_edits(choice.keep_mine)
         self._show_record(conflict.current, None)
         rows = self._rows()
         for name, value in kept.items():

@@ -6,8 +6,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from portal_support import desk
 from detail_support import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
+from portal_support import desk
 from rich.cells import cell_len
 from textual import events
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static, Switch, TabbedContent
@@ -486,6 +486,8 @@ async def test_conflict_keeps_mine_field_by_field(db_url_open, customer):
         assert isinstance(dialog, ConflictDialog)
         text = screen_text(app)
         assert "Maple Leaf Wholesale" in text and "Maple Leaf Retail" in text
+        saved_at = audit_events(customer.id)[-1].at
+        assert f"{desk().login} saved this customer at {saved_at:%H:%M} UTC." in text
         assert "Ottawa" in text and "200 King St" in text
         boxes = [checkbox.id for checkbox in dialog.query(Checkbox)]
         assert boxes == ["keep-business_name", "keep-contact_name"]  # both changed these

@@ -123,6 +123,50 @@ def test_stale_save_is_a_conflict_naming_their_changes(db):
     assert resolved.values["business_name"] == "Acme Group"
 
 
+def test_a_conflict_names_who_saved_last_and_when_from_the_audit_trail(db):
+    mine = create_customer(ACME, desk())
+    save_customer(load_customer(mine.id), {"contact_name": "Ada King"}, desk())
+    save_customer(load_customer(mine.id), {"billing_city": "London"}, desk())
+    last = AuditEvent.select().where(AuditEvent.action == "updated").order_by(
+        AuditEvent.id.desc()).get()
+    with pytest.raises(SaveConflict) as caught:
+        save_customer(mine, {"business_name": "Acme Group"}, desk())
+    conflict = caught.value
+    assert (conflict.saved_by.staff, conflict.saved_by.at, conflict.saves) == (
+        desk().login, last.at, 2)
+    assert conflict.who_and_when(now=last.at) == (
+        f"{desk().login} saved this customer at {last.at:%H:%M} UTC "
+        "(after 1 other save since you opened it).")
+
+
+def test_a_conflict_after_an_import_or_an_archive_says_so_with_the_day():
+    from datetime import datetime
+
+    from models.save_conflict import OtherSave
+
+    at = datetime(2026, 3, 14, 14, 2)
+    assert (OtherSave("ada", at).sentence(now=datetime(2026, 3, 14, 23, 0))
+            == "ada saved this customer at 14:02 UTC")
+    assert (OtherSave("bob", at, "imported").sentence(now=datetime(2026, 3, 15, 9, 0))
+            == "bob updated this customer from a CSV file on 2026-03-14 at 14:02 UTC")
+    assert (OtherSave("cy", at, "archived").sentence(now=at)
+            == "cy archived this customer at 14:02 UTC")
+
+
+def test_a_conflict_keeps_the_clerks_edits_only_where_they_chose(db):
+    mine = create_customer(ACME, desk())
+    save_customer(load_customer(mine.id), {"contact_name": "Ada King",
+                                           "business_name": "Acme Holdings"}, desk())
+    with pytest.raises(SaveConflict) as caught:
+        save_customer(mine, {"business_name": "Acme Group", "contact_name": "Ada King",
+                             "billing_city": "Leeds"}, desk())
+    conflict = caught.value
+    assert conflict.contested == ["business_name"]  # both changed it, to different values
+    assert conflict.kept_edits(frozenset()) == {"billing_city": "Leeds"}
+    assert conflict.kept_edits(frozenset({"business_name"})) == {
+        "business_name": "Acme Group", "billing_city": "Leeds"}
+
+
 def test_timestamps_are_utc(db):
     from models.clock import utcnow
 

@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import pytest
-from portal_support import desk
 from detail_support import SAMPLE
+from portal_support import desk, named_staff
 
 from models.customers import create_customer, load_customer, save_customer
 from models.db import close_database, open_database
-from models.tables import Customer, PortalAccount
+from models.tables import AuditEvent, Customer, PortalAccount
 from models.upgrade import upgrade_database
 from screens.actions_menu import ActionsMenu
 from screens.confirm import ConfirmDialog
@@ -99,7 +99,8 @@ async def saved_elsewhere(_pilot) -> None:
     maple = Customer.get(Customer.code == MAPLE["code"])
     theirs = {"business_name": "Maple Leaf Wholesale", "billing_city": "Ottawa",
               "contact_name": "Jane Doe-Smith"}
-    save_customer(load_customer(maple.id), theirs, desk())
+    save_customer(load_customer(maple.id), theirs, named_staff("ada"))
+    AuditEvent.update(at=FIXED_TIME).where(AuditEvent.customer == maple.id).execute()
 
 
 async def demo_dialog(pilot) -> None:

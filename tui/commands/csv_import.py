@@ -1,4 +1,5 @@
-"""`custdesk import FILE.csv [--dry-run] [--update]`: check every row, then import all or nothing."""
+"""`custdesk import FILE.csv [--dry-run] [--update] [--duplicates skip|create]`: check every row,
+then import all or nothing."""
 
 import argparse
 import sys
@@ -6,6 +7,7 @@ import time
 
 from models.customer_import import (
     BadFile,
+    DuplicateChoice,
     ImportConflict,
     ImportPreview,
     UnreadableFile,
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(progress, "Interrupted: nothing was imported.", EXIT_INTERRUPTED)
     progress.finish()
     with preview:
-        _print_preview(args.file, preview)
+        _print_preview(args.file, preview, args.duplicates)
         if not preview.ok:
             return _fail(progress, f"Nothing was imported: {preview.bad_rows:,} bad "
                          f"row{'s' if preview.bad_rows != 1 else ''}.", EXIT_NOT_IMPORTED)
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print("Dry run: nothing was imported.")
             return EXIT_OK
         try:
-            result = apply_import(preview, settings.staff, progress=progress)
+            result = apply_import(preview, settings.staff, progress=progress,
+                                  duplicates=DuplicateChoice(args.duplicates == "create"))
         except ImportConflict as error:
             return _fail(progress, str(error), EXIT_NOT_IMPORTED)
         except DatabaseUnavailable as error:
@@ -54,8 +57,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         except KeyboardInterrupt:
             return _fail(progress, "Interrupted: nothing was imported.", EXIT_INTERRUPTED)
         progress.finish()
+    skipped = f", {_plural(result.skipped, 'likely duplicate')} skipped" if result.skipped else ""
     print(f"Imported {safe(args.file)}: {result.created:,} created, {result.updated:,} updated, "
-          f"{result.unchanged:,} unchanged, in {time.perf_counter() - started:.1f} s.")
+          f"{result.unchanged:,} unchanged{skipped}, in {time.perf_counter() - started:.1f} s.")
     return EXIT_OK
 
 
@@ -66,11 +70,19 @@ def _fail(progress: ProgressLine, message: str, status: int) -> int:
     return status
 
 
-def _print_preview(file: str, preview: ImportPreview) -> None:
-    """The counts, then every bad row: line, column and message."""
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _print_preview(file: str, preview: ImportPreview, duplicates: str) -> None:
+    """The counts, then every bad row (line, column and message), every likely duplicate and
+    what happens to them."""
     counts = [f"{preview.to_create:,} to create"]
     if preview.update:
         counts += [f"{preview.to_update:,} to update", f"{preview.unchanged:,} unchanged"]
+    if preview.duplicate_count:
+        counts.append(f"{preview.duplicate_count:,} likely duplicate"
+                      f"{'s' if preview.duplicate_count != 1 else ''}")
     counts.append(f"{preview.bad_rows:,} bad")
     print(f"{safe(file)}: {preview.rows:,} row{'s' if preview.rows != 1 else ''}: "
           f"{', '.join(counts)}.")
@@ -84,6 +96,16 @@ def _print_preview(file: str, preview: ImportPreview) -> None:
         print(f"  warning: {where}: {safe(warning.message)}")
     if preview.warnings_left_off:
         print(f"  … and {preview.warnings_left_off:,} more warnings.")
+    for duplicate in preview.duplicates:
+        print(f"  duplicate: Line {duplicate.line}: {safe(duplicate.message)}")
+    if preview.duplicates_left_off:
+        print(f"  … and {preview.duplicates_left_off:,} more likely duplicates.")
+    if preview.duplicate_count and duplicates == "create":
+        print(f"{_plural(preview.duplicate_count, 'likely duplicate')}: created anyway "
+              "(--duplicates create).")
+    elif preview.duplicate_count:
+        print(f"{_plural(preview.duplicate_count, 'likely duplicate')}: skipped; add "
+              "--duplicates create to create them anyway.")
     if preview.clashes:
         print(f"{preview.clashes:,} row{'s use codes' if preview.clashes != 1 else ' uses a code'}"
               " of existing customers: add --update to update those customers.")

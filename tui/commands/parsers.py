@@ -51,6 +51,10 @@ def _import(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--update", action="store_true",
                         help="update customers whose code is in the file "
                         "(without it, such a row is a bad row)")
+    parser.add_argument("--duplicates", choices=("skip", "create"), default="skip",
+                        help="rows that likely duplicate a customer (same billing email or "
+                        "telephone, or a very similar name at the same postal code) or an "
+                        "earlier row: skip them (the default) or create them anyway")
     parser.set_defaults(handler_module="csv_import")
 
 
