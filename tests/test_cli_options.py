@@ -19,8 +19,8 @@ def subcommand_paths(parser: argparse.ArgumentParser, path=()) -> list[tuple[str
 
 
 REQUIRED = {"import": ["f.csv"], "export": ["f.csv"], "portal-login": ["a@example.com"],
-            "portal-activate": ["token"], "add": ["login", "--role", "staff"],
-            "set-role": ["login", "staff"], "remove": ["login"],
+            "portal-activate": ["token"], "staff add": ["login", "--role", "staff"],
+            "staff set-role": ["login", "staff"], "staff remove": ["login"],
             }  # positional arguments of the subcommands that have them
 
 
@@ -32,7 +32,7 @@ def test_every_subcommand_takes_db_and_mail_after_its_name():
     paths = subcommand_paths(build_parser())
     assert {"demo", "import", "export", "outbox"} <= {path[0] for path in paths}
     for path in paths:
-        words = [*path, *REQUIRED.get(path[-1], [])]
+        words = [*path, *REQUIRED.get(" ".join(path), [])]
         after = parse([*words, "--db", "sqlite:///a.db", "--mail", "maildir:m"])
         assert (after.db, after.mail) == ("sqlite:///a.db", "maildir:m"), path
         before = parse(["--db", "sqlite:///a.db", "--mail", "maildir:m", *words])

@@ -35,7 +35,7 @@ def test_a_new_billing_email_moves_the_sign_in_and_tells_both_addresses(db):
                             "new address are told by email.")
     old, new = moved_messages()
     assert (old.to_address, new.to_address) == ("Jo@example.com", "jo.new@example.com")
-    assert (old.secret, new.secret) == ("", "")  # a notice, no secret
+    assert (old.credential, new.credential) == ("", "")  # a notice: no password or link
     assert "jo.new@example.com instead of this address" in " ".join(old.body.split())
     assert "this address instead of Jo@example.com" in " ".join(new.body.split())
     event = AuditEvent.get(AuditEvent.action == "portal_sign_in_moved")
