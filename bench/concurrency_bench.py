@@ -9,7 +9,9 @@ SQLite file and on PostgreSQL in one run:
 
 import argparse
 import multiprocessing
+import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -20,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.results import postgres_schema, report, run_lines
+from bench.results import RESULTS, postgres_schema, report, run_lines
 
 SECTION = "## Many staff at once"
 CUSTOMERS = 20_000
@@ -91,12 +93,26 @@ def _measure(url: str, ids: list[int], staff: int) -> dict:
     }
 
 
+def _previous_saves() -> tuple[str, dict[tuple[str, str], str]]:
+    """The date and saves/s of this section's last recorded run, to print beside the new one
+    (the cost of what changed since, e.g. the audit chain)."""
+    text = RESULTS.read_text() if RESULTS.exists() else ""
+    section = text.split(SECTION, 1)[1].split("\n## ", 1)[0] if SECTION in text else ""
+    date = re.search(r"Date: (\S+?)\.", section)
+    saves = {(cells[1], cells[2]): cells[3] for line in section.splitlines()
+             if line.startswith("| ") and not line.startswith("| engine")
+             for cells in [[c.strip() for c in line.split("|")]]}
+    return (date.group(1) if date else "", saves)
+
+
 def main() -> None:
     """Measure each engine at each number of staff, print the table, record it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", metavar="URL", help="also measure this PostgreSQL server")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
+    before_date, before = _previous_saves()
+    load_before = os.getloadavg()[0]
     rows = []
     with ExitStack() as stack:
         folder = stack.enter_context(tempfile.TemporaryDirectory())
@@ -109,16 +125,21 @@ def main() -> None:
             for staff in STAFF_COUNTS:
                 figures = _measure(url, ids, staff)
                 rows.append(f"| {engine} | {staff} | {figures['saves_per_s']:,.0f} | "
+                            f"{before.get((engine, str(staff)), '—')} | "
                             f"{figures['conflicts']} | {figures['searches']:,} | "
                             f"{figures['median']:.1f} ms | {figures['p95']:.1f} ms |")
                 print(rows[-1], flush=True)
     method = (f"{CUSTOMERS:,} demo customers; each staff process loops for {SECONDS:.0f} s: a "
               "search (first 50 rows, terms of 2–8 characters), then load a random customer, "
               "change one field and save (version-checked; a conflict is retried with the fresh "
-              "values). All processes start together.")
-    header = ("| engine | staff processes | saves/s (all) | conflicts | searches | search median "
-              "| search p95 |")
-    lines = [*run_lines(), "", method, "", header, "|---|---|---|---|---|---|---|", *rows]
+              "values). All processes start together. Every save writes its audit row into the "
+              "hash chain (models/audit_chain.py); the column beside saves/s is the previous "
+              f"recorded run's ({before_date or 'none'}).")
+    header = (f"| engine | staff processes | saves/s (all) | saves/s on {before_date or '—'} "
+              "| conflicts | searches | search median | search p95 |")
+    load = f"Load average before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f}."
+    lines = [*run_lines(), load, "", method, "", header, "|---|---|---|---|---|---|---|---|",
+             *rows]
     report(SECTION, lines, record=not args.no_record)
 
 

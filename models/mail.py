@@ -149,6 +149,20 @@ def new_message_id(sender: str) -> str:
     return make_msgid(domain=domain)
 
 
+def ascii_domain(address: str) -> str:
+    """The address with an internationalised domain in its ASCII (punycode) form, which every
+    server takes; a local part that is not ASCII still needs a server offering SMTPUTF8."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError as error:
+        raise DeliveryError(f"The recipient's domain {domain!r} has no ASCII form, so it "
+                            "cannot be sent; correct the address and do the action again.",
+                            permanent=True) from error
+
+
 def build_message(config: MailConfig, to_address: str, subject: str, body: str,
                   message_id: str) -> EmailMessage:
     """A plain-text email with a fixed Message-ID, so a repeated delivery is recognisable.
@@ -159,6 +173,7 @@ def build_message(config: MailConfig, to_address: str, subject: str, body: str,
             raise DeliveryError(f"The {what} {value!r} contains a line break or control "
                                 "character, so it cannot be sent; correct it and do the "
                                 "action again.", permanent=True)
+    to_address = ascii_domain(to_address)
     message = EmailMessage()
     display, address = parseaddr(config.sender)
     message["From"] = Address(display_name=display, addr_spec=address)
@@ -233,6 +248,9 @@ def _deliver_smtp(config: MailConfig, message: EmailMessage) -> str:
         raise DeliveryError(f"{where} refused the message: {error.smtp_code} "
                             f"{_reply_text(error.smtp_error)}",
                             permanent=error.smtp_code >= 500) from error
+    except smtplib.SMTPNotSupportedError as error:  # an address only SMTPUTF8 can carry
+        raise DeliveryError(f"{where} does not offer SMTPUTF8, which the recipient's address "
+                            f"needs: {error}", permanent=True) from error
     except smtplib.SMTPAuthenticationError as error:
         raise DeliveryError(f"{where} refused the login for {config.username}: "
                             f"{error.smtp_code} {_reply_text(error.smtp_error)}") from error
