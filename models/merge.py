@@ -5,7 +5,10 @@ the other's notes, audit events, access log and outbox rows move to the survivor
 account moves too (when both have one, the caller says which is kept, the other is deleted);
 the other is archived and its code becomes an alias (models.aliases) that still finds the
 survivor and stays reserved. The "merged" audit event on the survivor holds, as JSON in its
-detail, everything undo_merge needs to put both customers back as they were.
+detail, everything undo_merge needs to put both customers back as they were, but the dropped
+portal account: that is parked, password hash and all, in parked_portal_account under the
+event (models.engine.park_portal_account), where only undo reads it. Audit detail holds no
+password hash, token or sign-in email.
 """
 
 import json
@@ -24,19 +27,21 @@ from models.customers import (
     ValidationFailed,
     load_customer,
 )
-from models.engine import write_transaction
+from models.engine import park_portal_account, unpark_portal_account, write_transaction
 from models.fields import CUSTOMER_FIELDS
 from models.permissions import Permission, authorize
 from models.staff import StaffSession
 from models.tables import (
     PORTAL_NOT_ACTIVATED,
     PORTAL_STATUS_LABELS,
+    STAFF_PORTAL_FIELDS,
     AccessLogEntry,
     AuditEvent,
     Customer,
     Note,
     OutboxMessage,
     PortalAccount,
+    staff_view_of_account,
 )
 from models.validation import validate_customer
 
@@ -146,7 +151,7 @@ def _pair(first_id: int, second_id: int) -> tuple[Customer, Customer]:
 
 
 def _account(customer_id: int) -> PortalAccount | None:
-    return PortalAccount.get_or_none(PortalAccount.customer == customer_id)
+    return staff_view_of_account(customer_id)
 
 
 def _side(customer: Customer) -> MergeSide:
@@ -196,23 +201,33 @@ def _move(model: type[pw.Model], ids: list[int], from_id: int, to_id: int) -> No
          .where(model.id.in_(chunk) & (model.customer == from_id)).execute())
 
 
-def _snapshot(account: PortalAccount) -> dict[str, object]:
-    """Every column of a portal account, as JSON values."""
-    row = PortalAccount.select().where(PortalAccount.id == account.id).dicts().get()
-    return {name: value.isoformat() if isinstance(value, datetime) else value
-            for name, value in row.items()}
-
-
 def _from_snapshot(snapshot: dict[str, object]) -> dict[str, object]:
-    """A portal account's columns from its snapshot."""
+    """A portal account's columns from the snapshot a merge recorded before migration 0010."""
     fields = PortalAccount._meta.fields
     return {name: datetime.fromisoformat(value)
             if value is not None and isinstance(fields[name], pw.DateTimeField) else value
             for name, value in snapshot.items()}
 
 
-def _merge_portal(survivor: Customer, other: Customer, portal_from: int | None) -> dict:
-    """Give the survivor the chosen portal account; the undo data of what was done."""
+@dataclass(frozen=True)
+class PortalPlan:
+    """What a merge does with the portal accounts: which one moves to the survivor (with the
+    version it had), and which one is dropped (parked for undo)."""
+
+    moved: PortalAccount | None = None
+    dropped: PortalAccount | None = None
+
+    def undo_data(self) -> dict[str, object]:
+        """The audit detail's part about the accounts: ids, a version and a status, no secret."""
+        return {"moved_account": self.moved.id if self.moved else None,
+                "moved_version": self.moved.version if self.moved else None,
+                "parked_account": self.dropped.id if self.dropped else None,
+                "parked_status": self.dropped.status if self.dropped else None}
+
+
+def _portal_plan(survivor: Customer, other: Customer, portal_from: int | None) -> PortalPlan:
+    """Which portal account the survivor keeps and which is dropped; MergeRefused if the
+    choice is missing or wrong. Reads only what staff may read."""
     kept_side = {survivor.id: _account(survivor.id), other.id: _account(other.id)}
     if portal_from is not None and portal_from not in kept_side:
         raise MergeRefused("The portal account to keep must be one of the two customers'.")
@@ -222,30 +237,32 @@ def _merge_portal(survivor: Customer, other: Customer, portal_from: int | None) 
     mine, theirs = kept_side[survivor.id], kept_side[other.id]
     if mine is not None and theirs is not None and portal_from is None:
         raise MergeRefused("Both customers have a portal account: choose which one to keep.")
-    undo: dict[str, object] = {"moved_account": None, "moved_version": None,
-                               "dropped_account": None}
     if theirs is None:
-        return undo
+        return PortalPlan()
     if mine is not None and portal_from == survivor.id:
-        undo["dropped_account"] = _snapshot(theirs)
-        PortalAccount.delete().where(PortalAccount.id == theirs.id).execute()
-        return undo
-    if mine is not None:
-        undo["dropped_account"] = _snapshot(mine)
-        PortalAccount.delete().where(PortalAccount.id == mine.id).execute()
-    PortalAccount.update(customer=survivor.id).where(PortalAccount.id == theirs.id).execute()
-    undo["moved_account"], undo["moved_version"] = theirs.id, theirs.version
-    return undo
+        return PortalPlan(dropped=theirs)
+    return PortalPlan(moved=theirs, dropped=mine)
+
+
+def _merge_portal(plan: PortalPlan, survivor: Customer, event_id: int) -> None:
+    """Park the dropped account under the merge's event, then give the survivor the moved one."""
+    if plan.dropped is not None and not park_portal_account(plan.dropped.id, event_id):
+        raise MergeRefused("Someone else changed one of these customers' portal accounts just "
+                           "now; look at both again and retry.")
+    if plan.moved is not None:
+        (PortalAccount.update(customer=survivor.id)
+         .where(PortalAccount.id == plan.moved.id).execute())
 
 
 def _portal_words(portal: dict, other: Customer) -> str:
-    if portal["moved_account"] and portal["dropped_account"]:
-        return f"kept the portal account of {other.code}, deleted this customer's"
+    status = PORTAL_STATUS_LABELS.get(portal["parked_status"], "unknown")
+    if portal["moved_account"] and portal["parked_account"]:
+        return (f"kept the portal account of {other.code}; this customer's ({status}) is "
+                "parked for undo")
     if portal["moved_account"]:
         return f"the portal account of {other.code} moved here"
-    if portal["dropped_account"]:
-        status = PORTAL_STATUS_LABELS.get(portal["dropped_account"]["status"], "unknown")
-        return f"kept this customer's portal account, deleted {other.code}'s ({status})"
+    if portal["parked_account"]:
+        return f"kept this customer's portal account; {other.code}'s ({status}) is parked for undo"
     return ""
 
 
@@ -300,7 +317,8 @@ def merge_customers(survivor_id: int, other_id: int, chosen_values: dict[str, ob
             survivor_version = _bump(survivor, survivor_record.version,
                                      **{name: after for name, (_, after) in changes.items()})
             other_version = _bump(other, other_record.version, archived_at=utcnow())
-            portal = _merge_portal(survivor, other, portal_from)
+            plan = _portal_plan(survivor, other, portal_from)
+            portal = plan.undo_data()
             moved = {key: _ids(model, other.id) for key, model, *_ in MOVED_ROWS}
             for key, model, *_ in MOVED_ROWS:
                 _move(model, moved[key], other.id, survivor.id)
@@ -316,6 +334,7 @@ def merge_customers(survivor_id: int, other_id: int, chosen_values: dict[str, ob
                     "moved": moved, "portal": portal, "repointed_aliases": repointed}
             event = record_event(survivor.id, staff, ACTION_MERGED, changes,
                                  json.dumps(undo, ensure_ascii=False))
+            _merge_portal(plan, survivor, event.id)
             CustomerAlias.create(alias_key=other.code_key, code=other.code,
                                  customer=survivor.id, merged_from=other.id, merge_event=event.id)
             record_event(other.id, staff, ACTION_MERGED_INTO,
@@ -354,19 +373,26 @@ def _unchanged(customer: Customer, version: int, role: str) -> None:
                            "changed since the merge. Make the changes by hand instead.")
 
 
-def _undo_portal(portal: dict, survivor: Customer, other: Customer) -> None:
+def _undo_portal(portal: dict, survivor: Customer, other: Customer, event_id: int) -> None:
     """Put the portal accounts back where the merge found them."""
     moved_id = portal["moved_account"]
     if moved_id is not None:
-        account = PortalAccount.get_or_none(PortalAccount.id == moved_id)
+        account = (PortalAccount.select(*STAFF_PORTAL_FIELDS)
+                   .where(PortalAccount.id == moved_id).first())
         if (account is None or account.customer_id != survivor.id
                 or account.version != portal["moved_version"]):
             raise MergeRefused("The merge cannot be undone: the portal account it moved has "
                                "been changed since. Make the changes by hand instead.")
         PortalAccount.update(customer=other.id).where(PortalAccount.id == moved_id).execute()
-    dropped = portal["dropped_account"]
-    if dropped is not None:
-        PortalAccount.insert(**_from_snapshot(dropped)).execute()
+    parked_id = portal.get("parked_account")
+    if parked_id is not None and unpark_portal_account(event_id) != parked_id:
+        raise MergeRefused("The merge cannot be undone: the portal account it parked is "
+                           "missing. Make the changes by hand instead.")
+    # Merges recorded before migration 0010 kept the dropped account's every column (password
+    # hash and sign-in email included) in their audit detail. Those rows are hash-chained and
+    # are never rewritten, so their undo still reads the account back from there.
+    if portal.get("dropped_account") is not None:
+        PortalAccount.insert(**_from_snapshot(portal["dropped_account"])).execute()
 
 
 def undo_merge(event_id: int, staff: StaffSession) -> MergeResult:
@@ -387,7 +413,7 @@ def undo_merge(event_id: int, staff: StaffSession) -> MergeResult:
             _bump(other, other.version, archived_at=None)
             for key, model, *_ in MOVED_ROWS:
                 _move(model, undo["moved"][key], survivor.id, other.id)
-            _undo_portal(undo["portal"], survivor, other)
+            _undo_portal(undo["portal"], survivor, other, event_id)
             CustomerAlias.delete().where(CustomerAlias.id == alias.id).execute()
             if undo["repointed_aliases"]:
                 (CustomerAlias.update(customer=other.id)
@@ -400,7 +426,7 @@ def undo_merge(event_id: int, staff: StaffSession) -> MergeResult:
                          detail=f"Separated again from {_label(survivor)}: the merge was undone")
     except pw.IntegrityError as error:
         raise MergeRefused("The merge cannot be undone: the sign-in email of the portal account "
-                           "it deleted is now used by another account.") from error
+                           "it parked is now used by another account.") from error
     return MergeResult(load_customer(survivor.id), load_customer(other.id), event_id,
                        {key: len(undo["moved"][key]) for key, *_ in MOVED_ROWS})
 

@@ -33,6 +33,10 @@ _MANAGER_WRITES = {
     "counter": "INSERT",
 }
 _ADMINISTRATOR_WRITES = {"staff": "INSERT, UPDATE, DELETE"}
+# Functions of the schema's owner (migration 0010) that move a portal account a merge drops in
+# and out of parked_portal_account, which no staff role may touch itself: the roles that merge.
+_MERGE_FUNCTIONS = ("custdesk_park_portal_account(bigint, bigint)",
+                    "custdesk_unpark_portal_account(bigint)")
 _PORTAL_GRANTS = {
     "customer": "SELECT",
     "portal_account": "SELECT, UPDATE",
@@ -118,6 +122,12 @@ def apply_grants() -> None:
     for table, privileges in _PORTAL_GRANTS.items():
         if table in tables:
             _grant(privileges, table, [PORTAL_ROLE])
+    mergers = ", ".join(quote_ident(group_role(r)) for r in (ROLE_MANAGER, ROLE_ADMINISTRATOR))
+    for function in _MERGE_FUNCTIONS:
+        name = f"{quote_ident(schema)}.{function}"
+        database.execute_sql(f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC, "
+                             + ", ".join(quote_ident(role) for role in everyone))
+        database.execute_sql(f"GRANT EXECUTE ON FUNCTION {name} TO {mergers}")
 
 
 def grant_staff_login(login: str, role: str) -> None:

@@ -116,6 +116,30 @@ class AuditEvent(BaseModel):
     row_hash = pw.CharField(max_length=64, default="")  # 0008_audit_chain: see audit_chain.py
 
 
+class ParkedPortalAccount(BaseModel):
+    """A portal account a merge dropped, every column as it was (its id as account_id), kept
+    under the merge's audit event until the merge is undone (models/engine.py moves it in and
+    out). No staff role may read it; a column added to portal_account needs one here too."""
+
+    account_id = pw.IntegerField()
+    customer = pw.ForeignKeyField(Customer, backref="parked_portal_accounts",
+                                  on_delete="CASCADE")
+    status = pw.CharField(max_length=16, default=PORTAL_NOT_ACTIVATED)
+    password_hash = pw.CharField(max_length=80, default="")
+    temp_password_expires_at = pw.DateTimeField(null=True)
+    must_change_password = pw.BooleanField(default=False)
+    failed_attempts = pw.IntegerField(default=0)
+    last_sign_in_at = pw.DateTimeField(null=True)
+    locked_until = pw.DateTimeField(null=True)
+    lock_reason = pw.CharField(max_length=200, default="")
+    version = pw.IntegerField(default=1)
+    updated_at = pw.DateTimeField(default=utcnow)
+    login_email = pw.CharField(max_length=254, null=True)
+    credential_message = pw.IntegerField(null=True)
+    merge_event = pw.ForeignKeyField(AuditEvent, unique=True, backref="parked_accounts")
+    parked_at = pw.DateTimeField(default=utcnow)
+
+
 class Staff(BaseModel):
     """A staff member: a login (OS login on SQLite, server role on PostgreSQL) and its role."""
 
@@ -220,4 +244,4 @@ class Counter(BaseModel):
 
 
 ALL_TABLES = [Customer, PortalAccount, AuditEvent, Note, OutboxMessage, AccessLogEntry, Counter,
-              Staff, SignInEmail, SignInSource, SignInLockSource, ChainHead]
+              Staff, SignInEmail, SignInSource, SignInLockSource, ChainHead, ParkedPortalAccount]
