@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from models.aliases import merged_ids
 from models.audit import record_event
 from models.engine import write_transaction
 from models.permissions import Permission, authorize
@@ -40,7 +41,8 @@ def access_log(customer_id: int, staff: StaffSession, limit: int = DEFAULT_LIMIT
     with write_transaction():
         record_event(customer_id, staff, READ_ACTION, counts_as_change=False,
                      detail="Read the portal access log")
-    query = (AccessLogEntry.select().where(AccessLogEntry.customer == customer_id)
+    query = (AccessLogEntry.select()
+             .where(AccessLogEntry.customer.in_(merged_ids(customer_id)))
              .order_by(AccessLogEntry.id.desc()).limit(limit))
     if before_id is not None:
         query = query.where(AccessLogEntry.id < before_id)

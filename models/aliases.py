@@ -34,6 +34,14 @@ def code_is_alias(key: str) -> str | None:
             .where(CustomerAlias.alias_key == key).scalar())
 
 
+def merged_ids(customer_id: int) -> list[int]:
+    """The customer and every customer merged into it (directly or through earlier merges,
+    whose aliases a later merge repoints): whose history and access log it shows."""
+    merged = CustomerAlias.select(CustomerAlias.merged_from).where(
+        CustomerAlias.customer == customer_id)
+    return [customer_id, *(row.merged_from_id for row in merged)]
+
+
 def taken_alias_keys(keys: list[str]) -> set[str]:
     """Which of these code keys a merge reserved as aliases (for bulk code generation)."""
     return set(CustomerAlias.select(CustomerAlias.alias_key)

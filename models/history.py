@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.aliases import CustomerAlias
+from models.aliases import CustomerAlias, merged_ids
 from models.audit import event_changes
 from models.fields import FIELDS_BY_NAME, TAX_EXEMPT_CHOICES
 from models.merge import ACTION_MERGED, ACTION_MERGED_INTO, ACTION_UNDONE, merge_summary
@@ -101,8 +101,13 @@ def _row(event: AuditEvent, undoable: set[int]) -> HistoryRow:
 
 def customer_history(customer_id: int, limit: int = DEFAULT_LIMIT,
                      before_id: int | None = None) -> list[HistoryRow]:
-    """The customer's audit trail, newest first; `before_id` pages on from an older row."""
-    query = (AuditEvent.select().where(AuditEvent.customer == customer_id)
+    """The customer's audit trail, with that of the customers merged into it, newest first;
+    `before_id` pages on from an older row."""
+    own, *merged = merged_ids(customer_id)
+    mine = AuditEvent.customer == own
+    if merged:  # their "merged into" line repeats the survivor's own "merged" line
+        mine |= AuditEvent.customer.in_(merged) & (AuditEvent.action != ACTION_MERGED_INTO)
+    query = (AuditEvent.select().where(mine)
              .order_by(AuditEvent.id.desc()).limit(limit))
     if before_id is not None:
         query = query.where(AuditEvent.id < before_id)

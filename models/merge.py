@@ -35,7 +35,6 @@ from models.tables import (
     PORTAL_NOT_ACTIVATED,
     PORTAL_STATUS_LABELS,
     STAFF_PORTAL_FIELDS,
-    AccessLogEntry,
     AuditEvent,
     Customer,
     Note,
@@ -54,10 +53,11 @@ MERGE_FIELDS = tuple(spec.name for spec in CUSTOMER_FIELDS if spec.name != "code
 
 # The rows that belong to a customer and move to the survivor:
 # (key in the undo data, table, one, several).
+# The rows a merge gives the survivor. History and access-log rows stay with the customer they
+# are about (they are hash-chained and no staff role may update them); the survivor's History
+# and Access log tabs show those of the customers merged into it (models/aliases.merged_ids).
 MOVED_ROWS = (
     ("notes", Note, "note", "notes"),
-    ("audit_events", AuditEvent, "history event", "history events"),
-    ("access_log", AccessLogEntry, "access log entry", "access log entries"),
     ("outbox", OutboxMessage, "email", "emails"),
 )
 _ID_CHUNK = 500  # ids in one IN (...) list
@@ -411,8 +411,8 @@ def undo_merge(event_id: int, staff: StaffSession) -> MergeResult:
             _bump(survivor, survivor.version,
                   **{name: before for name, (before, _) in changes.items()})
             _bump(other, other.version, archived_at=None)
-            for key, model, *_ in MOVED_ROWS:
-                _move(model, undo["moved"][key], survivor.id, other.id)
+            for key, model, *_ in MOVED_ROWS:  # merges before 0010 also moved history rows:
+                _move(model, undo["moved"][key], survivor.id, other.id)  # those stay
             _undo_portal(undo["portal"], survivor, other, event_id)
             CustomerAlias.delete().where(CustomerAlias.id == alias.id).execute()
             if undo["repointed_aliases"]:

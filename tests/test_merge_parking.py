@@ -16,7 +16,6 @@ from portal_support import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 from test_pg_roles import PG_URL, refused, team  # noqa: F401  (team: fixture, used by name)
 
 from models.db import database, open_database
-from models.db_faults import DatabaseUnavailable
 from models.merge import (
     ACTION_MERGED,
     ACTION_MERGED_INTO,
@@ -117,10 +116,6 @@ def test_a_merge_recorded_before_parking_still_undoes_from_its_snapshot(db):
 
 
 @needs_pg
-@pytest.mark.xfail(raises=DatabaseUnavailable, strict=True, reason=(
-    "the merge also moves the other customer's audit_event and access_log_entry rows (UPDATE "
-    "customer_id), which no staff role may do on PostgreSQL (and which breaks the hash chain); "
-    "with that fixed this passes: the portal accounts themselves move through the functions"))
 def test_a_manager_merges_and_undoes_two_portal_accounts_as_its_own_login(team):  # noqa: F811
     ids = {side: with_password(side) for side in ("survivor", "other")}
     before = accounts()
