@@ -85,8 +85,8 @@ async def test_delete_archives_after_a_confirm_and_a_restores_it(db, db_url):
         await idle(pilot, lambda: "Restored A-1 (Acme [/] Ltd)." in toasts(app))
         assert Customer.get(Customer.code == "A-1").archived_at is None
         await pilot.press("a")  # archived hidden again: A-1 is back as a live customer
-        await idle(pilot, lambda: listed_codes(app) == ["A-1", "B-2"])
-        assert summary(app) == "2 customers"
+        await idle(pilot, lambda: listed_codes(app) == ["A-1", "B-2"]
+                   and summary(app) == "2 customers")
         actions = [event.action for event in AuditEvent.select().order_by(AuditEvent.id)]
         assert actions[-2:] == ["archived", "restored"]
 
