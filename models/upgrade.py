@@ -4,8 +4,10 @@ from pathlib import Path
 
 from playhouse.migrations import Runner
 
+from models.audit import record_event
 from models.db import database, is_sqlite
-from models.engine import migration_lock
+from models.engine import migration_lock, write_transaction
+from models.staff import StaffSession
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -39,6 +41,15 @@ def setup_database() -> list[str]:
             ensure_group_roles()
             apply_grants()
     return applied
+
+
+def record_setup(staff: StaffSession) -> None:
+    """Audit a run of `custdesk setup`: who brought the schema (and on PostgreSQL the roles and
+    grants) up to date, and from where."""
+    with write_transaction():
+        record_event(None, staff, "setup", counts_as_change=False,
+                     detail="Brought the schema" + ("" if is_sqlite() else ", roles and grants")
+                     + " up to date")
 
 
 def prepare_database() -> None:

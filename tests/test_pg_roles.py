@@ -4,7 +4,7 @@
 import os
 import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 import psycopg2
 import pytest
@@ -186,6 +186,10 @@ def test_a_staff_process_against_an_old_schema_asks_for_setup():
         assert old.stderr.count("\n") == 1
         done = run_custdesk("--db", _url(PG_URL, schema), "setup")
         assert done.returncode == 0, done.stderr
+        with psycopg2.connect(_url(PG_URL, schema)) as conn, conn.cursor() as cur:
+            cur.execute("SELECT staff, detail FROM audit_event WHERE action = 'setup'")
+            owner = urlparse(PG_URL).username
+            assert cur.fetchall() == [(owner, "Brought the schema, roles and grants up to date")]
         assert run_custdesk("--db", _url(PG_URL, schema), "outbox").returncode == 0
     finally:
         with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:

@@ -152,6 +152,15 @@ def cli_db(tmp_path):
     return url
 
 
+def test_setup_is_audited_with_who_ran_it(cli_db):
+    open_database(cli_db)
+    try:
+        [event] = AuditEvent.select().where(AuditEvent.action == "setup")
+    finally:
+        close_database()
+    assert (event.staff, event.detail) == (ME, "Brought the schema up to date")
+
+
 def _other_login() -> str:
     """A login that exists on this machine and is not ours."""
     for name in ("daemon", "nobody", "bin"):

@@ -3,11 +3,14 @@
 import argparse
 
 from models.db import display_url, is_sqlite
+from models.upgrade import record_setup
 from tui.settings import Settings
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Say what setup made ready; the work itself was done when the database was opened."""
+    """Audit the setup and say what it made ready (the work was done when the database was
+    opened)."""
+    record_setup(settings.staff)
     where = display_url(settings.db_url)
     if is_sqlite():
         print(f"{where} is ready; {settings.staff.login} may add staff with "
