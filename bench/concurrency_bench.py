@@ -68,8 +68,7 @@ def _staff(url: str, ids: list[int], start_at: float, seconds: float, seed: int)
         record = load_customer(rng.choice(ids))
         while True:
             try:
-                save_customer(record, {"billing_street2": f"Suite {rng.randint(1, 999)}"},
-                              staff)
+                save_customer(record, {"billing_street2": f"Suite {rng.randint(1, 999)}"}, staff)
                 saves += 1
                 break
             except SaveConflict as conflict:
@@ -99,9 +98,12 @@ def _previous_saves() -> tuple[str, dict[tuple[str, str], str]]:
     text = RESULTS.read_text() if RESULTS.exists() else ""
     section = text.split(SECTION, 1)[1].split("\n## ", 1)[0] if SECTION in text else ""
     date = re.search(r"Date: (\S+?)\.", section)
-    saves = {(cells[1], cells[2]): cells[3] for line in section.splitlines()
-             if line.startswith("| ") and not line.startswith("| engine")
-             for cells in [[c.strip() for c in line.split("|")]]}
+    saves = {
+        (cells[1], cells[2]): cells[3]
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith("| engine")
+        for cells in [[c.strip() for c in line.split("|")]]
+    }
     return (date.group(1) if date else "", saves)
 
 
@@ -118,28 +120,34 @@ def main() -> None:
         folder = stack.enter_context(tempfile.TemporaryDirectory())
         engines = [("SQLite", f"sqlite:///{folder}/bench.db")]
         if args.pg:
-            engines.append(("PostgreSQL", stack.enter_context(
-                postgres_schema(args.pg, "bench_concurrency"))))
+            engines.append(
+                ("PostgreSQL", stack.enter_context(postgres_schema(args.pg, "bench_concurrency")))
+            )
         for engine, url in engines:
             ids = _prepare(url)
             for staff in STAFF_COUNTS:
                 figures = _measure(url, ids, staff)
-                rows.append(f"| {engine} | {staff} | {figures['saves_per_s']:,.0f} | "
-                            f"{before.get((engine, str(staff)), '—')} | "
-                            f"{figures['conflicts']} | {figures['searches']:,} | "
-                            f"{figures['median']:.1f} ms | {figures['p95']:.1f} ms |")
+                rows.append(
+                    f"| {engine} | {staff} | {figures['saves_per_s']:,.0f} | "
+                    f"{before.get((engine, str(staff)), '—')} | "
+                    f"{figures['conflicts']} | {figures['searches']:,} | "
+                    f"{figures['median']:.1f} ms | {figures['p95']:.1f} ms |"
+                )
                 print(rows[-1], flush=True)
-    method = (f"{CUSTOMERS:,} demo customers; each staff process loops for {SECONDS:.0f} s: a "
-              "search (first 50 rows, terms of 2–8 characters), then load a random customer, "
-              "change one field and save (version-checked; a conflict is retried with the fresh "
-              "values). All processes start together. Every save writes its audit row into the "
-              "hash chain (models/audit_chain.py); the column beside saves/s is the previous "
-              f"recorded run's ({before_date or 'none'}).")
-    header = (f"| engine | staff processes | saves/s (all) | saves/s on {before_date or '—'} "
-              "| conflicts | searches | search median | search p95 |")
+    method = (
+        f"{CUSTOMERS:,} demo customers; each staff process loops for {SECONDS:.0f} s: a "
+        "search (first 50 rows, terms of 2–8 characters), then load a random customer, "
+        "change one field and save (version-checked; a conflict is retried with the fresh "
+        "values). All processes start together. Every save writes its audit row into the "
+        "hash chain (models/audit_chain.py); the column beside saves/s is the previous "
+        f"recorded run's ({before_date or 'none'})."
+    )
+    header = (
+        f"| engine | staff processes | saves/s (all) | saves/s on {before_date or '—'} "
+        "| conflicts | searches | search median | search p95 |"
+    )
     load = f"Load average before/after: {load_before:.2f} / {os.getloadavg()[0]:.2f}."
-    lines = [*run_lines(), load, "", method, "", header, "|---|---|---|---|---|---|---|---|",
-             *rows]
+    lines = [*run_lines(), load, "", method, "", header, "|---|---|---|---|---|---|---|---|", *rows]
     report(SECTION, lines, record=not args.no_record)
 
 

@@ -37,30 +37,105 @@ from models.csv_format import COLUMNS, HEADER, cell_formatter
 
 SECTION = "## CSV import/export"
 IMPORT_LIMIT_S = 60.0
-METHOD = ("Each step is the real command line in a child process (`python -m tui --db URL "
-          "import FILE` / `export --force FILE`); peak RSS is that process's maximum resident "
-          "set size. The import file has most fields filled, a fifth of the rows without a code "
-          "(generated) and some formula-like names; importing it a second time with --update finds "
-          "every coded row unchanged and every row without a code a likely duplicate (same "
-          "billing email), so nothing is created; the export databases were filled directly "
-          "with clean customers. CPU time is the child's user+system time; the load average "
-          "(1 minute, at the end of the step) shows how busy the shared machine was.")
+METHOD = (
+    "Each step is the real command line in a child process (`python -m tui --db URL "
+    "import FILE` / `export --force FILE`); peak RSS is that process's maximum resident "
+    "set size. The import file has most fields filled, a fifth of the rows without a code "
+    "(generated) and some formula-like names; importing it a second time with --update finds "
+    "every coded row unchanged and every row without a code a likely duplicate (same "
+    "billing email), so nothing is created; the export databases were filled directly "
+    "with clean customers. CPU time is the child's user+system time; the load average "
+    "(1 minute, at the end of the step) shows how busy the shared machine was."
+)
 
-FIRST = ["Zoë", "José", "Ana", "Björn", "Chloé", "Dmitri", "Élodie", "Fatima", "Günter", "Hana",
-         "Ingrid", "Jürgen", "Kai", "Léa", "Mateo", "Noémie", "Olu", "Priya", "Quinn", "Renée",
-         "Søren", "Tomás", "Ulla", "Valérie", "Wei", "Xavier", "Yusuf", "Zsófia"]
-LAST = ["Müller", "García", "Smith", "Nguyen", "O'Brien", "Dubois", "Kowalski", "Rossi",
-        "Ødegaard", "Papadopoulos", "Tanaka", "Johansson", "Fernández", "Brown", "Lefèvre"]
-TRADE = ["Café", "Bakery", "Hardware", "Consulting", "Logistics", "Studio", "Garage", "Florist",
-         "Books", "Dental", "Outfitters", "Brewing", "Imports", "Design", "Plumbing"]
-STREETS = ["Main St", "Rue de la Paix", "High Street", "Hauptstraße", "King St W", "George St",
-           "Avenue des Champs-Élysées", "Queen's Road", "Market St", "Bahnhofstraße"]
+FIRST = [
+    "Zoë",
+    "José",
+    "Ana",
+    "Björn",
+    "Chloé",
+    "Dmitri",
+    "Élodie",
+    "Fatima",
+    "Günter",
+    "Hana",
+    "Ingrid",
+    "Jürgen",
+    "Kai",
+    "Léa",
+    "Mateo",
+    "Noémie",
+    "Olu",
+    "Priya",
+    "Quinn",
+    "Renée",
+    "Søren",
+    "Tomás",
+    "Ulla",
+    "Valérie",
+    "Wei",
+    "Xavier",
+    "Yusuf",
+    "Zsófia",
+]
+LAST = [
+    "Müller",
+    "García",
+    "Smith",
+    "Nguyen",
+    "O'Brien",
+    "Dubois",
+    "Kowalski",
+    "Rossi",
+    "Ødegaard",
+    "Papadopoulos",
+    "Tanaka",
+    "Johansson",
+    "Fernández",
+    "Brown",
+    "Lefèvre",
+]
+TRADE = [
+    "Café",
+    "Bakery",
+    "Hardware",
+    "Consulting",
+    "Logistics",
+    "Studio",
+    "Garage",
+    "Florist",
+    "Books",
+    "Dental",
+    "Outfitters",
+    "Brewing",
+    "Imports",
+    "Design",
+    "Plumbing",
+]
+STREETS = [
+    "Main St",
+    "Rue de la Paix",
+    "High Street",
+    "Hauptstraße",
+    "King St W",
+    "George St",
+    "Avenue des Champs-Élysées",
+    "Queen's Road",
+    "Market St",
+    "Bahnhofstraße",
+]
 # Country: (cities, states, postal codes) in their stored (clean) form.
 PLACES = {
-    "US": (["San Francisco", "New York", "Austin"], ["US-CA", "US-NY", "US-TX"],
-           ["94103", "10001", "73301"]),
-    "CA": (["Montréal", "Toronto", "Vancouver"], ["CA-QC", "CA-ON", "CA-BC"],
-           ["H2X 1Y4", "M5V 2T6", "V6B 1A1"]),
+    "US": (
+        ["San Francisco", "New York", "Austin"],
+        ["US-CA", "US-NY", "US-TX"],
+        ["94103", "10001", "73301"],
+    ),
+    "CA": (
+        ["Montréal", "Toronto", "Vancouver"],
+        ["CA-QC", "CA-ON", "CA-BC"],
+        ["H2X 1Y4", "M5V 2T6", "V6B 1A1"],
+    ),
     "GB": (["London", "Leeds", "Bristol"], [""], ["SW1A 1AA", "LS1 4AP", "BS1 4DJ"]),
     "FR": (["Paris", "Lyon", "Marseille"], [""], ["75001", "69002", "13001"]),
     "DE": (["Berlin", "München", "Köln"], [""], ["10115", "80331", "50667"]),
@@ -75,11 +150,13 @@ def _phone_pool() -> dict[str, list[str]]:
 
     pool: dict[str, list[str]] = {}
     for country in PLACES:
-        example = phonenumbers.format_number(phonenumbers.example_number(country),
-                                             phonenumbers.PhoneNumberFormat.E164)
+        example = phonenumbers.format_number(
+            phonenumbers.example_number(country), phonenumbers.PhoneNumberFormat.E164
+        )
         candidates = [example[:-1] + str(digit) for digit in range(10)]
-        pool[country] = [n for n in candidates
-                         if phonenumbers.is_valid_number(phonenumbers.parse(n))]
+        pool[country] = [
+            n for n in candidates if phonenumbers.is_valid_number(phonenumbers.parse(n))
+        ]
     return pool
 
 
@@ -95,15 +172,20 @@ class CustomerMaker:
         pick = self.random.choice
         country = pick(list(PLACES))
         cities, states, postcodes = PLACES[country]
-        return {f"{side}_contact_name": person, f"{side}_business_name": business,
-                f"{side}_street1": f"{self.random.randint(1, 999)} {pick(STREETS)}",
-                f"{side}_street2": pick(["", "", f"Suite {self.random.randint(1, 50)}"]),
-                f"{side}_city": pick(cities), f"{side}_country": country,
-                f"{side}_state": pick(states), f"{side}_postal_code": pick(postcodes),
-                f"{side}_phone": pick(self.phones[country]),
-                f"{side}_fax": pick(["", pick(self.phones[country])]),
-                f"{side}_email": f"{person.split()[0].lower().encode('ascii', 'ignore').decode()}"
-                                 f".{self.random.randint(0, 10**9)}@example.com"}
+        return {
+            f"{side}_contact_name": person,
+            f"{side}_business_name": business,
+            f"{side}_street1": f"{self.random.randint(1, 999)} {pick(STREETS)}",
+            f"{side}_street2": pick(["", "", f"Suite {self.random.randint(1, 50)}"]),
+            f"{side}_city": pick(cities),
+            f"{side}_country": country,
+            f"{side}_state": pick(states),
+            f"{side}_postal_code": pick(postcodes),
+            f"{side}_phone": pick(self.phones[country]),
+            f"{side}_fax": pick(["", pick(self.phones[country])]),
+            f"{side}_email": f"{person.split()[0].lower().encode('ascii', 'ignore').decode()}"
+            f".{self.random.randint(0, 10**9)}@example.com",
+        }
 
     def customer(self, number: int, blank_code: bool) -> dict[str, object]:
         """Customer `number`: every field filled but a few; a formula-like name now and then."""
@@ -111,10 +193,11 @@ class CustomerMaker:
         person = f"{pick(FIRST)} {pick(LAST)}"
         business = f"{pick(LAST)} {pick(TRADE)}" + pick(["", " Ltd", " GmbH", " & Co"])
         if number % 97 == 0:
-            business = f"=HYPERLINK(\"x\") {business}"
+            business = f'=HYPERLINK("x") {business}'
         values: dict[str, object] = {
             "code": "" if blank_code else f"B-{number:07d}",
-            "business_name": business, "contact_name": person,
+            "business_name": business,
+            "contact_name": person,
             **self.address("billing", person, business),
         }
         shipping = self.address("shipping", person, business)
@@ -122,12 +205,14 @@ class CustomerMaker:
             shipping = {name: "" for name in shipping}
         values.update(shipping)
         country = str(values["billing_country"])
-        values.update({
-            "tax_exempt": pick(["no", "no", "no", "all", "state", "country"]),
-            "vat_number": VAT_NUMBERS.get(country, "") if self.random.random() < 0.3 else "",
-            "accepts_marketing": self.random.random() < 0.4,
-            "wholesale": self.random.random() < 0.2,
-        })
+        values.update(
+            {
+                "tax_exempt": pick(["no", "no", "no", "all", "state", "country"]),
+                "vat_number": VAT_NUMBERS.get(country, "") if self.random.random() < 0.3 else "",
+                "accepts_marketing": self.random.random() < 0.4,
+                "wholesale": self.random.random() < 0.2,
+            }
+        )
         return values
 
 
@@ -180,8 +265,10 @@ class Run:
 
     def cells(self) -> str:
         """Wall time, CPU time, peak RSS and load as table cells."""
-        return (f"{self.seconds:.1f} s | {self.cpu_seconds:.1f} s | {self.peak_rss_mb:.0f} MB | "
-                f"{self.load:.1f}")
+        return (
+            f"{self.seconds:.1f} s | {self.cpu_seconds:.1f} s | {self.peak_rss_mb:.0f} MB | "
+            f"{self.load:.1f}"
+        )
 
 
 def measure(args: list[str]) -> Run:
@@ -196,8 +283,13 @@ def measure(args: list[str]) -> Run:
         text = output.read()
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({child.returncode}):\n{text[-2000:]}")
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-               os.getloadavg()[0], text.strip().splitlines()[-1])
+    return Run(
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.getloadavg()[0],
+        text.strip().splitlines()[-1],
+    )
 
 
 def custdesk(url: str, *args: str) -> list[str]:
@@ -205,8 +297,15 @@ def custdesk(url: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "tui", "--db", url, *args]
 
 
-def bench_engine(label: str, base: str, url: str, import_file: Path, import_rows: int,
-                 export_rows: int, work: Path) -> list[str]:
+def bench_engine(
+    label: str,
+    base: str,
+    url: str,
+    import_file: Path,
+    import_rows: int,
+    export_rows: int,
+    work: Path,
+) -> list[str]:
     """Import into an empty database, import the same file again (nothing new: the rows
     without a code are found as likely duplicates), then export 1/10 and all of `export_rows`
     customers."""
@@ -215,14 +314,18 @@ def bench_engine(label: str, base: str, url: str, import_file: Path, import_rows
         measure(custdesk(url, "setup"))  # on PostgreSQL only setup creates the schema
     run = measure(custdesk(url, "import", str(import_file)))
     verdict = "PASS" if run.seconds < IMPORT_LIMIT_S else "FAIL"
-    lines.append(f"| {label} | import {import_rows:,} rows (new database) | {run.cells()} | "
-                 f"{verdict} (< {IMPORT_LIMIT_S:.0f} s) |")
+    lines.append(
+        f"| {label} | import {import_rows:,} rows (new database) | {run.cells()} | "
+        f"{verdict} (< {IMPORT_LIMIT_S:.0f} s) |"
+    )
     print(lines[-1], flush=True)
     run = measure(custdesk(url, "import", "--update", str(import_file)))
     verdict = "PASS" if run.seconds < IMPORT_LIMIT_S else "FAIL"
-    lines.append(f"| {label} | the same {import_rows:,} rows again, --update (coded rows "
-                 f"unchanged, the rest likely duplicates, skipped) | {run.cells()} | "
-                 f"{verdict} (< {IMPORT_LIMIT_S:.0f} s) |")
+    lines.append(
+        f"| {label} | the same {import_rows:,} rows again, --update (coded rows "
+        f"unchanged, the rest likely duplicates, skipped) | {run.cells()} | "
+        f"{verdict} (< {IMPORT_LIMIT_S:.0f} s) |"
+    )
     print(lines[-1], "\n  ", run.output, flush=True)
     return lines + bench_export(label, base, export_rows, work)
 
@@ -240,8 +343,9 @@ def bench_export(label: str, base_url: str, export_rows: int, work: Path) -> lis
             size = target.stat().st_size / 1024 / 1024
             target.unlink()
         peaks.append(run.peak_rss_mb)
-        lines.append(f"| {label} | export {rows:,} customers ({size:,.0f} MB file) | "
-                     f"{run.cells()} | |")
+        lines.append(
+            f"| {label} | export {rows:,} customers ({size:,.0f} MB file) | {run.cells()} | |"
+        )
         print(lines[-1], flush=True)
     growth = peaks[1] - peaks[0]
     verdict = "PASS" if growth < 20 else "FAIL"
@@ -271,8 +375,10 @@ def main() -> int:
     parser.add_argument("--pg", metavar="URL", help="also run on this PostgreSQL server")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
-    table = ["| engine | step | wall time | CPU time | peak RSS | load avg | target |",
-             "|---|---|---|---|---|---|---|"]
+    table = [
+        "| engine | step | wall time | CPU time | peak RSS | load avg | target |",
+        "|---|---|---|---|---|---|---|",
+    ]
     with tempfile.TemporaryDirectory(prefix="csv-bench-") as folder:
         work = Path(folder)
         import_file = work / "import.csv"
@@ -281,8 +387,9 @@ def main() -> int:
         engines = [("SQLite", "sqlite")] + ([("PostgreSQL", args.pg)] if args.pg else [])
         for label, base in engines:
             with fresh_database(base, work, "import") as url:
-                table += bench_engine(label, base, url, import_file, args.rows,
-                                      args.export_rows, work)
+                table += bench_engine(
+                    label, base, url, import_file, args.rows, args.export_rows, work
+                )
     report(SECTION, ["", *run_lines(), "", METHOD, "", *table], record=not args.no_record)
     return 0
 

@@ -28,10 +28,12 @@ SECTION = "## Demo data"
 LIMIT_S = 60.0
 LIMIT_ROWS = 100_000
 PG_SCHEMA = "bench_demo"
-METHOD = ("`fill_demo_database(N, seed=1)` timed in-process on a fresh, migrated database: "
-          "customers with portal accounts (about a third of them) and notes, in multi-row "
-          "INSERTs (each size built once by Peewee's `insert_many`), one write transaction "
-          "per 2,000 customers.")
+METHOD = (
+    "`fill_demo_database(N, seed=1)` timed in-process on a fresh, migrated database: "
+    "customers with portal accounts (about a third of them) and notes, in multi-row "
+    "INSERTs (each size built once by Peewee's `insert_many`), one write transaction "
+    "per 2,000 customers."
+)
 
 
 def migrations() -> str:
@@ -49,8 +51,9 @@ def fill(url: str, count: int) -> tuple[float, str]:
         seconds = time.perf_counter() - started
         if added != count or Customer.select().count() != count:
             raise SystemExit(f"Asked for {count:,} customers, got {added:,}.")
-        contents = (f"{PortalAccount.select().count():,} portal accounts, "
-                    f"{Note.select().count():,} notes")
+        contents = (
+            f"{PortalAccount.select().count():,} portal accounts, {Note.select().count():,} notes"
+        )
     finally:
         if hasattr(database.obj, "close_all"):
             database.obj.close_all()
@@ -63,8 +66,10 @@ def row(engine: str, count: int, seconds: float, contents: str) -> str:
     verdict = ""
     if count == LIMIT_ROWS:
         verdict = f"{'PASS' if seconds < LIMIT_S else 'FAIL'} (< {LIMIT_S:.0f} s)"
-    line = (f"| {engine} | {count:,} | {seconds:.1f} s | {count / seconds:,.0f} | {contents} | "
-            f"{verdict} |")
+    line = (
+        f"| {engine} | {count:,} | {seconds:.1f} s | {count / seconds:,.0f} | {contents} | "
+        f"{verdict} |"
+    )
     print(line, flush=True)
     return line
 
@@ -77,8 +82,10 @@ def main() -> int:
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
     sizes = [10_000, 100_000] + ([1_000_000] if args.million else [])
-    table = ["| engine | customers | wall time | customers/s | also added | target |",
-             "|---|---|---|---|---|---|"]
+    table = [
+        "| engine | customers | wall time | customers/s | also added | target |",
+        "|---|---|---|---|---|---|",
+    ]
     with tempfile.TemporaryDirectory(prefix="demo-bench-") as folder:
         for count in sizes:
             url = f"sqlite:///{Path(folder) / f'demo-{count}.db'}"
@@ -87,8 +94,11 @@ def main() -> int:
         for count in sizes:
             with postgres_schema(args.pg, PG_SCHEMA) as url:
                 table.append(row("PostgreSQL", count, *fill(url, count)))
-    report(SECTION, ["", *run_lines(), "", f"{METHOD} Migrations applied: {migrations()}.", "",
-                     *table], record=not args.no_record)
+    report(
+        SECTION,
+        ["", *run_lines(), "", f"{METHOD} Migrations applied: {migrations()}.", "", *table],
+        record=not args.no_record,
+    )
     return 0
 
 

@@ -100,11 +100,20 @@ class PtyProgram(Terminal):
 
 def app_env(home: Path, **extra: str) -> dict[str, str]:
     """The environment of the measured app: a 256-colour truecolor terminal, private folders."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CUSTDESK_", "TEXTUAL")) and k != "NO_COLOR"}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8",
-               CUSTDESK_DATA_DIR=str(home / "data"), CUSTDESK_CONFIG_DIR=str(home / "config"),
-               PYTHONPATH=str(REPO), **extra)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CUSTDESK_", "TEXTUAL")) and k != "NO_COLOR"
+    }
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        LANG="C.UTF-8",
+        CUSTDESK_DATA_DIR=str(home / "data"),
+        CUSTDESK_CONFIG_DIR=str(home / "config"),
+        PYTHONPATH=str(REPO),
+        **extra,
+    )
     return env
 
 
@@ -115,12 +124,18 @@ def app_argv(db_url: str) -> list[str]:
 
 def fill_demo(db_url: str, count: int, env: dict[str, str]) -> None:
     """Fill a new database with `count` demo customers (the real `custdesk demo` command)."""
-    subprocess.run([sys.executable, "-m", "tui", "--db", db_url, "demo", "--count", str(count)],
-                   env=env, cwd=REPO, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "tui", "--db", db_url, "demo", "--count", str(count)],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
 
 
-def measure(db_url: str, env: dict[str, str], count: int, idle_s: float,
-            pages: int) -> dict[str, float]:
+def measure(
+    db_url: str, env: dict[str, str], count: int, idle_s: float, pages: int
+) -> dict[str, float]:
     """First-paint bytes and seconds, idle bytes, and paging bytes for one run."""
     started = time.monotonic()
     program = PtyProgram(app_argv(db_url), env)
@@ -140,8 +155,13 @@ def measure(db_url: str, env: dict[str, str], count: int, idle_s: float,
         detail_idle = program.read_for(idle_s)
     finally:
         program.close()
-    return {"first_bytes": len(first), "first_s": painted, "idle_bytes": len(idle),
-            "paging_bytes": len(paging), "detail_idle_bytes": len(detail_idle)}
+    return {
+        "first_bytes": len(first),
+        "first_s": painted,
+        "idle_bytes": len(idle),
+        "paging_bytes": len(paging),
+        "detail_idle_bytes": len(detail_idle),
+    }
 
 
 def main() -> int:
@@ -164,20 +184,30 @@ def main() -> int:
     lines = [
         *run_lines(),
         "",
-        (f"`python -m tui` on a SQLite database of {args.count:,} demo customers, in a "
-         f"pseudo-terminal of {SIZE[0]}×{SIZE[1]} (xterm-256color, truecolor), default settings "
-         "(animations off). Bytes are everything the app wrote to the terminal."),
+        (
+            f"`python -m tui` on a SQLite database of {args.count:,} demo customers, in a "
+            f"pseudo-terminal of {SIZE[0]}×{SIZE[1]} (xterm-256color, truecolor), default settings "
+            "(animations off). Bytes are everything the app wrote to the terminal."
+        ),
         "",
         "| what | bytes | per step | target |",
         "|---|---|---|---|",
-        (f"| first paint ({result['first_s']:.1f} s after start, until 1 s quiet) | "
-         f"{result['first_bytes']:,} | | |"),
-        (f"| idle for {args.idle:g} s (change counter polled every 2 s) | "
-         f"{result['idle_bytes']:,} | | {'PASS' if idle_ok else 'FAIL'} (0) |"),
-        (f"| Page Down ×{args.pages} (one every {PRESS_GAP_S} s) | {result['paging_bytes']:,} | "
-         f"{per_page:,.0f} per page | |"),
-        (f"| idle for {args.idle:g} s on a customer's detail screen (Enter) | "
-         f"{result['detail_idle_bytes']:,} | | {'PASS' if detail_ok else 'FAIL'} (0) |"),
+        (
+            f"| first paint ({result['first_s']:.1f} s after start, until 1 s quiet) | "
+            f"{result['first_bytes']:,} | | |"
+        ),
+        (
+            f"| idle for {args.idle:g} s (change counter polled every 2 s) | "
+            f"{result['idle_bytes']:,} | | {'PASS' if idle_ok else 'FAIL'} (0) |"
+        ),
+        (
+            f"| Page Down ×{args.pages} (one every {PRESS_GAP_S} s) | {result['paging_bytes']:,} | "
+            f"{per_page:,.0f} per page | |"
+        ),
+        (
+            f"| idle for {args.idle:g} s on a customer's detail screen (Enter) | "
+            f"{result['detail_idle_bytes']:,} | | {'PASS' if detail_ok else 'FAIL'} (0) |"
+        ),
     ]
     report(SECTION, lines, not args.no_record)
     return 0 if idle_ok and detail_ok else 1

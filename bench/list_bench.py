@@ -45,8 +45,15 @@ BASELINE_SEARCH_MAX = 10_000  # the baseline refills its DataTable per key: minu
 ESC = "\x1b"
 KEYS = {"down": f"{ESC}[B", "pagedown": f"{ESC}[6~", "escape": ESC, "slash": "/"}
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)")
-TARGETS = {"start_ratio": 1.25, "search_median": 35, "search_max": 80, "move_median": 10,
-           "move_max": 33, "rss": 80, "rss_growth": 1.3}
+TARGETS = {
+    "start_ratio": 1.25,
+    "search_median": 35,
+    "search_max": 80,
+    "move_median": 10,
+    "move_max": 33,
+    "rss": 80,
+    "rss_growth": 1.3,
+}
 
 METHOD = (
     "Databases: SQLite files filled by `fill_demo_database(N, seed=1)`. Over a pseudo-terminal "
@@ -56,7 +63,8 @@ METHOD = (
     "an exact code, a miss) to the frame whose status line names the term; 30 arrow-downs and "
     "30 page-downs to the next frame. Headless: the same keys through Textual's pilot in one "
     "process, from the key to the first frame drawn with the results. The baseline fills a "
-    "DataTable with every row and searches with LIKE, refilling it (one term, 10k only).")
+    "DataTable with every row and searches with LIKE, refilling it (one term, 10k only)."
+)
 
 HELLO_APP = """
 from textual.app import App
@@ -142,8 +150,12 @@ def build(path: Path, count: int) -> None:
     open_database(f"sqlite:///{partial}")
     try:
         upgrade_database()
-        fill_demo_database(identify(), count, seed=1, progress=lambda done: print(
-            f"\r  {path.name}: {done:,} customers", end="", flush=True))
+        fill_demo_database(
+            identify(),
+            count,
+            seed=1,
+            progress=lambda done: print(f"\r  {path.name}: {done:,} customers", end="", flush=True),
+        )
     finally:
         close_database()
     partial.rename(path)
@@ -152,8 +164,13 @@ def build(path: Path, count: int) -> None:
 
 def probe(url: str) -> dict:
     """What the benchmark types and expects, read from the database (a child process)."""
-    output = subprocess.run([sys.executable, __file__, "--probe", url], capture_output=True,
-                            text=True, check=True, cwd=REPO).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, "--probe", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    ).stdout
     return json.loads(output)
 
 
@@ -170,8 +187,13 @@ def probe_child(url: str) -> None:
 
     def pick(field, share: int):
         """A customer with this field filled, a share of the way through the table."""
-        return (Customer.select().where(field != "").order_by(Customer.id)
-                .offset(total * share // 4).first())
+        return (
+            Customer.select()
+            .where(field != "")
+            .order_by(Customer.id)
+            .offset(total * share // 4)
+            .first()
+        )
 
     phone = digits(pick(Customer.billing_phone, 2).billing_phone)[-7:-2]
     terms = [
@@ -196,8 +218,16 @@ class Terminal:
         self.started = time.perf_counter()
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                        cwd=REPO, start_new_session=True, close_fds=True)
+        self.process = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=REPO,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.fd = master
         self.seen = ""
@@ -267,9 +297,14 @@ class Terminal:
 def bench_env(home: Path) -> dict[str, str]:
     """The environment of the measured programs: a plain 256-colour terminal, private folders."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CUSTDESK_", "TEXTUAL"))}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8",
-               CUSTDESK_DATA_DIR=str(home / "data"), CUSTDESK_CONFIG_DIR=str(home / "config"),
-               PYTHONPATH=str(REPO))
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        LANG="C.UTF-8",
+        CUSTDESK_DATA_DIR=str(home / "data"),
+        CUSTDESK_CONFIG_DIR=str(home / "config"),
+        PYTHONPATH=str(REPO),
+    )
     return env
 
 
@@ -294,8 +329,7 @@ def type_terms(terminal: Terminal, terms: list[str], summary_marker) -> list[flo
         for length in range(1, len(term) + 1):
             time.sleep(KEY_GAP_S)
             sent = terminal.press(term[length - 1])
-            times.append(terminal.wait_for(summary_marker(term[:length].strip()), sent,
-                                           timeout=60))
+            times.append(terminal.wait_for(summary_marker(term[:length].strip()), sent, timeout=60))
             terminal.typed.append((term[:length], times[-1]))
             terminal.settle()
         if number < len(terms) - 1:
@@ -316,8 +350,9 @@ def time_moves(terminal: Terminal, key: str, count: int) -> list[float]:
     return times
 
 
-def pty_run(argv: list[str], env: dict, first_marker: str, terms: list[str],
-            summary_marker) -> dict:
+def pty_run(
+    argv: list[str], env: dict, first_marker: str, terms: list[str], summary_marker
+) -> dict:
     """One session: the first frame, typed searches, arrows and page-downs, peak RSS."""
     terminal = Terminal(argv, env)
     try:
@@ -327,9 +362,13 @@ def pty_run(argv: list[str], env: dict, first_marker: str, terms: list[str],
         pages = time_moves(terminal, "pagedown", 30)
         search = type_terms(terminal, terms, summary_marker) if terms else []
         slowest = sorted(terminal.typed, key=lambda typed: -typed[1])[:3]
-        return {"search": search, "arrow": arrows, "page": pages,
-                "rss": terminal.peak_rss_mb(),
-                "slowest": ", ".join(f"'{term}' {seconds * 1000:.0f}" for term, seconds in slowest)}
+        return {
+            "search": search,
+            "arrow": arrows,
+            "page": pages,
+            "rss": terminal.peak_rss_mb(),
+            "slowest": ", ".join(f"'{term}' {seconds * 1000:.0f}" for term, seconds in slowest),
+        }
     finally:
         terminal.close()
 
@@ -397,7 +436,8 @@ def headless_child(url: str, terms: list[str]) -> None:
                 for length in range(1, len(term) + 1):
                     await asyncio.sleep(KEY_GAP_S)
                     timings["search"].append(
-                        await key_to_frame(pilot, term[length - 1], term[:length]))
+                        await key_to_frame(pilot, term[length - 1], term[:length])
+                    )
                 await pilot.press("escape")
                 while showing() != "":
                     await asyncio.sleep(0.01)
@@ -410,8 +450,14 @@ def headless_child(url: str, terms: list[str]) -> None:
 
 
 def headless_run(url: str, terms: list[str], env: dict) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--headless", url, json.dumps(terms)],
-                            capture_output=True, text=True, check=True, cwd=REPO, env=env).stdout
+    output = subprocess.run(
+        [sys.executable, __file__, "--headless", url, json.dumps(terms)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        env=env,
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -431,8 +477,9 @@ def verdict(ok: bool) -> str:
 
 def row(size: int, how: str, start: float | None, hello: float, run: dict) -> tuple[str, dict]:
     """One table row, and the checks against the targets."""
-    search, arrow, page = (stats_ms(run[k]) if run.get(k) else None
-                           for k in ("search", "arrow", "page"))
+    search, arrow, page = (
+        stats_ms(run[k]) if run.get(k) else None for k in ("search", "arrow", "page")
+    )
     checks = {}
     cells = [f"{size:,}", how]
     if start is None:
@@ -441,8 +488,9 @@ def row(size: int, how: str, start: float | None, hello: float, run: dict) -> tu
         checks["start"] = start <= TARGETS["start_ratio"] * hello
         cells.append(f"{start:.2f} s ({start / hello:.2f}×)")
     if search:
-        checks["search"] = search[0] <= TARGETS["search_median"] and \
-            search[2] <= TARGETS["search_max"]
+        checks["search"] = (
+            search[0] <= TARGETS["search_median"] and search[2] <= TARGETS["search_max"]
+        )
         cells.append(f"{search[0]:.0f} / {search[1]:.0f} / {search[2]:.0f}")
     else:
         cells.append("—")
@@ -489,8 +537,7 @@ def main() -> int:
             run = pty_run(app, env, expect["first_code"], expect["terms"], app_marker)
             line, checks = row(size, "custdesk, pty", start, hello, run)
             lines.append(line)
-            slowest.append(f"- {size:,} customers, pty: slowest search keys (ms): "
-                           f"{run['slowest']}")
+            slowest.append(f"- {size:,} customers, pty: slowest search keys (ms): {run['slowest']}")
             all_checks[(size, "pty")] = checks
             rss[size] = run["rss"]
             print(line)
@@ -514,8 +561,8 @@ def main() -> int:
     growth = rss[max(rss)] / rss[min(rss)] if len(rss) > 1 else 1.0
     summary = [
         f"- First painted list within {TARGETS['start_ratio']}× of the hello-world app "
-        f"({hello:.2f} s): " + verdict(all(c["start"] for k, c in all_checks.items()
-                                            if "start" in c)),
+        f"({hello:.2f} s): "
+        + verdict(all(c["start"] for k, c in all_checks.items() if "start" in c)),
         f"- Search keystroke to painted results ≤ {TARGETS['search_median']} ms median, "
         f"≤ {TARGETS['search_max']} ms max: "
         + verdict(all(c["search"] for c in all_checks.values())),
@@ -528,18 +575,32 @@ def main() -> int:
         f"(target ≤ {TARGETS['rss_growth']}×): " + verdict(growth <= TARGETS["rss_growth"]),
     ]
     table = [
-        ("| customers | program | start to first rows | search key to results, ms "
-         "(median / p95 / max) | arrow, ms (median / max) | page-down, ms (median / max) "
-         "| peak RSS |"),
+        (
+            "| customers | program | start to first rows | search key to results, ms "
+            "(median / p95 / max) | arrow, ms (median / max) | page-down, ms (median / max) "
+            "| peak RSS |"
+        ),
         "|---|---|---|---|---|---|---|",
         *lines,
     ]
-    report(SECTION, [
-        *run_lines(),
-        (f"Load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} "
-         "(other work on the machine shows up in every figure)."), "",
-        METHOD, "", *table, "", *summary, *slowest,
-    ], record=not args.no_record)
+    report(
+        SECTION,
+        [
+            *run_lines(),
+            (
+                f"Load average before/after: {load_before[0]:.2f} / {load_after[0]:.2f} "
+                "(other work on the machine shows up in every figure)."
+            ),
+            "",
+            METHOD,
+            "",
+            *table,
+            "",
+            *summary,
+            *slowest,
+        ],
+        record=not args.no_record,
+    )
     return 0
 
 

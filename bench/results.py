@@ -32,15 +32,19 @@ def machine() -> str:
     if meminfo.exists():
         found = re.search(r"MemTotal:\s*(\d+)", meminfo.read_text())
         memory = f", {int(found.group(1)) / 1024 / 1024:.0f} GB RAM" if found else ""
-    return (f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}"
+    )
 
 
 def run_lines() -> list[str]:
     """The date, machine and command line of this run, as the first lines of a section."""
     command = " ".join(["/tmp/v/bin/python", "bench/" + Path(sys.argv[0]).name, *sys.argv[1:]])
-    return [f"Date: {datetime.date.today().isoformat()}. Machine: {machine()}.",
-            f"Command: `{command}`"]
+    return [
+        f"Date: {datetime.date.today().isoformat()}. Machine: {machine()}.",
+        f"Command: `{command}`",
+    ]
 
 
 @contextmanager

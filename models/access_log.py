@@ -27,24 +27,35 @@ class AccessRow:
 
     @property
     def outcome(self) -> str:
-        """"Success" or "Failed", for people."""
+        """ "Success" or "Failed", for people."""
         return "Success" if self.success else "Failed"
 
 
-def access_log(customer_id: int, staff: StaffSession, limit: int = DEFAULT_LIMIT,
-               before_id: int | None = None) -> list[AccessRow]:
+def access_log(
+    customer_id: int, staff: StaffSession, limit: int = DEFAULT_LIMIT, before_id: int | None = None
+) -> list[AccessRow]:
     """The customer's sign-in attempts, newest first; `before_id` pages on from an older row.
 
     Reading it is audited: sign-in addresses are personal data.
     """
     authorize(staff, Permission.ACCESS_LOG, customer_id)
     with write_transaction():
-        record_event(customer_id, staff, READ_ACTION, counts_as_change=False,
-                     detail="Read the portal access log")
-    query = (AccessLogEntry.select()
-             .where(AccessLogEntry.customer.in_(merged_ids(customer_id)))
-             .order_by(AccessLogEntry.id.desc()).limit(limit))
+        record_event(
+            customer_id,
+            staff,
+            READ_ACTION,
+            counts_as_change=False,
+            detail="Read the portal access log",
+        )
+    query = (
+        AccessLogEntry.select()
+        .where(AccessLogEntry.customer.in_(merged_ids(customer_id)))
+        .order_by(AccessLogEntry.id.desc())
+        .limit(limit)
+    )
     if before_id is not None:
         query = query.where(AccessLogEntry.id < before_id)
-    return [AccessRow(entry.id, entry.at, entry.success, entry.reason, entry.address,
-                      entry.email) for entry in query]
+    return [
+        AccessRow(entry.id, entry.at, entry.success, entry.reason, entry.address, entry.email)
+        for entry in query
+    ]

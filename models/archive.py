@@ -30,17 +30,25 @@ def _label(customer: Customer) -> str:
 def _set_archived(customer: Customer, archived: bool, expected_version: int | None) -> None:
     """Set or clear archived_at with the version check; inside the write transaction."""
     version = customer.version if expected_version is None else expected_version
-    updated = (Customer.update(archived_at=utcnow() if archived else None,
-                               version=Customer.version + 1, updated_at=utcnow())
-               .where((Customer.id == customer.id) & (Customer.version == version))
-               .execute())
+    updated = (
+        Customer.update(
+            archived_at=utcnow() if archived else None,
+            version=Customer.version + 1,
+            updated_at=utcnow(),
+        )
+        .where((Customer.id == customer.id) & (Customer.version == version))
+        .execute()
+    )
     if not updated:
-        raise ArchiveRefused(f"Someone else changed {_label(customer)} since you opened it; "
-                             "look at it again and retry.")
+        raise ArchiveRefused(
+            f"Someone else changed {_label(customer)} since you opened it; "
+            "look at it again and retry."
+        )
 
 
-def archive_customer(customer_id: int, staff: StaffSession,
-                     expected_version: int | None = None) -> CustomerRecord:
+def archive_customer(
+    customer_id: int, staff: StaffSession, expected_version: int | None = None
+) -> CustomerRecord:
     """Archive a customer (audited); with expected_version, only if nobody saved it since."""
     authorize(staff, Permission.ARCHIVE, customer_id)
     with write_transaction():
@@ -48,13 +56,18 @@ def archive_customer(customer_id: int, staff: StaffSession,
         if customer.archived_at is not None:
             raise ArchiveRefused(f"{_label(customer)} is already archived.")
         _set_archived(customer, True, expected_version)
-        record_event(customer.id, staff, "archived",
-                     detail=f"Archived {_label(customer)}; the code stays reserved")
+        record_event(
+            customer.id,
+            staff,
+            "archived",
+            detail=f"Archived {_label(customer)}; the code stays reserved",
+        )
     return load_customer(customer_id)
 
 
-def restore_customer(customer_id: int, staff: StaffSession,
-                     expected_version: int | None = None) -> CustomerRecord:
+def restore_customer(
+    customer_id: int, staff: StaffSession, expected_version: int | None = None
+) -> CustomerRecord:
     """Bring an archived customer back to the list (audited). A customer merged into another
     comes back only by undoing that merge."""
     authorize(staff, Permission.ARCHIVE, customer_id)
@@ -64,8 +77,10 @@ def restore_customer(customer_id: int, staff: StaffSession,
             raise ArchiveRefused(f"{_label(customer)} is not archived.")
         survivor = merged_into(customer.id)
         if survivor is not None:
-            raise ArchiveRefused(f"{_label(customer)} was merged into {survivor}: undo the merge "
-                                 f"from {survivor}'s history to bring it back.")
+            raise ArchiveRefused(
+                f"{_label(customer)} was merged into {survivor}: undo the merge "
+                f"from {survivor}'s history to bring it back."
+            )
         _set_archived(customer, False, expected_version)
         record_event(customer.id, staff, "restored", detail=f"Restored {_label(customer)}")
     return load_customer(customer_id)

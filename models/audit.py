@@ -10,10 +10,16 @@ CHANGES_COUNTER = "changes"
 RESULT_DONE = "done"
 
 
-def record_event(customer_id: int | None, staff: StaffSession, action: str,
-                 changes: dict[str, tuple[object, object]] | None = None,
-                 detail: str = "", *, result: str = RESULT_DONE,
-                 counts_as_change: bool = True) -> AuditEvent:
+def record_event(
+    customer_id: int | None,
+    staff: StaffSession,
+    action: str,
+    changes: dict[str, tuple[object, object]] | None = None,
+    detail: str = "",
+    *,
+    result: str = RESULT_DONE,
+    counts_as_change: bool = True,
+) -> AuditEvent:
     """Write one audit event (who, from where, what, and its result) inside the caller's write
     transaction; a change also moves the change counter on, which other desks watch."""
     event = append(
@@ -25,8 +31,9 @@ def record_event(customer_id: int | None, staff: StaffSession, action: str,
         host=staff.origin.host,
         action=action,
         result=result,
-        changes=json.dumps({k: [b, a] for k, (b, a) in (changes or {}).items()},
-                           ensure_ascii=False),
+        changes=json.dumps(
+            {k: [b, a] for k, (b, a) in (changes or {}).items()}, ensure_ascii=False
+        ),
         detail=detail,
     )
     if counts_as_change:

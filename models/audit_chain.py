@@ -24,12 +24,24 @@ VERIFY_BATCH = 5_000
 
 # The fields each chain hashes, in order; migration 0008 holds the same lists for its trigger.
 CHAINED_FIELDS: dict[str, tuple[str, ...]] = {
-    "audit_event": ("customer", "staff", "at", "action", "changes", "detail", "client_address",
-                    "terminal", "host", "result"),
+    "audit_event": (
+        "customer",
+        "staff",
+        "at",
+        "action",
+        "changes",
+        "detail",
+        "client_address",
+        "terminal",
+        "host",
+        "result",
+    ),
     "access_log_entry": ("customer", "email", "at", "address", "success", "reason"),
 }
-CHAIN_MODELS: dict[str, type[pw.Model]] = {"audit_event": AuditEvent,
-                                           "access_log_entry": AccessLogEntry}
+CHAIN_MODELS: dict[str, type[pw.Model]] = {
+    "audit_event": AuditEvent,
+    "access_log_entry": AccessLogEntry,
+}
 
 
 def _text(value: object) -> str:
@@ -55,9 +67,13 @@ def _head(name: str) -> tuple[int, str]:
 
 
 def _move_head(name: str, seq: int, hash_: str) -> None:
-    (ChainHead.insert(name=name, seq=seq, hash=hash_)
-     .on_conflict(conflict_target=[ChainHead.name],
-                  update={ChainHead.seq: seq, ChainHead.hash: hash_}).execute())
+    (
+        ChainHead.insert(name=name, seq=seq, hash=hash_)
+        .on_conflict(
+            conflict_target=[ChainHead.name], update={ChainHead.seq: seq, ChainHead.hash: hash_}
+        )
+        .execute()
+    )
 
 
 def _stored(model: type[pw.Model], name: str, value: object) -> object:
@@ -68,8 +84,9 @@ def _stored(model: type[pw.Model], name: str, value: object) -> object:
     return value
 
 
-def link_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> tuple[
-        tuple[str, ...], list[tuple]]:
+def link_rows(
+    table: str, columns: Sequence[str], rows: Sequence[tuple]
+) -> tuple[tuple[str, ...], list[tuple]]:
     """Rows about to be inserted into a chained table, with their place and hash added (on
     SQLite; PostgreSQL's trigger does it). Call inside the write transaction that inserts them."""
     if not is_sqlite() or not rows:
@@ -80,8 +97,10 @@ def link_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> tupl
     linked = []
     for row in rows:
         seq += 1
-        values = [_stored(model, name, row[i]) for name, i in zip(CHAINED_FIELDS[table], index,
-                                                                  strict=True)]
+        values = [
+            _stored(model, name, row[i])
+            for name, i in zip(CHAINED_FIELDS[table], index, strict=True)
+        ]
         previous = link_hash(previous, seq, values)
         linked.append((*row, seq, previous))
     _move_head(table, seq, previous)
@@ -119,8 +138,7 @@ def _rows(model: type[pw.Model]) -> Iterator[pw.Model]:
     """Every row in chain order, a batch at a time; rows outside the chain come last."""
     last = 0
     while True:
-        batch = list(model.select().where(model.seq > last).order_by(model.seq)
-                     .limit(VERIFY_BATCH))
+        batch = list(model.select().where(model.seq > last).order_by(model.seq).limit(VERIFY_BATCH))
         if not batch:
             break
         yield from batch
@@ -134,21 +152,36 @@ def verify_chain(table: str) -> tuple[int, ChainBreak | None]:
     previous, expected, checked = GENESIS, 1, 0
     for row in _rows(model):
         if row.seq is None:
-            return checked, ChainBreak(table, expected, row.id, "inserted behind custdesk's "
-                                       "back (it has no place in the chain)")
+            return checked, ChainBreak(
+                table,
+                expected,
+                row.id,
+                "inserted behind custdesk's back (it has no place in the chain)",
+            )
         if row.seq != expected:
-            what = ("removed" if row.seq > expected else "inserted behind custdesk's back "
-                    "(its place is taken twice)")
-            return checked, ChainBreak(table, expected, None if row.seq > expected else row.id,
-                                       f"a row was {what}")
-        values = [getattr(row, f"{name}_id" if name == "customer" else name)
-                  for name in CHAINED_FIELDS[table]]
+            what = (
+                "removed"
+                if row.seq > expected
+                else "inserted behind custdesk's back (its place is taken twice)"
+            )
+            return checked, ChainBreak(
+                table, expected, None if row.seq > expected else row.id, f"a row was {what}"
+            )
+        values = [
+            getattr(row, f"{name}_id" if name == "customer" else name)
+            for name in CHAINED_FIELDS[table]
+        ]
         if row.row_hash != link_hash(previous, row.seq, values):
             return checked, ChainBreak(table, row.seq, row.id, "changed since it was written")
         previous, expected, checked = row.row_hash, expected + 1, checked + 1
     head_seq, head_hash = _head(table)
     if (head_seq, head_hash) != (expected - 1, previous):
-        return checked, ChainBreak(table, expected, None, f"the last {head_seq - expected + 1} "
-                                   "row(s) were removed" if head_seq >= expected
-                                   else "the chain's head was changed")
+        return checked, ChainBreak(
+            table,
+            expected,
+            None,
+            f"the last {head_seq - expected + 1} row(s) were removed"
+            if head_seq >= expected
+            else "the chain's head was changed",
+        )
     return checked, None

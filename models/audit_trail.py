@@ -18,9 +18,25 @@ from models.staff import StaffSession
 EXPORT_FORMATS = ("jsonl", "csv")
 EXPORT_BATCH = 2_000
 # Every column either trail has, in the order an export writes them.
-EXPORT_COLUMNS = ("trail", "seq", "at", "customer_id", "staff", "action", "result", "changes",
-                  "detail", "client_address", "terminal", "host", "email", "address", "success",
-                  "reason", "row_hash")
+EXPORT_COLUMNS = (
+    "trail",
+    "seq",
+    "at",
+    "customer_id",
+    "staff",
+    "action",
+    "result",
+    "changes",
+    "detail",
+    "client_address",
+    "terminal",
+    "host",
+    "email",
+    "address",
+    "success",
+    "reason",
+    "row_hash",
+)
 TRAIL_NAMES = {"audit_event": "audit", "access_log_entry": "access"}
 
 
@@ -43,8 +59,13 @@ def verify_trail(staff: StaffSession) -> TrailCheck:
             break
     outcome = broken.describe() if broken else "both chains hold"
     with write_transaction():
-        record_event(None, staff, "audit_verified", counts_as_change=False,
-                     detail=f"Checked the audit trail: {outcome}")
+        record_event(
+            None,
+            staff,
+            "audit_verified",
+            counts_as_change=False,
+            detail=f"Checked the audit trail: {outcome}",
+        )
     return TrailCheck(checked, broken)
 
 
@@ -64,8 +85,9 @@ def _records(model: type[pw.Model], trail: str, since: datetime | None) -> Itera
         last = batch[-1]["seq"]
 
 
-def export_trail(staff: StaffSession, out: TextIO, since: datetime | None = None,
-                 fmt: str = "jsonl") -> int:
+def export_trail(
+    staff: StaffSession, out: TextIO, since: datetime | None = None, fmt: str = "jsonl"
+) -> int:
     """Stream every audit and access-log row (from `since`, if given) to `out`, in chain
     order, as JSON lines or CSV; returns how many. The export itself is audited."""
     if fmt not in EXPORT_FORMATS:
@@ -83,7 +105,12 @@ def export_trail(staff: StaffSession, out: TextIO, since: datetime | None = None
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     with write_transaction():
-        record_event(None, staff, "audit_exported", counts_as_change=False,
-                     detail=f"Exported {count:,} audit and access-log rows as {fmt}"
-                     + (f" since {since.isoformat()}" if since else ""))
+        record_event(
+            None,
+            staff,
+            "audit_exported",
+            counts_as_change=False,
+            detail=f"Exported {count:,} audit and access-log rows as {fmt}"
+            + (f" since {since.isoformat()}" if since else ""),
+        )
     return count

@@ -14,11 +14,17 @@ import peewee as pw
 from models.db import database
 
 STATEMENT_ROWS = 900  # rows an INSERT at the most
-MAX_VARIABLES = 32_766  # placeholders a statement may have on SQLite (3.32+); PostgreSQL allows more
+MAX_VARIABLES = (
+    32_766  # placeholders a statement may have on SQLite (3.32+); PostgreSQL allows more
+)
 
 
-def bulk_insert(model: type[pw.Model], columns: Sequence[str], rows: Sequence[tuple],
-                returning: Sequence[str] = ()) -> list[tuple]:
+def bulk_insert(
+    model: type[pw.Model],
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    returning: Sequence[str] = (),
+) -> list[tuple]:
     """Insert rows (tuples in `columns` order) in as few statements as every engine allows;
     returns the `returning` columns of the new rows. Call inside the write transaction.
 
@@ -43,8 +49,11 @@ def bulk_insert(model: type[pw.Model], columns: Sequence[str], rows: Sequence[tu
 def _left_defaults(model: type[pw.Model], columns: Sequence[str]) -> dict[str, object]:
     """The model's fields with a default that `columns` leave out, with their default values
     (insert_many adds those columns, so every row must carry them)."""
-    return {field.name: default() if callable(default) else default
-            for field, default in model._meta.defaults.items() if field.name not in columns}
+    return {
+        field.name: default() if callable(default) else default
+        for field, default in model._meta.defaults.items()
+        if field.name not in columns
+    }
 
 
 def _statement_spans(count: int, largest: int) -> Iterator[tuple[int, int]]:
@@ -60,12 +69,18 @@ def _statement_spans(count: int, largest: int) -> Iterator[tuple[int, int]]:
 
 
 @functools.cache
-def _insert_sql(model: type[pw.Model], columns: tuple[str, ...], size: int,
-                returning: tuple[str, ...], param: str) -> str:
+def _insert_sql(
+    model: type[pw.Model],
+    columns: tuple[str, ...],
+    size: int,
+    returning: tuple[str, ...],
+    param: str,
+) -> str:
     """The INSERT of `size` rows, built once by Peewee's insert_many for the open engine
     (`param`, its placeholder, keys the cache: SQLite's and PostgreSQL's differ)."""
-    query = model.insert_many([(None,) * len(columns)] * size,
-                              fields=[getattr(model, name) for name in columns])
+    query = model.insert_many(
+        [(None,) * len(columns)] * size, fields=[getattr(model, name) for name in columns]
+    )
     if returning:
         query = query.returning(*(getattr(model, name) for name in returning))
     return query.sql()[0]

@@ -29,8 +29,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Customer Code", "code"),
     ("Business Name", "business_name"),
     ("Contact Name", "contact_name"),
-    *((f"{side.capitalize()} {_ADDRESS_COLUMNS[part]}", address_field(side, part))
-      for side in ADDRESS_SIDES for part in ADDRESS_PARTS),
+    *(
+        (f"{side.capitalize()} {_ADDRESS_COLUMNS[part]}", address_field(side, part))
+        for side in ADDRESS_SIDES
+        for part in ADDRESS_PARTS
+    ),
     ("Tax Exempt", "tax_exempt"),
     ("VAT Number", "vat_number"),
     ("Accepts Marketing", "accepts_marketing"),

@@ -12,7 +12,7 @@ MAX_LINE_BYTES = 64 * 1024  # a full customer row is a few KB; longer lines are 
 MAX_COLUMNS = 100  # a customer file has 29 columns; a file far wider is not customer data
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_SAVE_AS_UTF8 = "save it as UTF-8 (in Excel: \"CSV UTF-8\")"
+_SAVE_AS_UTF8 = 'save it as UTF-8 (in Excel: "CSV UTF-8")'
 
 
 class UnreadableFile(Exception):
@@ -78,8 +78,10 @@ class CsvFileReader:
     def _text_lines(self) -> Iterator[str]:
         while True:
             if self._lines_in_record:  # the csv module wants more: a quoted field goes on
-                raise BadFile(f"Line {self._line}: a quoted field runs past the end of the line "
-                              "(a stray quote, or a line break inside a field).")
+                raise BadFile(
+                    f"Line {self._line}: a quoted field runs past the end of the line "
+                    "(a stray quote, or a line break inside a field)."
+                )
             raw = self._read_line()
             if not raw:
                 return
@@ -97,8 +99,10 @@ class CsvFileReader:
             columns = self._columns_of_long_line(raw)
             if columns > MAX_COLUMNS:
                 raise BadFile(_too_many_columns(self._line + 1, columns))
-            raise BadFile(f"Line {self._line + 1} is longer than {MAX_LINE_BYTES // 1024} KB "
-                          "(a field far too long for any customer field); nothing was read.")
+            raise BadFile(
+                f"Line {self._line + 1} is longer than {MAX_LINE_BYTES // 1024} KB "
+                "(a field far too long for any customer field); nothing was read."
+            )
         return raw
 
     def _columns_of_long_line(self, start: bytes) -> int:
@@ -126,22 +130,30 @@ class CsvFileReader:
                 raise BadFile(f"The file is UTF-16, not UTF-8: {_SAVE_AS_UTF8}.")
             raw = raw.removeprefix(codecs.BOM_UTF8)
         if b"\0" in raw:
-            raise BadFile(f"Line {self._line} contains NUL bytes: this is a binary file "
-                          "(or UTF-16), not a UTF-8 CSV file.")
+            raise BadFile(
+                f"Line {self._line} contains NUL bytes: this is a binary file "
+                "(or UTF-16), not a UTF-8 CSV file."
+            )
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise BadFile(f"The file is not UTF-8 at line {self._line} (byte "
-                          f"0x{raw[error.start]:02X}): {_SAVE_AS_UTF8}.") from None
+            raise BadFile(
+                f"The file is not UTF-8 at line {self._line} (byte "
+                f"0x{raw[error.start]:02X}): {_SAVE_AS_UTF8}."
+            ) from None
 
     def _csv_error_message(self, error: csv.Error) -> str:
         text = str(error)
         if "expected after" in text:
-            return (f"Line {self._line}: stray quote: a field that starts with a quote must end "
-                    'with one, and a quote inside a quoted field is written twice ("").')
+            return (
+                f"Line {self._line}: stray quote: a field that starts with a quote must end "
+                'with one, and a quote inside a quoted field is written twice ("").'
+            )
         if "new-line character" in text:
-            return (f"Line {self._line}: a carriage return inside an unquoted field; "
-                    "save the file with ordinary line endings.")
+            return (
+                f"Line {self._line}: a carriage return inside an unquoted field; "
+                "save the file with ordinary line endings."
+            )
         return f"Line {self._line}: not valid CSV ({text})."
 
 

@@ -37,8 +37,13 @@ def exported_count() -> int:
     return Customer.select().where(Customer.archived_at.is_null()).count()
 
 
-def write_customers(out: TextIO, staff: StaffSession, progress: Progress | None = None,
-                    cancel: threading.Event | None = None, destination: str = "") -> int:
+def write_customers(
+    out: TextIO,
+    staff: StaffSession,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    destination: str = "",
+) -> int:
     """Write the header and every customer not archived to `out`, in code order; returns the count.
 
     Rows are read in keyset pages inside one read transaction and written as they come, so
@@ -53,14 +58,20 @@ def write_customers(out: TextIO, staff: StaffSession, progress: Progress | None 
         total = exported_count()
         for rows in _pages():
             check_cancelled(cancel)
-            writer.writerows([fmt(value) for fmt, value in zip(_FORMATTERS, row, strict=True)]
-                             for row in rows)
+            writer.writerows(
+                [fmt(value) for fmt, value in zip(_FORMATTERS, row, strict=True)] for row in rows
+            )
             written += len(rows)
             if progress:
                 progress("exporting", written, max(total, written))
     with write_transaction():
-        record_event(None, staff, EXPORT_ACTION, counts_as_change=False,
-                     detail=f"Exported {written:,} customers to {destination or 'a stream'}")
+        record_event(
+            None,
+            staff,
+            EXPORT_ACTION,
+            counts_as_change=False,
+            detail=f"Exported {written:,} customers to {destination or 'a stream'}",
+        )
     return written
 
 
@@ -83,9 +94,13 @@ def _pages() -> Iterator[list[tuple]]:
         last_key = rows[-1][0]
 
 
-def export_to_file(path: str | Path, staff: StaffSession, overwrite: bool = False,
-                   progress: Progress | None = None,
-                   cancel: threading.Event | None = None) -> int:
+def export_to_file(
+    path: str | Path,
+    staff: StaffSession,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
     """Export every customer not archived to a new file, which appears only when complete.
 
     The file is written next to its target under a temporary name and renamed at the end, so
@@ -100,9 +115,15 @@ def export_to_file(path: str | Path, staff: StaffSession, overwrite: bool = Fals
         if not overwrite:
             _reserve(target)
             reserved = True
-        with tempfile.NamedTemporaryFile("w", encoding=FILE_ENCODING, newline="",
-                                         dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".part", delete=False) as out:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding=FILE_ENCODING,
+            newline="",
+            dir=target.parent,
+            prefix=f".{target.name}.",
+            suffix=".part",
+            delete=False,
+        ) as out:
             temporary = Path(out.name)
             count = write_customers(out, staff, progress, cancel, str(target.resolve()))
         os.replace(temporary, target)
@@ -124,5 +145,6 @@ def _reserve(target: Path) -> None:
         with open(target, "x"):
             pass
     except FileExistsError as error:
-        raise ExportTargetExists(f"{target} already exists; choose another name or "
-                                 "allow overwriting it.") from error
+        raise ExportTargetExists(
+            f"{target} already exists; choose another name or allow overwriting it."
+        ) from error

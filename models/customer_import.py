@@ -45,8 +45,18 @@ from models.staff import StaffSession
 from models.tables import AuditEvent, Counter, Customer
 from models.validation import validate_customer
 
-__all__ = ["BadFile", "DuplicateChoice", "DuplicateRow", "ImportConflict", "ImportPreview",
-           "ImportResult", "RowProblem", "UnreadableFile", "apply_import", "preview_import"]
+__all__ = [
+    "BadFile",
+    "DuplicateChoice",
+    "DuplicateRow",
+    "ImportConflict",
+    "ImportPreview",
+    "ImportResult",
+    "RowProblem",
+    "UnreadableFile",
+    "apply_import",
+    "preview_import",
+]
 
 BATCH_ROWS = 500
 SPOOL_MEMORY = 8 * 1024 * 1024  # planned writes beyond this go to a temporary file
@@ -58,8 +68,18 @@ IMPORT_ACTION = "imported"
 _FIELD_NAMES = [spec.name for spec in CUSTOMER_FIELDS]
 _COLUMN_ORDER = {name: index for index, (_, name) in enumerate(COLUMNS)}
 _INSERT_COLUMNS = ("code_key", *_FIELD_NAMES, "language", "version", "created_at", "updated_at")
-_AUDIT_COLUMNS = ("customer", "staff", "client_address", "terminal", "host", "at", "action",
-                  "changes", "detail", "result")
+_AUDIT_COLUMNS = (
+    "customer",
+    "staff",
+    "client_address",
+    "terminal",
+    "host",
+    "at",
+    "action",
+    "changes",
+    "detail",
+    "result",
+)
 
 
 class ImportConflict(Exception):
@@ -217,8 +237,12 @@ class ImportPreview:
                 return
 
 
-def preview_import(path: str | Path, update: bool = False, progress: Progress | None = None,
-                   cancel: threading.Event | None = None) -> ImportPreview:
+def preview_import(
+    path: str | Path,
+    update: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportPreview:
     """Read and check every row of a customer CSV file, writing nothing.
 
     Raises UnreadableFile when the file cannot be opened or read, BadFile when it is not a
@@ -231,8 +255,10 @@ def preview_import(path: str | Path, update: bool = False, progress: Progress | 
             records = (record for record in reader.records() if not record.blank)
             header = next(records, None)
             if header is None:
-                raise BadFile("The file is empty: the first line must name the columns "
-                              f"({', '.join(HEADER[:3])}, …).")
+                raise BadFile(
+                    "The file is empty: the first line must name the columns "
+                    f"({', '.join(HEADER[:3])}, …)."
+                )
             checker = _RowChecker(preview, _header_fields(header, update))
             for batch in _batches(records):
                 check_cancelled(cancel)
@@ -315,10 +341,15 @@ class _RowChecker:
     def check(self, batch: list[CsvRecord]) -> None:
         """Check one batch of rows, recording problems and planning creates and updates."""
         keys = {code_key(self._code_text(record)) for record in batch} - {""}
-        existing = {customer.code_key: customer
-                    for customer in Customer.select().where(Customer.code_key.in_(list(keys)))}
-        operations = [operation for record in batch
-                      if (operation := self._check_row(record, existing)) is not None]
+        existing = {
+            customer.code_key: customer
+            for customer in Customer.select().where(Customer.code_key.in_(list(keys)))
+        }
+        operations = [
+            operation
+            for record in batch
+            if (operation := self._check_row(record, existing)) is not None
+        ]
         self._mark_duplicates([op for op in operations if isinstance(op, _Create)])
         self.preview._plan(operations)
 
@@ -348,28 +379,37 @@ class _RowChecker:
             return ""
         return str(cell_value("code", record.cells[self.code_index])).strip()
 
-    def _check_row(self, record: CsvRecord,
-                   existing: dict[str, Customer]) -> _Create | _Update | None:
+    def _check_row(
+        self, record: CsvRecord, existing: dict[str, Customer]
+    ) -> _Create | _Update | None:
         preview = self.preview
         preview.rows += 1
         if len(record.cells) != len(self.fields):
-            preview._add_problems(record.line, {"": f"The row has {len(record.cells)} fields; "
-                                                    f"the header has {len(self.fields)}."})
+            preview._add_problems(
+                record.line,
+                {"": f"The row has {len(record.cells)} fields; the header has {len(self.fields)}."},
+            )
             return None
         values, errors = self._cell_values(record)
         code = self._code_text(record)
         key = code_key(code)
         holder = existing.get(key) if key else None
         if holder is not None and holder.archived_at is not None:
-            errors.setdefault("code", f"{CODE_COLUMN} {code} belongs to an archived customer "
-                                      f"({holder.display_name}); restore it or use another code.")
+            errors.setdefault(
+                "code",
+                f"{CODE_COLUMN} {code} belongs to an archived customer "
+                f"({holder.display_name}); restore it or use another code.",
+            )
         elif holder is not None and not preview.update:
             preview.clashes += 1
-            errors.setdefault("code", f"{CODE_COLUMN} {code} is already used by {holder.code} "
-                                      f"({holder.display_name}).")
+            errors.setdefault(
+                "code",
+                f"{CODE_COLUMN} {code} is already used by {holder.code} ({holder.display_name}).",
+            )
         if key in self.first_line_of_code:
-            errors.setdefault("code", f"{CODE_COLUMN} {code} is also on line "
-                                      f"{self.first_line_of_code[key]}.")
+            errors.setdefault(
+                "code", f"{CODE_COLUMN} {code} is also on line {self.first_line_of_code[key]}."
+            )
         elif key:
             self.first_line_of_code[key] = record.line
         updating = holder is not None and "code" not in errors
@@ -404,10 +444,14 @@ class _RowChecker:
             self.preview._blank_codes += 1
         return _Create(line, values)
 
-    def _plan_update(self, line: int, holder: Customer, before: dict[str, object],
-                     after: dict[str, object]) -> _Update | None:
-        changes = {name: (before[name], after[name]) for name in _FIELD_NAMES
-                   if before[name] != after[name]}
+    def _plan_update(
+        self, line: int, holder: Customer, before: dict[str, object], after: dict[str, object]
+    ) -> _Update | None:
+        changes = {
+            name: (before[name], after[name])
+            for name in _FIELD_NAMES
+            if before[name] != after[name]
+        }
         if not changes:
             self.preview.unchanged += 1
             return None
@@ -421,9 +465,13 @@ def _row_digest(values: dict[str, object]) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-def apply_import(preview: ImportPreview, staff: StaffSession, progress: Progress | None = None,
-                 cancel: threading.Event | None = None,
-                 duplicates: DuplicateChoice = DuplicateChoice()) -> ImportResult:
+def apply_import(
+    preview: ImportPreview,
+    staff: StaffSession,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    duplicates: DuplicateChoice = DuplicateChoice(),
+) -> ImportResult:
     """Write a checked file's customers in one transaction: all of them, or none. Likely
     duplicates are skipped unless `duplicates` says to create them.
 
@@ -445,12 +493,17 @@ def apply_import(preview: ImportPreview, staff: StaffSession, progress: Progress
                 if progress:
                     progress("importing", writer.done, creating + preview.to_update)
             Counter.update(value=Counter.value + writer.done).where(
-                Counter.name == CHANGES_COUNTER).execute()
+                Counter.name == CHANGES_COUNTER
+            ).execute()
     except pw.IntegrityError as error:
         raise ImportConflict(_taken_message(writer.creating)) from error
     refresh_statistics()
-    return ImportResult(creating, preview.to_update, preview.unchanged,
-                        preview.duplicate_count - (creating - preview.to_create))
+    return ImportResult(
+        creating,
+        preview.to_update,
+        preview.unchanged,
+        preview.duplicate_count - (creating - preview.to_create),
+    )
 
 
 class _ImportWriter:
@@ -468,8 +521,11 @@ class _ImportWriter:
     def write(self, operations: list[_Create | _Update]) -> None:
         """Insert the batch's new customers (likely duplicates only when chosen), update its
         changed ones, and audit each."""
-        operations = [op for op in operations if not isinstance(op, _Create)
-                      or not op.duplicate or self.duplicates.creates(op.line)]
+        operations = [
+            op
+            for op in operations
+            if not isinstance(op, _Create) or not op.duplicate or self.duplicates.creates(op.line)
+        ]
         self.creating = [op for op in operations if isinstance(op, _Create)]
         events = self._create(self.creating)
         events += [self._update(op) for op in operations if isinstance(op, _Update)]
@@ -482,43 +538,81 @@ class _ImportWriter:
         for op in creates:
             if not op.values["code"]:
                 op.values["code"] = next(self.codes)
-        rows = [(code_key(str(op.values["code"])), *(op.values[name] for name in _FIELD_NAMES),
-                 "", 1, self.now, self.now) for op in creates]
+        rows = [
+            (
+                code_key(str(op.values["code"])),
+                *(op.values[name] for name in _FIELD_NAMES),
+                "",
+                1,
+                self.now,
+                self.now,
+            )
+            for op in creates
+        ]
         ids = dict(bulk_insert(Customer, _INSERT_COLUMNS, rows, ("code_key", "id")))
-        return [self._event(ids[row[0]], "created", op.line,
-                            {name: (None, value) for name, value in op.values.items()
-                             if value not in ("", False)})
-                for row, op in zip(rows, creates, strict=True)]
+        return [
+            self._event(
+                ids[row[0]],
+                "created",
+                op.line,
+                {
+                    name: (None, value)
+                    for name, value in op.values.items()
+                    if value not in ("", False)
+                },
+            )
+            for row, op in zip(rows, creates, strict=True)
+        ]
 
     def _update(self, op: _Update) -> tuple:
         updates = {getattr(Customer, name): after for name, (_, after) in op.changes.items()}
-        updated = (Customer.update({**updates, Customer.version: Customer.version + 1,
-                                    Customer.updated_at: self.now})
-                   .where((Customer.id == op.customer_id) & (Customer.version == op.version)
-                          & Customer.archived_at.is_null())
-                   .execute())
+        updated = (
+            Customer.update(
+                {**updates, Customer.version: Customer.version + 1, Customer.updated_at: self.now}
+            )
+            .where(
+                (Customer.id == op.customer_id)
+                & (Customer.version == op.version)
+                & Customer.archived_at.is_null()
+            )
+            .execute()
+        )
         if updated == 0:
-            raise ImportConflict(f"Line {op.line}: customer {op.code} was changed by someone "
-                                 "else after the file was checked; nothing was imported. "
-                                 "Import the file again.")
+            raise ImportConflict(
+                f"Line {op.line}: customer {op.code} was changed by someone "
+                "else after the file was checked; nothing was imported. "
+                "Import the file again."
+            )
         return self._event(op.customer_id, "updated", op.line, op.changes)
 
-    def _event(self, customer_id: int, verb: str, line: int,
-               changes: dict[str, tuple[object, object]]) -> tuple:
+    def _event(
+        self, customer_id: int, verb: str, line: int, changes: dict[str, tuple[object, object]]
+    ) -> tuple:
         origin = self.staff.origin
-        return (customer_id, self.staff.login, origin.client_address, origin.terminal,
-                origin.host, self.now, IMPORT_ACTION,
-                json.dumps({k: [b, a] for k, (b, a) in changes.items()}, ensure_ascii=False),
-                f"{verb} from {self.source} line {line}", RESULT_DONE)
+        return (
+            customer_id,
+            self.staff.login,
+            origin.client_address,
+            origin.terminal,
+            origin.host,
+            self.now,
+            IMPORT_ACTION,
+            json.dumps({k: [b, a] for k, (b, a) in changes.items()}, ensure_ascii=False),
+            f"{verb} from {self.source} line {line}",
+            RESULT_DONE,
+        )
 
 
 def _taken_message(creating: list[_Create]) -> str:
     """Which code of a failed batch another customer took since the preview."""
     keys = {code_key(str(op.values["code"])): op for op in creating}
-    holder = Customer.select(Customer.code_key).where(
-        Customer.code_key.in_(list(keys))).tuples().first()
+    holder = (
+        Customer.select(Customer.code_key).where(Customer.code_key.in_(list(keys))).tuples().first()
+    )
     if holder is None:
         return "Another change got in the way of the import; nothing was imported. Try again."
     op = keys[holder[0]]
-    return (f"Line {op.line}: {CODE_COLUMN} {op.values['code']} was taken by another customer "
-            "after the file was checked; nothing was imported. Import the file again.")
+    return (
+        f"Line {op.line}: {CODE_COLUMN} {op.values['code']} was taken by another customer "
+        "after the file was checked; nothing was imported. Import the file again."
+    )

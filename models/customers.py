@@ -58,8 +58,10 @@ def has_customers() -> bool:
 
 def empty_values() -> dict[str, object]:
     """The values of a new, blank customer."""
-    return {spec.name: (False if spec.kind == "bool" else "no" if spec.kind == "choice" else "")
-            for spec in CUSTOMER_FIELDS}
+    return {
+        spec.name: (False if spec.kind == "bool" else "no" if spec.kind == "choice" else "")
+        for spec in CUSTOMER_FIELDS
+    }
 
 
 def customer_values(customer: Customer) -> dict[str, object]:
@@ -68,8 +70,13 @@ def customer_values(customer: Customer) -> dict[str, object]:
 
 
 def _record(customer: Customer) -> CustomerRecord:
-    return CustomerRecord(customer.id, customer.version, customer_values(customer), customer.code,
-                          customer.archived_at is not None)
+    return CustomerRecord(
+        customer.id,
+        customer.version,
+        customer_values(customer),
+        customer.code,
+        customer.archived_at is not None,
+    )
 
 
 def load_customer(customer_id: int) -> CustomerRecord:
@@ -96,9 +103,10 @@ def reserve_customer_codes(count: int, also_taken: AbstractSet[str] = frozenset(
         candidates = [f"{CODE_PREFIX}{number:06d}" for number in range(last - wanted + 1, last + 1)]
         taken = set(also_taken)
         for start in range(0, len(candidates), CODE_LOOKUP_ROWS):
-            keys = [code_key(code) for code in candidates[start:start + CODE_LOOKUP_ROWS]]
-            taken.update(Customer.select(Customer.code_key)
-                         .where(Customer.code_key.in_(keys)).scalars())
+            keys = [code_key(code) for code in candidates[start : start + CODE_LOOKUP_ROWS]]
+            taken.update(
+                Customer.select(Customer.code_key).where(Customer.code_key.in_(keys)).scalars()
+            )
             taken.update(taken_alias_keys(keys))
         codes += [code for code in candidates if code_key(code) not in taken]
     return codes
@@ -113,10 +121,13 @@ def _code_holder_error(code: str, own_id: int | None) -> str | None:
     """The message for a code another customer already holds, or None when it is free."""
     survivor = code_is_alias(code_key(code))
     if survivor is not None:
-        return (f"Customer Code {code} is reserved: it belonged to a customer merged into "
-                f"{survivor}, and still finds {survivor}.")
+        return (
+            f"Customer Code {code} is reserved: it belonged to a customer merged into "
+            f"{survivor}, and still finds {survivor}."
+        )
     query = Customer.select(Customer.code, Customer.business_name, Customer.contact_name).where(
-        Customer.code_key == code_key(code))
+        Customer.code_key == code_key(code)
+    )
     if own_id is not None:
         query = query.where(Customer.id != own_id)
     holder = query.first()
@@ -150,16 +161,22 @@ def create_customer(values: dict[str, object], staff: StaffSession) -> CustomerR
         with write_transaction():
             _check_code(clean, None)
             customer = Customer.create(code_key=code_key(str(clean["code"])), **clean)
-            record_event(customer.id, staff, "created",
-                         {k: (None, v) for k, v in clean.items() if v not in ("", False)})
+            record_event(
+                customer.id,
+                staff,
+                "created",
+                {k: (None, v) for k, v in clean.items() if v not in ("", False)},
+            )
     except pw.IntegrityError as error:  # a concurrent insert took the same code first
         raise ValidationFailed(
-            {"code": _code_holder_error(str(clean["code"]), None) or str(error)}) from error
+            {"code": _code_holder_error(str(clean["code"]), None) or str(error)}
+        ) from error
     return _record(customer)
 
 
-def save_customer(loaded: CustomerRecord, values: dict[str, object],
-                  staff: StaffSession, sender: str = "") -> CustomerRecord:
+def save_customer(
+    loaded: CustomerRecord, values: dict[str, object], staff: StaffSession, sender: str = ""
+) -> CustomerRecord:
     """Save changes to a loaded customer, unless someone else saved it meanwhile (SaveConflict).
 
     A new billing email moves the portal sign-in with it, and queues a notice from `sender` to
@@ -179,21 +196,38 @@ def save_customer(loaded: CustomerRecord, values: dict[str, object],
             updates = {getattr(Customer, k): clean[k] for k in changes}
             if "code" in changes:
                 updates[Customer.code_key] = code_key(str(clean["code"]))
-            updated = (Customer.update({**updates, Customer.version: Customer.version + 1,
-                                        Customer.updated_at: utcnow()})
-                       .where((Customer.id == loaded.id) & (Customer.version == loaded.version))
-                       .execute())
+            updated = (
+                Customer.update(
+                    {
+                        **updates,
+                        Customer.version: Customer.version + 1,
+                        Customer.updated_at: utcnow(),
+                    }
+                )
+                .where((Customer.id == loaded.id) & (Customer.version == loaded.version))
+                .execute()
+            )
             if updated == 0:
                 raise _conflict(loaded, changes)
             record_event(loaded.id, staff, "updated", changes)
-            notice = "" if "billing_email" not in changes else follow_billing_email(
-                loaded.id, str(changes["billing_email"][0] or ""), str(clean["billing_email"]),
-                clean, staff, sender)
+            notice = (
+                ""
+                if "billing_email" not in changes
+                else follow_billing_email(
+                    loaded.id,
+                    str(changes["billing_email"][0] or ""),
+                    str(clean["billing_email"]),
+                    clean,
+                    staff,
+                    sender,
+                )
+            )
     except SignInRefused as refusal:
         raise ValidationFailed({"billing_email": str(refusal)}) from None
     except pw.IntegrityError as error:
         raise ValidationFailed(
-            {"code": _code_holder_error(str(clean["code"]), loaded.id) or str(error)}) from error
+            {"code": _code_holder_error(str(clean["code"]), loaded.id) or str(error)}
+        ) from error
     return replace(load_customer(loaded.id), notice=notice)
 
 
@@ -201,7 +235,9 @@ def _conflict(loaded: CustomerRecord, mine: dict[str, tuple[object, object]]) ->
     """Describe what the other save changed, and who made it when (from the audit trail), for
     the clerk to compare with their own edits."""
     current = load_customer(loaded.id)
-    theirs = {k: (loaded.values.get(k), v) for k, v in current.values.items()
-              if loaded.values.get(k) != v}
-    return SaveConflict(current, theirs, mine, last_save(loaded.id),
-                        max(current.version - loaded.version, 1))
+    theirs = {
+        k: (loaded.values.get(k), v) for k, v in current.values.items() if loaded.values.get(k) != v
+    }
+    return SaveConflict(
+        current, theirs, mine, last_save(loaded.id), max(current.version - loaded.version, 1)
+    )

@@ -27,7 +27,7 @@ SQLITE_PRAGMAS = (
 
 def _sqlite_path(url: str) -> Path:
     """The file path of a sqlite:/// URL."""
-    path = unquote(url[len("sqlite:///"):])
+    path = unquote(url[len("sqlite:///") :])
     if not path:
         raise DatabaseUnavailable(f"Database URL {url!r} names no file.")
     return Path(path).expanduser()
@@ -43,8 +43,10 @@ def _sqlite_folder(path: Path, create_folder: bool) -> None:
         raise DatabaseUnavailable(f"{folder} is a file, not a folder: name a database in a folder.")
     except FileNotFoundError:
         if not create_folder:
-            raise DatabaseUnavailable(f"The folder {folder} does not exist: create it first, or "
-                                      "name a database in an existing folder.") from None
+            raise DatabaseUnavailable(
+                f"The folder {folder} does not exist: create it first, or "
+                "name a database in an existing folder."
+            ) from None
     except OSError as error:
         raise DatabaseUnavailable(f"Cannot reach the folder {folder}: {error.strerror}.") from error
     try:
@@ -58,8 +60,9 @@ def _open_sqlite(url: str, create_folder: bool) -> peewee.SqliteDatabase:
     path = _sqlite_path(url)
     _sqlite_folder(path, create_folder)
     existed = path.exists()
-    db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10,
-                               check_same_thread=False)
+    db = peewee.SqliteDatabase(
+        str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False
+    )
     register_sqlite_functions(db)  # the search index's triggers call them on every write
     try:
         db.connect(reuse_if_open=True)
@@ -84,9 +87,12 @@ def display_url(url: str) -> str:
     if parts.password:
         host = parts.netloc.rsplit("@", 1)[1]
         parts = parts._replace(netloc=f"{parts.username}:***@{host}")
-    return parts._replace(query="&".join(
-        f"{key}=***" if key == "password" else f"{key}={quote(value, safe='/:,')}"
-        for key, value in query)).geturl()
+    return parts._replace(
+        query="&".join(
+            f"{key}=***" if key == "password" else f"{key}={quote(value, safe='/:,')}"
+            for key, value in query
+        )
+    ).geturl()
 
 
 _QUERY_ALIASES = {"dbname": "database"}  # libpq's name for what Peewee calls the database
@@ -100,17 +106,24 @@ def _postgres_params(url: str) -> dict[str, object]:
     try:
         port = parts.port
     except ValueError as error:
-        raise DatabaseUnavailable(f"Database URL {display_url(url)!r} has a bad port: "
-                                  f"{error}.") from None
-    given = {"database": unquote(parts.path.lstrip("/")),
-             "user": unquote(parts.username or ""), "password": unquote(parts.password or ""),
-             "host": parts.hostname, "port": port}
+        raise DatabaseUnavailable(
+            f"Database URL {display_url(url)!r} has a bad port: {error}."
+        ) from None
+    given = {
+        "database": unquote(parts.path.lstrip("/")),
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "host": parts.hostname,
+        "port": port,
+    }
     params: dict[str, object] = {key: value for key, value in given.items() if value}
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         name = _QUERY_ALIASES.get(key, key)
         if name in params:
-            raise DatabaseUnavailable(f"Database URL {display_url(url)!r} gives {key} twice: "
-                                      f"give it once, in the address or as ?{key}=.")
+            raise DatabaseUnavailable(
+                f"Database URL {display_url(url)!r} gives {key} twice: "
+                f"give it once, in the address or as ?{key}=."
+            )
         params[name] = value
     if not params.get("database"):
         raise DatabaseUnavailable(f"Database URL {display_url(url)!r} names no database.")
@@ -120,15 +133,17 @@ def _postgres_params(url: str) -> dict[str, object]:
 def _open_postgres(url: str) -> PooledPostgresqlDatabase:
     """A pooled PostgreSQL database; the server is asked once that it answers."""
     params = {"connect_timeout": 5, **_postgres_params(url)}
-    db = PooledPostgresqlDatabase(params.pop("database"), max_connections=32, stale_timeout=300,
-                                  **params)
+    db = PooledPostgresqlDatabase(
+        params.pop("database"), max_connections=32, stale_timeout=300, **params
+    )
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT 1").fetchone()
     except peewee.OperationalError as error:
         db.close()
         raise DatabaseUnavailable(
-            f"Cannot reach PostgreSQL at {display_url(url)}: {_first_line(error)}") from error
+            f"Cannot reach PostgreSQL at {display_url(url)}: {_first_line(error)}"
+        ) from error
     return db
 
 

@@ -33,8 +33,11 @@ def _chain(error: BaseException) -> Iterator[BaseException]:
             continue
         seen.add(id(current))
         yield current
-        behind = [current.__cause__, current.__context__,
-                  *(arg for arg in current.args if isinstance(arg, BaseException))]
+        behind = [
+            current.__cause__,
+            current.__context__,
+            *(arg for arg in current.args if isinstance(arg, BaseException)),
+        ]
         pending += [item for item in behind if item is not None]
 
 
@@ -80,13 +83,18 @@ def sqlite_fault_message(path: Path, code: int, detail: str) -> str:
         return f"{path} is on a read-only file system: custdesk cannot write to it."
     if _disk_full(folder):
         return f"The disk holding {path} is full: free some space, then try again."
-    for file, what in ((path, "The database file"), (Path(f"{path}-wal"), "The database's -wal file"),
-                       (Path(f"{path}-shm"), "The database's -shm file")):
+    for file, what in (
+        (path, "The database file"),
+        (Path(f"{path}-wal"), "The database's -wal file"),
+        (Path(f"{path}-shm"), "The database's -shm file"),
+    ):
         if _unwritable(file):
             return f"{what} {file} cannot be written: check its owner and permissions."
     if _unwritable(folder):
-        return (f"The folder {folder} cannot be written, and SQLite keeps the -wal and -shm "
-                f"files of {path.name} there: check its owner and permissions.")
+        return (
+            f"The folder {folder} cannot be written, and SQLite keeps the -wal and -shm "
+            f"files of {path.name} there: check its owner and permissions."
+        )
     verb = "opened" if code == SQLITE_CANTOPEN else "written"
     return f"The database {path} cannot be {verb}: {detail}."
 
@@ -100,8 +108,9 @@ def folder_fault_message(folder: Path, error: OSError) -> str:
     return f"Cannot create the folder {folder}: {error.strerror}."
 
 
-def storage_fault(error: BaseException, sqlite_path: Path | None,
-                  postgres_name: str) -> DatabaseUnavailable | None:
+def storage_fault(
+    error: BaseException, sqlite_path: Path | None, postgres_name: str
+) -> DatabaseUnavailable | None:
     """The one-line DatabaseUnavailable for a storage fault behind `error`, or None when there is
     none (a constraint, a bug: those keep their own exception). `sqlite_path` is the open SQLite
     file, or None on PostgreSQL, where `postgres_name` names the database."""
@@ -110,16 +119,24 @@ def storage_fault(error: BaseException, sqlite_path: Path | None,
             return current
         code = _sqlite_code(current)
         if code is not None and sqlite_path is not None:
-            return DatabaseUnavailable(sqlite_fault_message(sqlite_path, code, _first_line(current)))
+            return DatabaseUnavailable(
+                sqlite_fault_message(sqlite_path, code, _first_line(current))
+            )
         pgcode = getattr(current, "pgcode", None)
         if pgcode == PG_DISK_FULL:
-            return DatabaseUnavailable(f"The PostgreSQL server's disk holding {postgres_name} "
-                                       "is full: ask its administrator to free some space.")
+            return DatabaseUnavailable(
+                f"The PostgreSQL server's disk holding {postgres_name} "
+                "is full: ask its administrator to free some space."
+            )
         if pgcode == PG_NO_PRIVILEGE:  # the server's grants said no: models/ missed a check
-            return DatabaseUnavailable(f"The PostgreSQL server refused: {_first_line(current)}; "
-                                       "your role's grants do not allow this (see 'custdesk "
-                                       "staff list' and ask an administrator).")
+            return DatabaseUnavailable(
+                f"The PostgreSQL server refused: {_first_line(current)}; "
+                "your role's grants do not allow this (see 'custdesk "
+                "staff list' and ask an administrator)."
+            )
         if pgcode == PG_READ_ONLY:
-            return DatabaseUnavailable(f"The PostgreSQL database {postgres_name} is read-only "
-                                       f"for custdesk: {_first_line(current)}.")
+            return DatabaseUnavailable(
+                f"The PostgreSQL database {postgres_name} is read-only "
+                f"for custdesk: {_first_line(current)}."
+            )
     return None

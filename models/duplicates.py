@@ -112,14 +112,23 @@ def _probe_of(values: dict[str, object]) -> _Probe:
     given = {name: values[name] for name in _LOOKUP_FIELDS if values.get(name)}
     result = validate_customer(given)
     clean = {name: value for name, value in result.values.items() if name not in result.errors}
-    return _Probe(fold(clean.get("billing_email", "")), digits(clean.get("billing_phone", "")),
-                  postal_key(clean.get("billing_postal_code", "")),
-                  str(clean.get("billing_country", "")),
-                  _name_keys(values.get("business_name"), values.get("contact_name")))
+    return _Probe(
+        fold(clean.get("billing_email", "")),
+        digits(clean.get("billing_phone", "")),
+        postal_key(clean.get("billing_postal_code", "")),
+        str(clean.get("billing_country", "")),
+        _name_keys(values.get("business_name"), values.get("contact_name")),
+    )
 
 
-_COLUMNS = (Customer.id, Customer.code, Customer.business_name, Customer.contact_name,
-            Customer.billing_country, Customer.archived_at)
+_COLUMNS = (
+    Customer.id,
+    Customer.code,
+    Customer.business_name,
+    Customer.contact_name,
+    Customer.billing_country,
+    Customer.archived_at,
+)
 
 
 def _by_key(key_sql: pw.SQL, key: str, cap: int) -> list[tuple]:
@@ -141,21 +150,30 @@ class _Neighbour:
 
 def _neighbours(postal: str) -> list[_Neighbour]:
     """The customers not archived at a postal code, in id order (POSTAL_CANDIDATES read)."""
-    return [_Neighbour(row_id, code, business or contact, country,
-                       (name_key(business), name_key(contact)))
-            for row_id, code, business, contact, country, archived_at
-            in _by_key(POSTAL_KEY, postal, POSTAL_CANDIDATES) if archived_at is None]
+    return [
+        _Neighbour(
+            row_id, code, business or contact, country, (name_key(business), name_key(contact))
+        )
+        for row_id, code, business, contact, country, archived_at in _by_key(
+            POSTAL_KEY, postal, POSTAL_CANDIDATES
+        )
+        if archived_at is None
+    ]
 
 
-def _similar_neighbours(names: tuple[tuple[str, str], ...], country: str,
-                        neighbours: list[_Neighbour],
-                        exclude_id: int | None) -> Iterator[tuple[_Neighbour, str]]:
+def _similar_neighbours(
+    names: tuple[tuple[str, str], ...],
+    country: str,
+    neighbours: list[_Neighbour],
+    exclude_id: int | None,
+) -> Iterator[tuple[_Neighbour, str]]:
     """The neighbours with a name very similar to one of `names` ((which, key) pairs), and
     why; one in another country (when both have one) does not count."""
     matchers = [(what, key, _matcher(key)) for what, key in names]
     for neighbour in neighbours:
-        if neighbour.id == exclude_id or (country and neighbour.country
-                                          and neighbour.country != country):
+        if neighbour.id == exclude_id or (
+            country and neighbour.country and neighbour.country != country
+        ):
             continue
         for what, key, matcher in matchers:
             if any(_close(key, matcher, other) for other in neighbour.keys):
@@ -163,24 +181,29 @@ def _similar_neighbours(names: tuple[tuple[str, str], ...], country: str,
                 break
 
 
-def find_duplicates_of(values: dict[str, object], exclude_id: int | None = None,
-                       limit: int = 5) -> list[DuplicateMatch]:
+def find_duplicates_of(
+    values: dict[str, object], exclude_id: int | None = None, limit: int = 5
+) -> list[DuplicateMatch]:
     """The customers that the typed values likely duplicate, best reasons first (email, then
     telephone, then names), at most `limit`; for the new-customer screen's warning."""
     probe = _probe_of(values)
     found: dict[int, DuplicateMatch] = {}
-    for key_sql, key, reason in ((EMAIL_KEY, probe.email, REASON_EMAIL),
-                                 (PHONE_KEY, probe.phone, REASON_PHONE)):
+    for key_sql, key, reason in (
+        (EMAIL_KEY, probe.email, REASON_EMAIL),
+        (PHONE_KEY, probe.phone, REASON_PHONE),
+    ):
         for row_id, code, business, contact, _, archived_at in (
-                _by_key(key_sql, key, KEY_CANDIDATES) if key else []):
+            _by_key(key_sql, key, KEY_CANDIDATES) if key else []
+        ):
             if row_id != exclude_id and archived_at is None:
-                found.setdefault(row_id, DuplicateMatch(row_id, code, business or contact,
-                                                        reason))
+                found.setdefault(row_id, DuplicateMatch(row_id, code, business or contact, reason))
     if probe.postal and probe.names and len(found) < limit:
-        for neighbour, why in _similar_neighbours(probe.names, probe.country,
-                                                  _neighbours(probe.postal), exclude_id):
-            found.setdefault(neighbour.id, DuplicateMatch(neighbour.id, neighbour.code,
-                                                          neighbour.name, why))
+        for neighbour, why in _similar_neighbours(
+            probe.names, probe.country, _neighbours(probe.postal), exclude_id
+        ):
+            found.setdefault(
+                neighbour.id, DuplicateMatch(neighbour.id, neighbour.code, neighbour.name, why)
+            )
             if len(found) >= limit:
                 break
     return list(found.values())[:limit]
@@ -190,8 +213,12 @@ def _others_by_key(key_sql: pw.SQL, keys: set[str]) -> dict[str, tuple[int, int,
     """For each key: how many customers not archived have it, and the lowest and highest id."""
     if not keys:
         return {}
-    query = (Customer.select(key_sql, pw.fn.COUNT(_LIVE), pw.fn.MIN(_LIVE), pw.fn.MAX(_LIVE))
-             .where(key_sql.in_(sorted(keys))).group_by(key_sql).tuples())
+    query = (
+        Customer.select(key_sql, pw.fn.COUNT(_LIVE), pw.fn.MIN(_LIVE), pw.fn.MAX(_LIVE))
+        .where(key_sql.in_(sorted(keys)))
+        .group_by(key_sql)
+        .tuples()
+    )
     return {key: (count, low, high) for key, count, low, high in query}
 
 
@@ -210,8 +237,11 @@ def duplicate_flags(customer_ids: list[int]) -> dict[int, str]:
     e.g. "Likely duplicate of CST-000012 (Acme Ltd): same billing email"; for a page of rows."""
     if not customer_ids:
         return {}
-    rows = list(Customer.select(*_COLUMNS, EMAIL_KEY, PHONE_KEY, POSTAL_KEY)
-                .where(Customer.id.in_(list(customer_ids))).tuples())
+    rows = list(
+        Customer.select(*_COLUMNS, EMAIL_KEY, PHONE_KEY, POSTAL_KEY)
+        .where(Customer.id.in_(list(customer_ids)))
+        .tuples()
+    )
     emails = _others_by_key(EMAIL_KEY, {row[6] for row in rows if row[6] != BLANK_LAST})
     phones = _others_by_key(PHONE_KEY, {row[7] for row in rows if row[7] != BLANK_LAST})
     at_postal: dict[str, list[_Neighbour]] = {}  # read once per postal code on the page
@@ -228,15 +258,22 @@ def duplicate_flags(customer_ids: list[int]) -> dict[int, str]:
             if postal and names:
                 if postal not in at_postal:
                     at_postal[postal] = _neighbours(postal)
-                match = next(_similar_neighbours(names, country, at_postal[postal], row_id),
-                             None)
+                match = next(_similar_neighbours(names, country, at_postal[postal], row_id), None)
                 if match is not None:
                     pairs[row_id] = (match[0].id, match[1])
-    holders = {row[0]: row for row in Customer.select(*_COLUMNS).where(
-        Customer.id.in_(sorted({other for other, _ in pairs.values()}))).tuples()}
-    return {row_id: DuplicateMatch(other, holders[other][1],
-                                   holders[other][2] or holders[other][3], reason).message
-            for row_id, (other, reason) in pairs.items() if other in holders}
+    holders = {
+        row[0]: row
+        for row in Customer.select(*_COLUMNS)
+        .where(Customer.id.in_(sorted({other for other, _ in pairs.values()})))
+        .tuples()
+    }
+    return {
+        row_id: DuplicateMatch(
+            other, holders[other][1], holders[other][2] or holders[other][3], reason
+        ).message
+        for row_id, (other, reason) in pairs.items()
+        if other in holders
+    }
 
 
 # --- many rows at once (an import) ---
@@ -247,10 +284,13 @@ _BLANK_KEYS = (EMAIL_KEY == BLANK_LAST) & (PHONE_KEY == BLANK_LAST) & (POSTAL_KE
 
 def _clean_probe(values: dict[str, object]) -> _Probe:
     """The look-up keys of values already validated (in their stored form)."""
-    return _Probe(fold(values.get("billing_email", "")), digits(values.get("billing_phone", "")),
-                  postal_key(values.get("billing_postal_code", "")),
-                  str(values.get("billing_country", "") or ""),
-                  _name_keys(values.get("business_name"), values.get("contact_name")))
+    return _Probe(
+        fold(values.get("billing_email", "")),
+        digits(values.get("billing_phone", "")),
+        postal_key(values.get("billing_postal_code", "")),
+        str(values.get("billing_country", "") or ""),
+        _name_keys(values.get("business_name"), values.get("contact_name")),
+    )
 
 
 def _live_at_postal_codes(postals: set[str]) -> dict[str, list[_Neighbour]]:
@@ -259,40 +299,63 @@ def _live_at_postal_codes(postals: set[str]) -> dict[str, list[_Neighbour]]:
     if not postals:
         return {}
     number = pw.fn.ROW_NUMBER().over(partition_by=[POSTAL_KEY], order_by=[Customer.id])
-    ranked = (Customer.select(*_COLUMNS[:5], POSTAL_KEY.alias("postal"), number.alias("n"))
-              .where(POSTAL_KEY.in_(sorted(postals)) & Customer.archived_at.is_null())
-              .alias("ranked"))
-    query = (pw.Select([ranked], [ranked.c.id, ranked.c.code, ranked.c.business_name,
-                                  ranked.c.contact_name, ranked.c.billing_country,
-                                  ranked.c.postal])
-             .where(ranked.c.n <= POSTAL_CANDIDATES).order_by(ranked.c.id)
-             .bind(Customer._meta.database))
+    ranked = (
+        Customer.select(*_COLUMNS[:5], POSTAL_KEY.alias("postal"), number.alias("n"))
+        .where(POSTAL_KEY.in_(sorted(postals)) & Customer.archived_at.is_null())
+        .alias("ranked")
+    )
+    query = (
+        pw.Select(
+            [ranked],
+            [
+                ranked.c.id,
+                ranked.c.code,
+                ranked.c.business_name,
+                ranked.c.contact_name,
+                ranked.c.billing_country,
+                ranked.c.postal,
+            ],
+        )
+        .where(ranked.c.n <= POSTAL_CANDIDATES)
+        .order_by(ranked.c.id)
+        .bind(Customer._meta.database)
+    )
     found: dict[str, list[_Neighbour]] = {postal: [] for postal in postals}
     for row_id, code, business, contact, country, postal in query.tuples():
-        found[postal].append(_Neighbour(row_id, code, business or contact, country,
-                                        (name_key(business), name_key(contact))))
+        found[postal].append(
+            _Neighbour(
+                row_id, code, business or contact, country, (name_key(business), name_key(contact))
+            )
+        )
     return found
 
 
-def _same_bare_names(probes: list[_Probe],
-                     values: list[dict[str, object]]) -> dict[tuple[str, str], int]:
+def _same_bare_names(
+    probes: list[_Probe], values: list[dict[str, object]]
+) -> dict[tuple[str, str], int]:
     """For rows with no email, telephone or postal code: the lowest id of a customer not
     archived with the same folded names and none of those either, by (business, contact)."""
-    pairs = {(fold(row.get("business_name")), fold(row.get("contact_name")))
-             for probe, row in zip(probes, values, strict=True)
-             if not (probe.email or probe.phone or probe.postal) and probe.names}
+    pairs = {
+        (fold(row.get("business_name")), fold(row.get("contact_name")))
+        for probe, row in zip(probes, values, strict=True)
+        if not (probe.email or probe.phone or probe.postal) and probe.names
+    }
     if not pairs:
         return {}
     sort_business, sort_contact = pw.SQL("sort_business"), pw.SQL("sort_contact")
     found: dict[tuple[str, str], int] = {}
-    for column, keys in ((sort_contact, {contact for _, contact in pairs if contact}),
-                         (sort_business, {business for business, contact in pairs
-                                          if not contact})):
+    for column, keys in (
+        (sort_contact, {contact for _, contact in pairs if contact}),
+        (sort_business, {business for business, contact in pairs if not contact}),
+    ):
         if not keys:
             continue
-        query = (Customer.select(sort_business, sort_contact, pw.fn.MIN(Customer.id))
-                 .where(column.in_(sorted(keys)) & _BLANK_KEYS & Customer.archived_at.is_null())
-                 .group_by(sort_business, sort_contact).tuples())
+        query = (
+            Customer.select(sort_business, sort_contact, pw.fn.MIN(Customer.id))
+            .where(column.in_(sorted(keys)) & _BLANK_KEYS & Customer.archived_at.is_null())
+            .group_by(sort_business, sort_contact)
+            .tuples()
+        )
         for business, contact, low in query:
             pair = tuple("" if key == BLANK_LAST else key for key in (business, contact))
             if pair in pairs:
@@ -300,9 +363,10 @@ def _same_bare_names(probes: list[_Probe],
     return found
 
 
-def duplicates_of_rows(values: list[dict[str, object]],
-                       neighbours: dict[str, list[_Neighbour]] | None = None,
-                       ) -> list[DuplicateMatch | None]:
+def duplicates_of_rows(
+    values: list[dict[str, object]],
+    neighbours: dict[str, list[_Neighbour]] | None = None,
+) -> list[DuplicateMatch | None]:
     """For each row of validated values (a batch of an import), the existing customer it
     likely duplicates, by the same rules as `find_duplicates_of` (email, then telephone, then
     a similar name at the postal code), or one with the same names where neither has an email,
@@ -316,30 +380,54 @@ def duplicates_of_rows(values: list[dict[str, object]],
     pairs: list[tuple[int, str] | None] = []
     for probe in probes:
         email, phone = emails.get(probe.email), phones.get(probe.phone)
-        pairs.append((email[1], REASON_EMAIL) if email and email[0]
-                     else (phone[1], REASON_PHONE) if phone and phone[0] else None)
+        pairs.append(
+            (email[1], REASON_EMAIL)
+            if email and email[0]
+            else (phone[1], REASON_PHONE)
+            if phone and phone[0]
+            else None
+        )
     neighbours = {} if neighbours is None else neighbours
     if sum(len(kept) for kept in neighbours.values()) > NEIGHBOURS_KEPT:
         neighbours.clear()  # memory stays bounded; a postal code is read again when needed
-    wanted = {probe.postal for probe, pair in zip(probes, pairs, strict=True)
-              if pair is None and probe.postal and probe.names} - neighbours.keys()
+    wanted = {
+        probe.postal
+        for probe, pair in zip(probes, pairs, strict=True)
+        if pair is None and probe.postal and probe.names
+    } - neighbours.keys()
     neighbours.update(_live_at_postal_codes(wanted))
     bare = _same_bare_names(probes, values)
     for index, (probe, row) in enumerate(zip(probes, values, strict=True)):
         if pairs[index] is not None:
             continue
         if probe.postal and probe.names:
-            match = next(_similar_neighbours(probe.names, probe.country,
-                                             neighbours.get(probe.postal, []), None), None)
+            match = next(
+                _similar_neighbours(
+                    probe.names, probe.country, neighbours.get(probe.postal, []), None
+                ),
+                None,
+            )
             if match is not None:
                 pairs[index] = (match[0].id, match[1])
         elif not (probe.email or probe.phone or probe.postal):
             low = bare.get((fold(row.get("business_name")), fold(row.get("contact_name"))))
             if low is not None:
                 pairs[index] = (low, REASON_SAME_NAME)
-    holders = {row[0]: row for row in Customer.select(*_COLUMNS[:4]).where(
-        Customer.id.in_(sorted({pair[0] for pair in pairs if pair}))).tuples()} if any(
-        pairs) else {}
-    return [DuplicateMatch(pair[0], holders[pair[0]][1],
-                           holders[pair[0]][2] or holders[pair[0]][3], pair[1])
-            if pair and pair[0] in holders else None for pair in pairs]
+    holders = (
+        {
+            row[0]: row
+            for row in Customer.select(*_COLUMNS[:4])
+            .where(Customer.id.in_(sorted({pair[0] for pair in pairs if pair})))
+            .tuples()
+        }
+        if any(pairs)
+        else {}
+    )
+    return [
+        DuplicateMatch(
+            pair[0], holders[pair[0]][1], holders[pair[0]][2] or holders[pair[0]][3], pair[1]
+        )
+        if pair and pair[0] in holders
+        else None
+        for pair in pairs
+    ]

@@ -9,9 +9,9 @@ import unicodedata
 
 # Letters of other scripts (and Latin-extended ones) drawn like a basic Latin letter, and the
 # letter they pass for; letters that NFKC maps to ASCII (fullwidth, mathematical) pass too.
-_LOOK_ALIKES = dict(zip(
-    "аеорсухѕіјԁһӏԛԝь" "οανικρυχϲϳ" "ıɑɡɩᴏ",
-    "aeopcyxsijdhlqwb" "oavikpuxcj" "iagio", strict=True))
+_LOOK_ALIKES = dict(
+    zip("аеорсухѕіјԁһӏԛԝьοανικρυχϲϳıɑɡɩᴏ", "aeopcyxsijdhlqwboavikpuxcjiagio", strict=True)
+)
 # Scripts that one word of an East Asian language mixes as a matter of course.
 _EAST_ASIAN = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO"})
 _PUNYCODE_PREFIX = "xn--"
@@ -58,7 +58,7 @@ def _decoded(label: str) -> str:
     if not label.lower().startswith(_PUNYCODE_PREFIX):
         return label
     try:
-        return label[len(_PUNYCODE_PREFIX):].encode("ascii").decode("punycode")
+        return label[len(_PUNYCODE_PREFIX) :].encode("ascii").decode("punycode")
     except UnicodeError:
         return label  # not valid punycode: shown as it is (validation refuses it)
 
@@ -74,11 +74,14 @@ def lookalike_warning(address: object) -> str:
         scripts = _scripts(part)
         if len(scripts) > 1:
             names = " and ".join(script.title() for script in scripts)
-            return (f"Check this address: “{part}” mixes {names} letters, as look-alike "
-                    f"addresses do.")
+            return (
+                f"Check this address: “{part}” mixes {names} letters, as look-alike addresses do."
+            )
     labels = shown_domain.split(".")
     if any(_passes_for_latin(label) for label in labels):
         reads = ".".join(_passes_for_latin(label) or label for label in labels)
-        return (f"Check this address: its domain {shown_domain} is written in letters that "
-                f"look like Latin ones; it reads as {reads} but is not that domain.")
+        return (
+            f"Check this address: its domain {shown_domain} is written in letters that "
+            f"look like Latin ones; it reads as {reads} but is not that domain."
+        )
     return ""

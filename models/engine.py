@@ -53,15 +53,26 @@ def park_portal_account(account_id: int, event_id: int) -> bool:
     SQLite: INSERT … SELECT then DELETE. PostgreSQL: a function of the schema's owner
     (migration 0010), since no staff role may read a password hash."""
     if not is_sqlite():
-        return database.execute_sql("SELECT custdesk_park_portal_account(%s, %s)",
-                                    (account_id, event_id)).fetchone()[0] is not None
+        return (
+            database.execute_sql(
+                "SELECT custdesk_park_portal_account(%s, %s)", (account_id, event_id)
+            ).fetchone()[0]
+            is not None
+        )
     source = [PortalAccount._meta.fields[name] for name in PORTAL_COLUMNS]
     target = [ParkedPortalAccount._meta.fields[name] for name in PORTAL_COLUMNS]
-    query = PortalAccount.select(PortalAccount.id, *source, pw.Value(event_id),
-                                 pw.Value(utcnow())).where(PortalAccount.id == account_id)
-    ParkedPortalAccount.insert_from(query, [ParkedPortalAccount.account_id, *target,
-                                            ParkedPortalAccount.merge_event,
-                                            ParkedPortalAccount.parked_at]).execute()
+    query = PortalAccount.select(
+        PortalAccount.id, *source, pw.Value(event_id), pw.Value(utcnow())
+    ).where(PortalAccount.id == account_id)
+    ParkedPortalAccount.insert_from(
+        query,
+        [
+            ParkedPortalAccount.account_id,
+            *target,
+            ParkedPortalAccount.merge_event,
+            ParkedPortalAccount.parked_at,
+        ],
+    ).execute()
     return PortalAccount.delete().where(PortalAccount.id == account_id).execute() == 1
 
 
@@ -69,16 +80,18 @@ def unpark_portal_account(event_id: int) -> int | None:
     """Move the portal account parked under a merge's audit event back into portal_account, as
     it was, in the caller's write transaction; its id, or None when none is parked there."""
     if not is_sqlite():
-        return database.execute_sql("SELECT custdesk_unpark_portal_account(%s)",
-                                    (event_id,)).fetchone()[0]
+        return database.execute_sql(
+            "SELECT custdesk_unpark_portal_account(%s)", (event_id,)
+        ).fetchone()[0]
     parked = ParkedPortalAccount.merge_event == event_id
-    account_id = (ParkedPortalAccount.select(ParkedPortalAccount.account_id).where(parked)
-                  .scalar())
+    account_id = ParkedPortalAccount.select(ParkedPortalAccount.account_id).where(parked).scalar()
     if account_id is None:
         return None
     source = [ParkedPortalAccount._meta.fields[name] for name in PORTAL_COLUMNS]
     target = [PortalAccount._meta.fields[name] for name in PORTAL_COLUMNS]
-    PortalAccount.insert_from(ParkedPortalAccount.select(ParkedPortalAccount.account_id, *source)
-                              .where(parked), [PortalAccount.id, *target]).execute()
+    PortalAccount.insert_from(
+        ParkedPortalAccount.select(ParkedPortalAccount.account_id, *source).where(parked),
+        [PortalAccount.id, *target],
+    ).execute()
     ParkedPortalAccount.delete().where(parked).execute()
     return account_id

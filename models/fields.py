@@ -53,8 +53,19 @@ CUSTOMER_FIELDS: list[FieldSpec] = [
 
 FIELDS_BY_NAME: dict[str, FieldSpec] = {spec.name: spec for spec in CUSTOMER_FIELDS}
 
-ADDRESS_PARTS = ("contact_name", "business_name", "street1", "street2", "city", "country",
-                 "state", "postal_code", "phone", "fax", "email")
+ADDRESS_PARTS = (
+    "contact_name",
+    "business_name",
+    "street1",
+    "street2",
+    "city",
+    "country",
+    "state",
+    "postal_code",
+    "phone",
+    "fax",
+    "email",
+)
 
 
 def address_field(side: str, part: str) -> str:

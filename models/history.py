@@ -48,7 +48,7 @@ def action_title(action: str) -> str:
     if action in ACTION_TITLES:
         return ACTION_TITLES[action]
     if action.startswith(PORTAL_PREFIX):
-        name = action[len(PORTAL_PREFIX):]
+        name = action[len(PORTAL_PREFIX) :]
         return "Portal: " + PORTAL_ACTION_LABELS.get(name, _spelled(name))
     return _spelled(action) or "(no action)"
 
@@ -81,8 +81,9 @@ def change_lines(changes: dict[str, tuple[object, object]]) -> list[str]:
         if before is None:
             lines.append(f"{label}: {display_value(field, after)}")
         else:
-            lines.append(f"{label}: {display_value(field, before)}{ARROW}"
-                         f"{display_value(field, after)}")
+            lines.append(
+                f"{label}: {display_value(field, before)}{ARROW}{display_value(field, after)}"
+            )
     return lines
 
 
@@ -95,26 +96,37 @@ def _detail(event: AuditEvent) -> str:
 def _row(event: AuditEvent, undoable: set[int]) -> HistoryRow:
     lines = [line for line in [_detail(event)] if line]
     lines += change_lines(event_changes(event))
-    return HistoryRow(event.id, event.at, event.staff, event.action,
-                      action_title(event.action), tuple(lines), event.id in undoable)
+    return HistoryRow(
+        event.id,
+        event.at,
+        event.staff,
+        event.action,
+        action_title(event.action),
+        tuple(lines),
+        event.id in undoable,
+    )
 
 
-def customer_history(customer_id: int, limit: int = DEFAULT_LIMIT,
-                     before_id: int | None = None) -> list[HistoryRow]:
+def customer_history(
+    customer_id: int, limit: int = DEFAULT_LIMIT, before_id: int | None = None
+) -> list[HistoryRow]:
     """The customer's audit trail, with that of the customers merged into it, newest first;
     `before_id` pages on from an older row."""
     own, *merged = merged_ids(customer_id)
     mine = AuditEvent.customer == own
     if merged:  # their "merged into" line repeats the survivor's own "merged" line
         mine |= AuditEvent.customer.in_(merged) & (AuditEvent.action != ACTION_MERGED_INTO)
-    query = (AuditEvent.select().where(mine)
-             .order_by(AuditEvent.id.desc()).limit(limit))
+    query = AuditEvent.select().where(mine).order_by(AuditEvent.id.desc()).limit(limit)
     if before_id is not None:
         query = query.where(AuditEvent.id < before_id)
     events = list(query)
     merges = [event.id for event in events if event.action == ACTION_MERGED]
     undoable = set()
     if merges:
-        undoable = {row.merge_event_id for row in CustomerAlias.select(CustomerAlias.merge_event)
-                    .where(CustomerAlias.merge_event.in_(merges))}
+        undoable = {
+            row.merge_event_id
+            for row in CustomerAlias.select(CustomerAlias.merge_event).where(
+                CustomerAlias.merge_event.in_(merges)
+            )
+        }
     return [_row(event, undoable) for event in events]

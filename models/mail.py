@@ -82,7 +82,8 @@ def _check_login_is_private(scheme: str, host: str, username: str, starttls: boo
         raise MailConfigError(
             f"The mail URL smtp://…@{host} would send the SMTP login and every email (temporary "
             f"passwords included) unencrypted: add ?starttls=1 or use smtps:// (a login without "
-            f"TLS is allowed only to this machine: localhost, 127.0.0.1, ::1).")
+            f"TLS is allowed only to this machine: localhost, 127.0.0.1, ::1)."
+        )
 
 
 def _parse_smtp(url: str, sender: str) -> MailConfig:
@@ -106,16 +107,19 @@ def _parse_smtp(url: str, sender: str) -> MailConfig:
     username = unquote(parts.username or "")
     _check_login_is_private(scheme, parts.hostname, username, starttls)
     return MailConfig(
-        scheme=scheme, sender=sender, host=parts.hostname,
+        scheme=scheme,
+        sender=sender,
+        host=parts.hostname,
         port=port or (STARTTLS_PORT if starttls else DEFAULT_PORTS[scheme]),
-        username=username, password=unquote(parts.password or ""),
+        username=username,
+        password=unquote(parts.password or ""),
         starttls=starttls,
     )
 
 
 def _parse_maildir(url: str, sender: str) -> MailConfig:
     """A maildir:PATH URL (maildir:///abs/path is accepted too)."""
-    path = url[len("maildir:"):]
+    path = url[len("maildir:") :]
     path = path.removeprefix("//")
     if not path:
         raise MailConfigError("The mail URL maildir: names no folder: use maildir:PATH.")
@@ -126,8 +130,10 @@ def _check_sender(sender: str) -> None:
     """The sender must be one address, with an optional display name."""
     _, address = parseaddr(sender)
     if "@" not in address or any(char in sender for char in "\r\n"):
-        raise MailConfigError(f"The sender {sender!r} is not an email address "
-                              "(set CUSTDESK_MAIL_FROM, e.g. 'Shop <desk@shop.example>').")
+        raise MailConfigError(
+            f"The sender {sender!r} is not an email address "
+            "(set CUSTDESK_MAIL_FROM, e.g. 'Shop <desk@shop.example>')."
+        )
 
 
 def parse_mail_url(url: str, sender: str) -> MailConfig:
@@ -135,12 +141,14 @@ def parse_mail_url(url: str, sender: str) -> MailConfig:
     smtps://…, or maildir:PATH."""
     _check_sender(sender)
     scheme = url.split(":", 1)[0].lower()
-    if scheme in DEFAULT_PORTS and url[len(scheme):].startswith("://"):
+    if scheme in DEFAULT_PORTS and url[len(scheme) :].startswith("://"):
         return _parse_smtp(url, sender)
     if scheme == "maildir":
         return _parse_maildir(url, sender)
-    raise MailConfigError(f"Unknown mail URL scheme {scheme!r}: use smtp://host:port, "
-                          "smtps://host:port or maildir:PATH.")
+    raise MailConfigError(
+        f"Unknown mail URL scheme {scheme!r}: use smtp://host:port, "
+        "smtps://host:port or maildir:PATH."
+    )
 
 
 def new_message_id(sender: str) -> str:
@@ -158,21 +166,27 @@ def ascii_domain(address: str) -> str:
     try:
         return f"{local}@{domain.encode('idna').decode('ascii')}"
     except UnicodeError as error:
-        raise DeliveryError(f"The recipient's domain {domain!r} has no ASCII form, so it "
-                            "cannot be sent; correct the address and do the action again.",
-                            permanent=True) from error
+        raise DeliveryError(
+            f"The recipient's domain {domain!r} has no ASCII form, so it "
+            "cannot be sent; correct the address and do the action again.",
+            permanent=True,
+        ) from error
 
 
-def build_message(config: MailConfig, to_address: str, subject: str, body: str,
-                  message_id: str) -> EmailMessage:
+def build_message(
+    config: MailConfig, to_address: str, subject: str, body: str, message_id: str
+) -> EmailMessage:
     """A plain-text email with a fixed Message-ID, so a repeated delivery is recognisable.
     A recipient or subject with a line break or other control character can never be sent:
     DeliveryError, permanent."""
     for what, value in (("recipient address", to_address), ("subject", subject)):
         if any(ord(char) < 32 or ord(char) == 127 for char in value):
-            raise DeliveryError(f"The {what} {value!r} contains a line break or control "
-                                "character, so it cannot be sent; correct it and do the "
-                                "action again.", permanent=True)
+            raise DeliveryError(
+                f"The {what} {value!r} contains a line break or control "
+                "character, so it cannot be sent; correct it and do the "
+                "action again.",
+                permanent=True,
+            )
     to_address = ascii_domain(to_address)
     message = EmailMessage()
     display, address = parseaddr(config.sender)
@@ -180,8 +194,10 @@ def build_message(config: MailConfig, to_address: str, subject: str, body: str,
     try:
         message["To"] = to_address
     except ValueError as error:  # a malformed address the header parser cannot take
-        raise DeliveryError(f"The recipient address {to_address!r} cannot be put in an email: "
-                            f"{error}", permanent=True) from error
+        raise DeliveryError(
+            f"The recipient address {to_address!r} cannot be put in an email: {error}",
+            permanent=True,
+        ) from error
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id
@@ -225,8 +241,10 @@ def _say_goodbye(client: smtplib.SMTP, where: str) -> str:
     try:
         code, reply = client.quit()
     except (smtplib.SMTPException, OSError) as error:
-        return (f"{where} accepted the message, then failed at QUIT: "
-                f"{str(error) or type(error).__name__}")
+        return (
+            f"{where} accepted the message, then failed at QUIT: "
+            f"{str(error) or type(error).__name__}"
+        )
     finally:
         client.close()
     if code != 221:
@@ -242,26 +260,35 @@ def _deliver_smtp(config: MailConfig, message: EmailMessage) -> str:
         client = _send_smtp(config, message)
     except smtplib.SMTPRecipientsRefused as error:
         code, reply = next(iter(error.recipients.values()))
-        raise DeliveryError(f"{where} refused the recipient: {code} {_reply_text(reply)}",
-                            permanent=_permanent_recipients(error)) from error
+        raise DeliveryError(
+            f"{where} refused the recipient: {code} {_reply_text(reply)}",
+            permanent=_permanent_recipients(error),
+        ) from error
     except smtplib.SMTPDataError as error:
-        raise DeliveryError(f"{where} refused the message: {error.smtp_code} "
-                            f"{_reply_text(error.smtp_error)}",
-                            permanent=error.smtp_code >= 500) from error
+        raise DeliveryError(
+            f"{where} refused the message: {error.smtp_code} {_reply_text(error.smtp_error)}",
+            permanent=error.smtp_code >= 500,
+        ) from error
     except smtplib.SMTPNotSupportedError as error:  # an address only SMTPUTF8 can carry
-        raise DeliveryError(f"{where} does not offer SMTPUTF8, which the recipient's address "
-                            f"needs: {error}", permanent=True) from error
+        raise DeliveryError(
+            f"{where} does not offer SMTPUTF8, which the recipient's address needs: {error}",
+            permanent=True,
+        ) from error
     except smtplib.SMTPAuthenticationError as error:
-        raise DeliveryError(f"{where} refused the login for {config.username}: "
-                            f"{error.smtp_code} {_reply_text(error.smtp_error)}") from error
+        raise DeliveryError(
+            f"{where} refused the login for {config.username}: "
+            f"{error.smtp_code} {_reply_text(error.smtp_error)}"
+        ) from error
     except smtplib.SMTPResponseException as error:
-        raise DeliveryError(f"{where} answered {error.smtp_code} "
-                            f"{_reply_text(error.smtp_error)}") from error
+        raise DeliveryError(
+            f"{where} answered {error.smtp_code} {_reply_text(error.smtp_error)}"
+        ) from error
     except smtplib.SMTPException as error:
         raise DeliveryError(f"{where}: {error}") from error
     except ConnectionRefusedError as error:
-        raise DeliveryError(f"{where} refused the connection (is the mail server running?)") \
-            from error
+        raise DeliveryError(
+            f"{where} refused the connection (is the mail server running?)"
+        ) from error
     except TimeoutError as error:
         raise DeliveryError(f"{where} did not answer within {SMTP_TIMEOUT} s") from error
     except ssl.SSLError as error:
@@ -277,8 +304,9 @@ def _deliver_maildir(config: MailConfig, message: EmailMessage) -> None:
         Path(config.path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         mailbox.Maildir(config.path, create=True).add(message)
     except OSError as error:
-        raise DeliveryError(f"Cannot save to the Maildir {config.path}: "
-                            f"{error.strerror or error}") from error
+        raise DeliveryError(
+            f"Cannot save to the Maildir {config.path}: {error.strerror or error}"
+        ) from error
 
 
 def deliver(config: MailConfig, message: EmailMessage) -> str:

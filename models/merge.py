@@ -156,20 +156,29 @@ def _account(customer_id: int) -> PortalAccount | None:
 
 def _side(customer: Customer) -> MergeSide:
     account = _account(customer.id)
-    counts = {key: model.select().where(model.customer == customer.id).count()
-              for key, model, *_ in MOVED_ROWS}
-    return MergeSide(load_customer(customer.id),
-                     account.status if account else PORTAL_NOT_ACTIVATED,
-                     account is not None, counts)
+    counts = {
+        key: model.select().where(model.customer == customer.id).count()
+        for key, model, *_ in MOVED_ROWS
+    }
+    return MergeSide(
+        load_customer(customer.id),
+        account.status if account else PORTAL_NOT_ACTIVATED,
+        account is not None,
+        counts,
+    )
 
 
 def merge_preview(a_id: int, b_id: int) -> MergePreview:
     """Both customers side by side with the fields that differ (read-only)."""
     a, b = _pair(a_id, b_id)
     side_a, side_b = _side(a), _side(b)
-    fields = tuple(MergeField(spec.name, spec.label, side_a.record.values[spec.name],
-                              side_b.record.values[spec.name])
-                   for spec in CUSTOMER_FIELDS if spec.name in MERGE_FIELDS)
+    fields = tuple(
+        MergeField(
+            spec.name, spec.label, side_a.record.values[spec.name], side_b.record.values[spec.name]
+        )
+        for spec in CUSTOMER_FIELDS
+        if spec.name in MERGE_FIELDS
+    )
     return MergePreview(side_a, side_b, fields)
 
 
@@ -177,8 +186,10 @@ def _chosen(survivor: CustomerRecord, chosen_values: dict[str, object]) -> dict[
     """The survivor's values after the merge, validated; MergeRefused or ValidationFailed."""
     code = chosen_values.get("code", survivor.code)
     if code != survivor.code:
-        raise MergeRefused(f"The surviving customer keeps its code {survivor.code}; the other "
-                           "customer's code becomes an alias that still finds it.")
+        raise MergeRefused(
+            f"The surviving customer keeps its code {survivor.code}; the other "
+            "customer's code becomes an alias that still finds it."
+        )
     unknown = [name for name in chosen_values if name != "code" and name not in MERGE_FIELDS]
     if unknown:
         raise MergeRefused(f"Unknown field {unknown[0]} in the merge.")
@@ -189,24 +200,35 @@ def _chosen(survivor: CustomerRecord, chosen_values: dict[str, object]) -> dict[
 
 
 def _ids(model: type[pw.Model], customer_id: int) -> list[int]:
-    return [row[0] for row in model.select(model.id).where(model.customer == customer_id)
-            .order_by(model.id).tuples()]
+    return [
+        row[0]
+        for row in model.select(model.id)
+        .where(model.customer == customer_id)
+        .order_by(model.id)
+        .tuples()
+    ]
 
 
 def _move(model: type[pw.Model], ids: list[int], from_id: int, to_id: int) -> None:
     """Give rows (by id, still on from_id) to another customer."""
     for start in range(0, len(ids), _ID_CHUNK):
-        chunk = ids[start:start + _ID_CHUNK]
-        (model.update(customer=to_id)
-         .where(model.id.in_(chunk) & (model.customer == from_id)).execute())
+        chunk = ids[start : start + _ID_CHUNK]
+        (
+            model.update(customer=to_id)
+            .where(model.id.in_(chunk) & (model.customer == from_id))
+            .execute()
+        )
 
 
 def _from_snapshot(snapshot: dict[str, object]) -> dict[str, object]:
     """A portal account's columns from the snapshot a merge recorded before migration 0010."""
     fields = PortalAccount._meta.fields
-    return {name: datetime.fromisoformat(value)
-            if value is not None and isinstance(fields[name], pw.DateTimeField) else value
-            for name, value in snapshot.items()}
+    return {
+        name: datetime.fromisoformat(value)
+        if value is not None and isinstance(fields[name], pw.DateTimeField)
+        else value
+        for name, value in snapshot.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -219,10 +241,12 @@ class PortalPlan:
 
     def undo_data(self) -> dict[str, object]:
         """The audit detail's part about the accounts: ids, a version and a status, no secret."""
-        return {"moved_account": self.moved.id if self.moved else None,
-                "moved_version": self.moved.version if self.moved else None,
-                "parked_account": self.dropped.id if self.dropped else None,
-                "parked_status": self.dropped.status if self.dropped else None}
+        return {
+            "moved_account": self.moved.id if self.moved else None,
+            "moved_version": self.moved.version if self.moved else None,
+            "parked_account": self.dropped.id if self.dropped else None,
+            "parked_status": self.dropped.status if self.dropped else None,
+        }
 
 
 def _portal_plan(survivor: Customer, other: Customer, portal_from: int | None) -> PortalPlan:
@@ -247,18 +271,25 @@ def _portal_plan(survivor: Customer, other: Customer, portal_from: int | None) -
 def _merge_portal(plan: PortalPlan, survivor: Customer, event_id: int) -> None:
     """Park the dropped account under the merge's event, then give the survivor the moved one."""
     if plan.dropped is not None and not park_portal_account(plan.dropped.id, event_id):
-        raise MergeRefused("Someone else changed one of these customers' portal accounts just "
-                           "now; look at both again and retry.")
+        raise MergeRefused(
+            "Someone else changed one of these customers' portal accounts just "
+            "now; look at both again and retry."
+        )
     if plan.moved is not None:
-        (PortalAccount.update(customer=survivor.id)
-         .where(PortalAccount.id == plan.moved.id).execute())
+        (
+            PortalAccount.update(customer=survivor.id)
+            .where(PortalAccount.id == plan.moved.id)
+            .execute()
+        )
 
 
 def _portal_words(portal: dict, other: Customer) -> str:
     status = PORTAL_STATUS_LABELS.get(portal["parked_status"], "unknown")
     if portal["moved_account"] and portal["parked_account"]:
-        return (f"kept the portal account of {other.code}; this customer's ({status}) is "
-                "parked for undo")
+        return (
+            f"kept the portal account of {other.code}; this customer's ({status}) is "
+            "parked for undo"
+        )
     if portal["moved_account"]:
         return f"the portal account of {other.code} moved here"
     if portal["parked_account"]:
@@ -268,8 +299,11 @@ def _portal_words(portal: dict, other: Customer) -> str:
 
 def _summary(other: Customer, moved: dict[str, list[int]], portal: dict) -> str:
     """One line for the history: what was merged in and what moved."""
-    parts = [f"{len(moved[key])} {one if len(moved[key]) == 1 else several}"
-             for key, _, one, several in MOVED_ROWS if moved[key]]
+    parts = [
+        f"{len(moved[key])} {one if len(moved[key]) == 1 else several}"
+        for key, _, one, several in MOVED_ROWS
+        if moved[key]
+    ]
     text = f"Merged {_label(other)} into this customer; its code now finds this one"
     if parts:
         text += "; moved " + ", ".join(parts)
@@ -279,24 +313,36 @@ def _summary(other: Customer, moved: dict[str, list[int]], portal: dict) -> str:
 
 def _bump(customer: Customer, version: int, **changes) -> int:
     """Update a customer unless it changed since read; returns the new version."""
-    updated = (Customer.update(**changes, version=Customer.version + 1, updated_at=utcnow())
-               .where((Customer.id == customer.id) & (Customer.version == version)).execute())
+    updated = (
+        Customer.update(**changes, version=Customer.version + 1, updated_at=utcnow())
+        .where((Customer.id == customer.id) & (Customer.version == version))
+        .execute()
+    )
     if not updated:
-        raise MergeRefused(f"Someone else changed {_label(customer)} just now; "
-                           "look at both customers again and retry.")
+        raise MergeRefused(
+            f"Someone else changed {_label(customer)} just now; "
+            "look at both customers again and retry."
+        )
     return version + 1
 
 
 def _check_versions(customers: Iterable[CustomerRecord], expected: dict[int, int]) -> None:
     for record in customers:
         if record.id in expected and expected[record.id] != record.version:
-            raise MergeRefused(f"{record.code} was changed since the merge was opened; "
-                               "look at both customers again.")
+            raise MergeRefused(
+                f"{record.code} was changed since the merge was opened; "
+                "look at both customers again."
+            )
 
 
-def merge_customers(survivor_id: int, other_id: int, chosen_values: dict[str, object],
-                    portal_from: int | None, staff: StaffSession,
-                    expected_versions: dict[int, int] | None = None) -> MergeResult:
+def merge_customers(
+    survivor_id: int,
+    other_id: int,
+    chosen_values: dict[str, object],
+    portal_from: int | None,
+    staff: StaffSession,
+    expected_versions: dict[int, int] | None = None,
+) -> MergeResult:
     """Merge `other_id` into `survivor_id` in one transaction (see the module's docstring).
 
     `chosen_values`: the fields whose value the survivor takes (the others keep the survivor's);
@@ -308,43 +354,75 @@ def merge_customers(survivor_id: int, other_id: int, chosen_values: dict[str, ob
     survivor_record, other_record = load_customer(survivor_id), load_customer(other_id)
     _check_versions((survivor_record, other_record), expected_versions or {})
     clean = _chosen(survivor_record, chosen_values)
-    changes = {name: (survivor_record.values[name], clean[name]) for name in MERGE_FIELDS
-               if survivor_record.values[name] != clean[name]}
+    changes = {
+        name: (survivor_record.values[name], clean[name])
+        for name in MERGE_FIELDS
+        if survivor_record.values[name] != clean[name]
+    }
     try:
         with write_transaction():
             survivor, other = _pair(survivor_id, other_id)
             # Both as validated above, or refused; the updates lock both rows (PostgreSQL).
-            survivor_version = _bump(survivor, survivor_record.version,
-                                     **{name: after for name, (_, after) in changes.items()})
+            survivor_version = _bump(
+                survivor,
+                survivor_record.version,
+                **{name: after for name, (_, after) in changes.items()},
+            )
             other_version = _bump(other, other_record.version, archived_at=utcnow())
             plan = _portal_plan(survivor, other, portal_from)
             portal = plan.undo_data()
             moved = {key: _ids(model, other.id) for key, model, *_ in MOVED_ROWS}
             for key, model, *_ in MOVED_ROWS:
                 _move(model, moved[key], other.id, survivor.id)
-            repointed = [row.id for row in CustomerAlias.select(CustomerAlias.id)
-                         .where(CustomerAlias.customer == other.id)]
+            repointed = [
+                row.id
+                for row in CustomerAlias.select(CustomerAlias.id).where(
+                    CustomerAlias.customer == other.id
+                )
+            ]
             if repointed:
-                (CustomerAlias.update(customer=survivor.id)
-                 .where(CustomerAlias.id.in_(repointed)).execute())
-            undo = {"summary": _summary(other, moved, portal),
-                    "survivor": {"id": survivor.id, "code": survivor.code,
-                                 "version": survivor_version},
-                    "other": {"id": other.id, "code": other.code, "version": other_version},
-                    "moved": moved, "portal": portal, "repointed_aliases": repointed}
-            event = record_event(survivor.id, staff, ACTION_MERGED, changes,
-                                 json.dumps(undo, ensure_ascii=False))
+                (
+                    CustomerAlias.update(customer=survivor.id)
+                    .where(CustomerAlias.id.in_(repointed))
+                    .execute()
+                )
+            undo = {
+                "summary": _summary(other, moved, portal),
+                "survivor": {"id": survivor.id, "code": survivor.code, "version": survivor_version},
+                "other": {"id": other.id, "code": other.code, "version": other_version},
+                "moved": moved,
+                "portal": portal,
+                "repointed_aliases": repointed,
+            }
+            event = record_event(
+                survivor.id, staff, ACTION_MERGED, changes, json.dumps(undo, ensure_ascii=False)
+            )
             _merge_portal(plan, survivor, event.id)
-            CustomerAlias.create(alias_key=other.code_key, code=other.code,
-                                 customer=survivor.id, merged_from=other.id, merge_event=event.id)
-            record_event(other.id, staff, ACTION_MERGED_INTO,
-                         detail=f"Merged into {_label(survivor)}; archived, and its code "
-                                f"{other.code} now finds {survivor.code}")
+            CustomerAlias.create(
+                alias_key=other.code_key,
+                code=other.code,
+                customer=survivor.id,
+                merged_from=other.id,
+                merge_event=event.id,
+            )
+            record_event(
+                other.id,
+                staff,
+                ACTION_MERGED_INTO,
+                detail=f"Merged into {_label(survivor)}; archived, and its code "
+                f"{other.code} now finds {survivor.code}",
+            )
     except pw.IntegrityError as error:
-        raise MergeRefused("Someone else changed one of these customers or its portal account "
-                           "just now; look at both again and retry.") from error
-    return MergeResult(load_customer(survivor_id), load_customer(other_id), event.id,
-                       {key: len(ids) for key, ids in moved.items()})
+        raise MergeRefused(
+            "Someone else changed one of these customers or its portal account "
+            "just now; look at both again and retry."
+        ) from error
+    return MergeResult(
+        load_customer(survivor_id),
+        load_customer(other_id),
+        event.id,
+        {key: len(ids) for key, ids in moved.items()},
+    )
 
 
 def merge_summary(detail: str) -> str:
@@ -369,25 +447,35 @@ def _merge_event(event_id: int) -> tuple[AuditEvent, dict, CustomerAlias]:
 
 def _unchanged(customer: Customer, version: int, role: str) -> None:
     if customer.version != version:
-        raise MergeRefused(f"The merge cannot be undone: {_label(customer)} ({role}) has been "
-                           "changed since the merge. Make the changes by hand instead.")
+        raise MergeRefused(
+            f"The merge cannot be undone: {_label(customer)} ({role}) has been "
+            "changed since the merge. Make the changes by hand instead."
+        )
 
 
 def _undo_portal(portal: dict, survivor: Customer, other: Customer, event_id: int) -> None:
     """Put the portal accounts back where the merge found them."""
     moved_id = portal["moved_account"]
     if moved_id is not None:
-        account = (PortalAccount.select(*STAFF_PORTAL_FIELDS)
-                   .where(PortalAccount.id == moved_id).first())
-        if (account is None or account.customer_id != survivor.id
-                or account.version != portal["moved_version"]):
-            raise MergeRefused("The merge cannot be undone: the portal account it moved has "
-                               "been changed since. Make the changes by hand instead.")
+        account = (
+            PortalAccount.select(*STAFF_PORTAL_FIELDS).where(PortalAccount.id == moved_id).first()
+        )
+        if (
+            account is None
+            or account.customer_id != survivor.id
+            or account.version != portal["moved_version"]
+        ):
+            raise MergeRefused(
+                "The merge cannot be undone: the portal account it moved has "
+                "been changed since. Make the changes by hand instead."
+            )
         PortalAccount.update(customer=other.id).where(PortalAccount.id == moved_id).execute()
     parked_id = portal.get("parked_account")
     if parked_id is not None and unpark_portal_account(event_id) != parked_id:
-        raise MergeRefused("The merge cannot be undone: the portal account it parked is "
-                           "missing. Make the changes by hand instead.")
+        raise MergeRefused(
+            "The merge cannot be undone: the portal account it parked is "
+            "missing. Make the changes by hand instead."
+        )
     # Merges recorded before migration 0010 kept the dropped account's every column (password
     # hash and sign-in email included) in their audit detail. Those rows are hash-chained and
     # are never rewritten, so their undo still reads the account back from there.
@@ -408,25 +496,45 @@ def undo_merge(event_id: int, staff: StaffSession) -> MergeResult:
             _unchanged(survivor, undo["survivor"]["version"], "the survivor")
             _unchanged(other, undo["other"]["version"], "the merged-away customer")
             changes = event_changes(event)
-            _bump(survivor, survivor.version,
-                  **{name: before for name, (before, _) in changes.items()})
+            _bump(
+                survivor,
+                survivor.version,
+                **{name: before for name, (before, _) in changes.items()},
+            )
             _bump(other, other.version, archived_at=None)
             for key, model, *_ in MOVED_ROWS:  # merges before 0010 also moved history rows:
                 _move(model, undo["moved"][key], survivor.id, other.id)  # those stay
             _undo_portal(undo["portal"], survivor, other, event_id)
             CustomerAlias.delete().where(CustomerAlias.id == alias.id).execute()
             if undo["repointed_aliases"]:
-                (CustomerAlias.update(customer=other.id)
-                 .where(CustomerAlias.id.in_(undo["repointed_aliases"])).execute())
+                (
+                    CustomerAlias.update(customer=other.id)
+                    .where(CustomerAlias.id.in_(undo["repointed_aliases"]))
+                    .execute()
+                )
             restored = {name: (after, before) for name, (before, after) in changes.items()}
-            record_event(survivor.id, staff, ACTION_UNDONE, restored,
-                         f"Undid the merge of {_label(other)} (history event #{event_id}); "
-                         f"{other.code} is its own customer again")
-            record_event(other.id, staff, ACTION_UNDONE,
-                         detail=f"Separated again from {_label(survivor)}: the merge was undone")
+            record_event(
+                survivor.id,
+                staff,
+                ACTION_UNDONE,
+                restored,
+                f"Undid the merge of {_label(other)} (history event #{event_id}); "
+                f"{other.code} is its own customer again",
+            )
+            record_event(
+                other.id,
+                staff,
+                ACTION_UNDONE,
+                detail=f"Separated again from {_label(survivor)}: the merge was undone",
+            )
     except pw.IntegrityError as error:
-        raise MergeRefused("The merge cannot be undone: the sign-in email of the portal account "
-                           "it parked is now used by another account.") from error
-    return MergeResult(load_customer(survivor.id), load_customer(other.id), event_id,
-                       {key: len(undo["moved"][key]) for key, *_ in MOVED_ROWS})
-
+        raise MergeRefused(
+            "The merge cannot be undone: the sign-in email of the portal account "
+            "it parked is now used by another account."
+        ) from error
+    return MergeResult(
+        load_customer(survivor.id),
+        load_customer(other.id),
+        event_id,
+        {key: len(undo["moved"][key]) for key, *_ in MOVED_ROWS},
+    )

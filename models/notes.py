@@ -56,25 +56,27 @@ def clean_note_body(body: object) -> str:
     if not text:
         raise NoteRefused("The note is empty; type some text first.")
     if len(text) > MAX_NOTE_CHARS:
-        raise NoteRefused(f"The note is too long ({len(text):,} characters; "
-                          f"at most {MAX_NOTE_CHARS:,}).")
+        raise NoteRefused(
+            f"The note is too long ({len(text):,} characters; at most {MAX_NOTE_CHARS:,})."
+        )
     bad = _FORBIDDEN.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        raise NoteRefused(f"The note contains a control or invisible character "
-                          f"(U+{ord(bad.group()):04X}) on line {line}; remove it.")
+        raise NoteRefused(
+            f"The note contains a control or invisible character "
+            f"(U+{ord(bad.group()):04X}) on line {line}; remove it."
+        )
     return text
 
 
 def snippet(body: str) -> str:
     """The start of a note on one line, as the audit trail quotes it."""
     line = " ".join(body.split())
-    return line if len(line) <= SNIPPET_CHARS else line[:SNIPPET_CHARS - 1] + "…"
+    return line if len(line) <= SNIPPET_CHARS else line[: SNIPPET_CHARS - 1] + "…"
 
 
 def _row(note: Note) -> NoteRow:
-    return NoteRow(note.id, note.customer_id, note.body, note.public, note.author,
-                   note.created_at)
+    return NoteRow(note.id, note.customer_id, note.body, note.public, note.author, note.created_at)
 
 
 def add_note(customer_id: int, body: str, public: bool, staff: StaffSession) -> NoteRow:
@@ -84,11 +86,20 @@ def add_note(customer_id: int, body: str, public: bool, staff: StaffSession) -> 
     with write_transaction():
         if not Customer.select().where(Customer.id == customer_id).exists():
             raise CustomerNotFound(f"Customer {customer_id} no longer exists.")
-        note = Note.create(customer=customer_id, body=text, public=bool(public), author=staff.login,
-                           created_at=utcnow())
+        note = Note.create(
+            customer=customer_id,
+            body=text,
+            public=bool(public),
+            author=staff.login,
+            created_at=utcnow(),
+        )
         kind = "public" if public else "internal"
-        record_event(customer_id, staff, "note_added",
-                     detail=f"Added {kind} note #{note.id}: {snippet(text)}")
+        record_event(
+            customer_id,
+            staff,
+            "note_added",
+            detail=f"Added {kind} note #{note.id}: {snippet(text)}",
+        )
     return _row(note)
 
 
@@ -108,12 +119,18 @@ def delete_note(note_id: int, staff: StaffSession) -> NoteRow:
         note = Note.get_or_none(Note.id == note_id)
         if note is None:
             raise NoteRefused(f"Note #{note_id} does not exist.")
-        updated = (Note.update(deleted_at=now)
-                   .where((Note.id == note_id) & Note.deleted_at.is_null()).execute())
+        updated = (
+            Note.update(deleted_at=now)
+            .where((Note.id == note_id) & Note.deleted_at.is_null())
+            .execute()
+        )
         if not updated:
             raise NoteRefused(f"Note #{note_id} was already deleted.")
         kind = "public" if note.public else "internal"
-        record_event(note.customer_id, staff, "note_deleted",
-                     detail=f"Deleted {kind} note #{note.id} by {note.author}: "
-                            f"{snippet(note.body)}")
+        record_event(
+            note.customer_id,
+            staff,
+            "note_deleted",
+            detail=f"Deleted {kind} note #{note.id} by {note.author}: {snippet(note.body)}",
+        )
     return _row(note)

@@ -50,9 +50,15 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
-def enqueue(customer_id: int | None, to_address: str, subject: str, body_template: str,
-            sender: str, credential: str = "",
-            discard_after: datetime | None = None) -> OutboxMessage:
+def enqueue(
+    customer_id: int | None,
+    to_address: str,
+    subject: str,
+    body_template: str,
+    sender: str,
+    credential: str = "",
+    discard_after: datetime | None = None,
+) -> OutboxMessage:
     """Put one message in the outbox; call inside the caller's write transaction.
 
     The body is a template: SECRET_PLACEHOLDER, EXPIRES_PLACEHOLDER and REPLACES_PLACEHOLDER
@@ -60,9 +66,15 @@ def enqueue(customer_id: int | None, to_address: str, subject: str, body_templat
     a line saying it replaces an earlier try; other text is passed through `literal()`.
     """
     return OutboxMessage.create(
-        message_id=new_message_id(sender), customer=customer_id, to_address=to_address,
-        subject=subject, body=body_template, credential=credential,
-        discard_after=discard_after, status=STATUS_PENDING, next_attempt_at=utcnow(),
+        message_id=new_message_id(sender),
+        customer=customer_id,
+        to_address=to_address,
+        subject=subject,
+        body=body_template,
+        credential=credential,
+        discard_after=discard_after,
+        status=STATUS_PENDING,
+        next_attempt_at=utcnow(),
     )
 
 
@@ -73,9 +85,15 @@ def _when(moment: datetime) -> str:
 
 def replaces_note(earlier: datetime) -> str:
     """The paragraph of an email that replaces an earlier try, which may have reached them."""
-    return textwrap.fill(f"This email replaces the one we tried to send you at {_when(earlier)}: "
-                         "if that one reached you, its password or link no longer works. Only "
-                         "this newest one does.", NOTE_WIDTH) + "\n\n"
+    return (
+        textwrap.fill(
+            f"This email replaces the one we tried to send you at {_when(earlier)}: "
+            "if that one reached you, its password or link no longer works. Only "
+            "this newest one does.",
+            NOTE_WIDTH,
+        )
+        + "\n\n"
+    )
 
 
 def rendered_body(message: OutboxMessage, issued: IssuedSecret | None = None) -> str:
@@ -83,7 +101,8 @@ def rendered_body(message: OutboxMessage, issued: IssuedSecret | None = None) ->
     return Template(message.body).substitute(
         secret=issued.secret if issued else "",
         expires=_when(issued.expires_at) if issued else "",
-        replaces=replaces_note(issued.replaces) if issued and issued.replaces else "")
+        replaces=replaces_note(issued.replaces) if issued and issued.replaces else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -137,28 +156,42 @@ def _claimable(now: datetime, due_only: bool):
     portal email to the same customer is being delivered, so the last one accepted by the
     server is always the one whose password or link works."""
     other = OutboxMessage.alias()
-    in_flight = (other.select(other.id).where(
-        (other.customer == OutboxMessage.customer) & (other.id != OutboxMessage.id)
-        & (other.credential != "") & (other.status == STATUS_PENDING)
-        & (other.claimed_until > now)))
-    condition = ((OutboxMessage.status == STATUS_PENDING)
-                 & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < now))
-                 & ((OutboxMessage.credential == "") | ~pw.fn.EXISTS(in_flight)))
+    in_flight = other.select(other.id).where(
+        (other.customer == OutboxMessage.customer)
+        & (other.id != OutboxMessage.id)
+        & (other.credential != "")
+        & (other.status == STATUS_PENDING)
+        & (other.claimed_until > now)
+    )
+    condition = (
+        (OutboxMessage.status == STATUS_PENDING)
+        & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < now))
+        & ((OutboxMessage.credential == "") | ~pw.fn.EXISTS(in_flight))
+    )
     if due_only:
         condition &= OutboxMessage.next_attempt_at <= now
     return condition
 
 
-def _candidate(now: datetime, *, outbox_id: int | None = None, due_only: bool = True,
-               skip: tuple[int, ...] = ()) -> OutboxMessage | None:
+def _candidate(
+    now: datetime,
+    *,
+    outbox_id: int | None = None,
+    due_only: bool = True,
+    skip: tuple[int, ...] = (),
+) -> OutboxMessage | None:
     """The next message this deliverer could claim (a read; the claim decides)."""
     condition = _claimable(now, due_only)
     if outbox_id is not None:
         condition &= OutboxMessage.id == outbox_id
     if skip:
         condition &= OutboxMessage.id.not_in(skip)
-    return (OutboxMessage.select(OutboxMessage.id, OutboxMessage.credential).where(condition)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).first())
+    return (
+        OutboxMessage.select(OutboxMessage.id, OutboxMessage.credential)
+        .where(condition)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -173,7 +206,8 @@ class _Claim:
 def _end_in_claim(message: OutboxMessage, outcome: DeliveryOutcome, **changes) -> _Claim:
     """Record, inside the claim, that the message will not be sent."""
     OutboxMessage.update(claimed_by="", claimed_until=None, **changes).where(
-        OutboxMessage.id == message.id).execute()
+        OutboxMessage.id == message.id
+    ).execute()
     return _Claim(message, ended=outcome)
 
 
@@ -188,25 +222,36 @@ def _claim(deliverer: str, candidate: OutboxMessage, now: datetime) -> _Claim | 
     """
     prepared = prepare_secret(candidate.credential)
     with write_transaction():
-        claimed = OutboxMessage.update(claimed_by=deliverer, claimed_until=now + CLAIM_LEASE).where(
-            (OutboxMessage.id == candidate.id) & _claimable(now, due_only=False)).execute()
+        claimed = (
+            OutboxMessage.update(claimed_by=deliverer, claimed_until=now + CLAIM_LEASE)
+            .where((OutboxMessage.id == candidate.id) & _claimable(now, due_only=False))
+            .execute()
+        )
         if not claimed:
             return None
         message = OutboxMessage.get_by_id(candidate.id)
         if message.discard_after is not None and message.discard_after <= now:
-            error = ("Not delivered in time (the password or link would have been stale); "
-                     "do the action again.")
-            return _end_in_claim(message, DeliveryOutcome(
-                message.id, message.to_address, False, error, gave_up=True),
-                status=STATUS_FAILED, last_error=error)
+            error = (
+                "Not delivered in time (the password or link would have been stale); "
+                "do the action again."
+            )
+            return _end_in_claim(
+                message,
+                DeliveryOutcome(message.id, message.to_address, False, error, gave_up=True),
+                status=STATUS_FAILED,
+                last_error=error,
+            )
         if prepared is None:
             return _Claim(message)
         issued = store_secret(message, prepared, now)
         if issued is None:
             reason = withdrawn_reason(message)
-            return _end_in_claim(message, DeliveryOutcome(
-                message.id, message.to_address, False, reason, withdrawn=True),
-                status=STATUS_WITHDRAWN, last_error=reason)
+            return _end_in_claim(
+                message,
+                DeliveryOutcome(message.id, message.to_address, False, reason, withdrawn=True),
+                status=STATUS_WITHDRAWN,
+                last_error=reason,
+            )
         return _Claim(message, issued)
 
 
@@ -214,7 +259,8 @@ def _finish(message: OutboxMessage, deliverer: str, **changes) -> None:
     """Record the end of this deliverer's attempt, releasing its claim."""
     with write_transaction():
         OutboxMessage.update(claimed_by="", claimed_until=None, **changes).where(
-            (OutboxMessage.id == message.id) & (OutboxMessage.claimed_by == deliverer)).execute()
+            (OutboxMessage.id == message.id) & (OutboxMessage.claimed_by == deliverer)
+        ).execute()
 
 
 def _give_up(message: OutboxMessage, deliverer: str, error: str, attempts: int) -> DeliveryOutcome:
@@ -228,8 +274,13 @@ def _attempt(claim: _Claim, config: MailConfig, deliverer: str) -> DeliveryOutco
     message = claim.message
     attempts = message.attempts + 1
     try:
-        email = build_message(config, message.to_address, message.subject,
-                              rendered_body(message, claim.issued), message.message_id)
+        email = build_message(
+            config,
+            message.to_address,
+            message.subject,
+            rendered_body(message, claim.issued),
+            message.message_id,
+        )
         if message.claimed_until is not None and utcnow() >= message.claimed_until:
             raise DeliveryError("the claim ran out before sending; another try sends it")
         note = deliver(config, email)
@@ -238,18 +289,27 @@ def _attempt(claim: _Claim, config: MailConfig, deliverer: str) -> DeliveryOutco
             return _give_up(message, deliverer, str(error), attempts)
         next_at = utcnow() + backoff(attempts)
         # Not accepted: that try's password or link reached nobody, so the next needs no note.
-        _finish(message, deliverer, attempts=attempts, last_error=str(error),
-                next_attempt_at=next_at, issued_at=None)
-        return DeliveryOutcome(message.id, message.to_address, False, str(error),
-                               next_attempt_at=next_at)
+        _finish(
+            message,
+            deliverer,
+            attempts=attempts,
+            last_error=str(error),
+            next_attempt_at=next_at,
+            issued_at=None,
+        )
+        return DeliveryOutcome(
+            message.id, message.to_address, False, str(error), next_attempt_at=next_at
+        )
     # Accepted by the server: sent, whatever failed after (the note says what), never again.
-    _finish(message, deliverer, status=STATUS_SENT, attempts=attempts, last_error=note,
-            sent_at=utcnow())
+    _finish(
+        message, deliverer, status=STATUS_SENT, attempts=attempts, last_error=note, sent_at=utcnow()
+    )
     return DeliveryOutcome(message.id, message.to_address, True, note=note)
 
 
-def _claim_and_deliver(deliverer: str, candidate: OutboxMessage,
-                       config: MailConfig) -> DeliveryOutcome | None:
+def _claim_and_deliver(
+    deliverer: str, candidate: OutboxMessage, config: MailConfig
+) -> DeliveryOutcome | None:
     """Claim one message and deliver it; None when another deliverer took it first."""
     claim = _claim(deliverer, candidate, utcnow())
     if claim is None:
@@ -266,8 +326,9 @@ def deliver_message(outbox_id: int, config: MailConfig) -> DeliveryOutcome | Non
     return _claim_and_deliver(new_deliverer_id(), candidate, config)
 
 
-def deliver_waiting(config: MailConfig, *, due_only: bool = True,
-                    limit: int = 100) -> DeliveryReport:
+def deliver_waiting(
+    config: MailConfig, *, due_only: bool = True, limit: int = 100
+) -> DeliveryReport:
     """Deliver waiting messages one by one (only those due, unless `due_only` is False).
 
     A failure that will be retried ends the run: the server is likely down for the rest too.
@@ -310,8 +371,11 @@ def _reason(message: OutboxMessage, now: datetime) -> str:
         return f"being delivered now by {message.claimed_by}"
     if message.attempts == 0:
         return "not tried yet"
-    when = "now" if message.next_attempt_at <= now else \
-        f"at {message.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC"
+    when = (
+        "now"
+        if message.next_attempt_at <= now
+        else f"at {message.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC"
+    )
     return f"attempt {message.attempts} failed: {message.last_error}; next try {when}"
 
 
@@ -319,7 +383,14 @@ def waiting_messages(include_failed: bool = True) -> list[WaitingMessage]:
     """The messages still waiting (and those given up), oldest first, with why."""
     statuses = [STATUS_PENDING, STATUS_FAILED] if include_failed else [STATUS_PENDING]
     now = utcnow()
-    query = (OutboxMessage.select().where(OutboxMessage.status.in_(statuses))
-             .order_by(OutboxMessage.created_at, OutboxMessage.id))
-    return [WaitingMessage(m.id, m.to_address, m.subject, m.status, m.attempts, m.created_at,
-                           _reason(m, now)) for m in query]
+    query = (
+        OutboxMessage.select()
+        .where(OutboxMessage.status.in_(statuses))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    return [
+        WaitingMessage(
+            m.id, m.to_address, m.subject, m.status, m.attempts, m.created_at, _reason(m, now)
+        )
+        for m in query
+    ]

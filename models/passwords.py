@@ -33,8 +33,10 @@ def bcrypt_cost() -> int:
 
 def temporary_password() -> str:
     """A strong random temporary password, easy to copy: four groups of four, e.g. `aB3d-…`."""
-    groups = ("".join(secrets.choice(TEMP_ALPHABET) for _ in range(TEMP_GROUP_SIZE))
-              for _ in range(TEMP_GROUPS))
+    groups = (
+        "".join(secrets.choice(TEMP_ALPHABET) for _ in range(TEMP_GROUP_SIZE))
+        for _ in range(TEMP_GROUPS)
+    )
     return "-".join(groups)
 
 
@@ -43,17 +45,22 @@ def _encoded(password: str) -> bytes:
     return unicodedata.normalize("NFC", password).encode("utf-8")
 
 
-def password_problem(password: str, *, email: str = "", temporary: str = "",
-                     names: Iterable[str] = ()) -> str | None:
+def password_problem(
+    password: str, *, email: str = "", temporary: str = "", names: Iterable[str] = ()
+) -> str | None:
     """Why a new password cannot be used, in a sentence or two; None when it can. `names` are
     the customer's names: a password built from them or the email is refused."""
     size = len(_encoded(password))
     if len(password) < MIN_PASSWORD_CHARS:
-        return (f"The new password is too short: it needs at least {MIN_PASSWORD_CHARS} "
-                f"characters (it has {len(password)}).")
+        return (
+            f"The new password is too short: it needs at least {MIN_PASSWORD_CHARS} "
+            f"characters (it has {len(password)})."
+        )
     if size > MAX_PASSWORD_BYTES:
-        return (f"The new password is too long: at most {MAX_PASSWORD_BYTES} bytes in UTF-8 "
-                f"(it has {size}; accented letters and symbols take 2 to 4 bytes each).")
+        return (
+            f"The new password is too long: at most {MAX_PASSWORD_BYTES} bytes in UTF-8 "
+            f"(it has {size}; accented letters and symbols take 2 to 4 bytes each)."
+        )
     if any(unicodedata.category(char) == "Cc" for char in password):
         return "The new password contains a control character (such as a tab or NUL); leave it out."
     if not password.strip():
@@ -95,9 +102,11 @@ def _strength_problem(password: str, own_words: list[str]) -> str | None:
     for word in own_words:
         rest = rest.replace(word, " ")
     if rest != password.casefold() and zxcvbn(rest)["score"] < MIN_STRENGTH:
-        return ("The new password is built from your email address or name: without them it "
-                "would be easy to guess. Add another word or two that have nothing to do with "
-                "you.")
+        return (
+            "The new password is built from your email address or name: without them it "
+            "would be easy to guess. Add another word or two that have nothing to do with "
+            "you."
+        )
     return None
 
 
@@ -131,8 +140,9 @@ def hash_cost(stored_hash: str) -> int | None:
 def spend_equal_time(password: str, cost: int | None = None) -> None:
     """Do the work of one password check at the given cost (the current one by default), to
     answer in the usual time."""
-    bcrypt.hashpw(_encoded(password)[:MAX_PASSWORD_BYTES],
-                  bcrypt.gensalt(rounds=cost or bcrypt_cost()))
+    bcrypt.hashpw(
+        _encoded(password)[:MAX_PASSWORD_BYTES], bcrypt.gensalt(rounds=cost or bcrypt_cost())
+    )
 
 
 class EqualTime:

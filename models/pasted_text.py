@@ -39,18 +39,22 @@ class Pasted:
             return f"Nothing was pasted: {field} is full ({most})."
         parts = []
         if self.joined_lines:
-            parts.append(f"its {self.joined_lines} lines were joined with spaces "
-                         f"({field} holds one line)")
+            parts.append(
+                f"its {self.joined_lines} lines were joined with spaces ({field} holds one line)"
+            )
         if self.escapes:
             parts.append(_removed(self.escapes, "terminal escape sequence"))
         if self.removed:
             shown = ", ".join(dict.fromkeys(self.removed))
-            parts.append(f"{_removed(len(self.removed), 'control or invisible character')} "
-                         f"({shown})")
+            parts.append(
+                f"{_removed(len(self.removed), 'control or invisible character')} ({shown})"
+            )
         if self.cut:
-            parts.append(f"only its first {len(self.text):,} of {len(self.text) + self.cut:,} "
-                         f"characters went in ({field} holds {most}); "
-                         f"{self.cut:,} were left out")
+            parts.append(
+                f"only its first {len(self.text):,} of {len(self.text) + self.cut:,} "
+                f"characters went in ({field} holds {most}); "
+                f"{self.cut:,} were left out"
+            )
         if not parts:
             return ""
         return "Pasted, but " + "; ".join(parts) + "."

@@ -53,10 +53,21 @@ PERMISSION_LABELS = {
     Permission.AUDIT: "check and export the audit trail",
 }
 
-_CUSTOMER_WORK = {Permission.VIEW, Permission.EDIT, Permission.PORTAL_SEND,
-                  Permission.PORTAL_LOCK, Permission.ACCESS_LOG}
-_MANAGING = _CUSTOMER_WORK | {Permission.ARCHIVE, Permission.MERGE, Permission.IMPORT,
-                              Permission.EXPORT, Permission.PORTAL_RESET, Permission.DEMO}
+_CUSTOMER_WORK = {
+    Permission.VIEW,
+    Permission.EDIT,
+    Permission.PORTAL_SEND,
+    Permission.PORTAL_LOCK,
+    Permission.ACCESS_LOG,
+}
+_MANAGING = _CUSTOMER_WORK | {
+    Permission.ARCHIVE,
+    Permission.MERGE,
+    Permission.IMPORT,
+    Permission.EXPORT,
+    Permission.PORTAL_RESET,
+    Permission.DEMO,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ROLE_ADMINISTRATOR: frozenset(Permission),
@@ -95,11 +106,17 @@ def require_staff(login: str) -> str:
     """The role of a login; NotStaff naming who can add it when it has none."""
     role = role_of(login)
     if role is None:
-        admins = [row.login for row in Staff.select(Staff.login)
-                  .where(Staff.role == ROLE_ADMINISTRATOR).order_by(Staff.login)]
+        admins = [
+            row.login
+            for row in Staff.select(Staff.login)
+            .where(Staff.role == ROLE_ADMINISTRATOR)
+            .order_by(Staff.login)
+        ]
         who = ", ".join(admins) if admins else "the database's owner"
-        raise NotStaff(f"{login!r} is not on this database's staff list; an administrator "
-                       f"({who}) can add you with 'custdesk staff add {login} --role ROLE'.")
+        raise NotStaff(
+            f"{login!r} is not on this database's staff list; an administrator "
+            f"({who}) can add you with 'custdesk staff add {login} --role ROLE'."
+        )
     return role
 
 
@@ -113,6 +130,12 @@ def authorize(staff: StaffSession, permission: Permission, customer_id: int | No
         return
     reason = refusal_text(role, permission)
     with write_transaction():
-        record_event(customer_id, staff, ACTION_REFUSED, detail=f"Refused: {reason}.",
-                     result=ACTION_REFUSED, counts_as_change=False)
+        record_event(
+            customer_id,
+            staff,
+            ACTION_REFUSED,
+            detail=f"Refused: {reason}.",
+            result=ACTION_REFUSED,
+            counts_as_change=False,
+        )
     raise NotPermitted(f"Not allowed: {reason}.")

@@ -15,9 +15,16 @@ PORTAL_ROLE = "custdesk_portal"
 # Columns no staff role may read: secrets that stay with the server and the portal's sign-in.
 SECRET_COLUMNS = {"portal_account": ("password_hash",), "portal_token": ("token_hash",)}
 
-_READ_BY_ALL = ("customer", "note", "customer_alias", "counter", "staff", "schema_migration",
-                "chain_head",
-                "audit_event")
+_READ_BY_ALL = (
+    "customer",
+    "note",
+    "customer_alias",
+    "counter",
+    "staff",
+    "schema_migration",
+    "chain_head",
+    "audit_event",
+)
 _STAFF_WRITES = {
     "customer": "INSERT, UPDATE",
     "note": "INSERT, UPDATE",
@@ -35,8 +42,10 @@ _MANAGER_WRITES = {
 _ADMINISTRATOR_WRITES = {"staff": "INSERT, UPDATE, DELETE"}
 # Functions of the schema's owner (migration 0010) that move a portal account a merge drops in
 # and out of parked_portal_account, which no staff role may touch itself: the roles that merge.
-_MERGE_FUNCTIONS = ("custdesk_park_portal_account(bigint, bigint)",
-                    "custdesk_unpark_portal_account(bigint)")
+_MERGE_FUNCTIONS = (
+    "custdesk_park_portal_account(bigint, bigint)",
+    "custdesk_unpark_portal_account(bigint)",
+)
 _PORTAL_GRANTS = {
     "customer": "SELECT",
     "portal_account": "SELECT, UPDATE",
@@ -60,8 +69,10 @@ def quote_ident(name: str) -> str:
 
 
 def _role_exists(name: str) -> bool:
-    return database.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s",
-                                (name,)).fetchone() is not None
+    return (
+        database.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+        is not None
+    )
 
 
 def ensure_group_roles() -> None:
@@ -73,7 +84,8 @@ def ensure_group_roles() -> None:
 
 def _tables() -> list[str]:
     rows = database.execute_sql(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    ).fetchall()
     return [row[0] for row in rows]
 
 
@@ -81,7 +93,8 @@ def _readable_columns(table: str) -> list[str]:
     rows = database.execute_sql(
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
-        (table,)).fetchall()
+        (table,),
+    ).fetchall()
     hidden = SECRET_COLUMNS.get(table, ())
     return [row[0] for row in rows if row[0] not in hidden]
 
@@ -98,12 +111,18 @@ def apply_grants() -> None:
     schema = database.execute_sql("SELECT current_schema()").fetchone()[0]
     tables = _tables()
     for table in tables:
-        database.execute_sql(f"REVOKE ALL ON {quote_ident(table)} FROM "
-                             + ", ".join(quote_ident(name) for name in everyone))
-    database.execute_sql(f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO "
-                         + ", ".join(quote_ident(name) for name in everyone))
-    database.execute_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {quote_ident(schema)} TO "
-                         + ", ".join(quote_ident(name) for name in everyone))
+        database.execute_sql(
+            f"REVOKE ALL ON {quote_ident(table)} FROM "
+            + ", ".join(quote_ident(name) for name in everyone)
+        )
+    database.execute_sql(
+        f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO "
+        + ", ".join(quote_ident(name) for name in everyone)
+    )
+    database.execute_sql(
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {quote_ident(schema)} TO "
+        + ", ".join(quote_ident(name) for name in everyone)
+    )
     for table in tables:
         if table in _READ_BY_ALL:
             _grant("SELECT", table, staff_groups)
@@ -111,11 +130,16 @@ def apply_grants() -> None:
             columns = ", ".join(quote_ident(c) for c in _readable_columns(table))
             _grant(f"SELECT ({columns})", table, staff_groups)
     _grant("INSERT", "audit_event", staff_groups)
-    writers = {ROLE_STAFF: [ROLE_STAFF, ROLE_MANAGER, ROLE_ADMINISTRATOR],
-               ROLE_MANAGER: [ROLE_MANAGER, ROLE_ADMINISTRATOR],
-               ROLE_ADMINISTRATOR: [ROLE_ADMINISTRATOR]}
-    for level, grants in ((ROLE_STAFF, _STAFF_WRITES), (ROLE_MANAGER, _MANAGER_WRITES),
-                          (ROLE_ADMINISTRATOR, _ADMINISTRATOR_WRITES)):
+    writers = {
+        ROLE_STAFF: [ROLE_STAFF, ROLE_MANAGER, ROLE_ADMINISTRATOR],
+        ROLE_MANAGER: [ROLE_MANAGER, ROLE_ADMINISTRATOR],
+        ROLE_ADMINISTRATOR: [ROLE_ADMINISTRATOR],
+    }
+    for level, grants in (
+        (ROLE_STAFF, _STAFF_WRITES),
+        (ROLE_MANAGER, _MANAGER_WRITES),
+        (ROLE_ADMINISTRATOR, _ADMINISTRATOR_WRITES),
+    ):
         for table, privileges in grants.items():
             if table in tables:
                 _grant(privileges, table, [group_role(r) for r in writers[level]])
@@ -125,8 +149,10 @@ def apply_grants() -> None:
     mergers = ", ".join(quote_ident(group_role(r)) for r in (ROLE_MANAGER, ROLE_ADMINISTRATOR))
     for function in _MERGE_FUNCTIONS:
         name = f"{quote_ident(schema)}.{function}"
-        database.execute_sql(f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC, "
-                             + ", ".join(quote_ident(role) for role in everyone))
+        database.execute_sql(
+            f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC, "
+            + ", ".join(quote_ident(role) for role in everyone)
+        )
         database.execute_sql(f"GRANT EXECUTE ON FUNCTION {name} TO {mergers}")
 
 

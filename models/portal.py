@@ -51,8 +51,11 @@ ACTION_LABELS = {
     ACTION_RESET: "Reset Password and Unlock",
 }
 ACTION_KEYS = {ACTION_SEND: "s", ACTION_LOCK: "l", ACTION_RESET: "r"}
-ACTION_PERMISSIONS = {ACTION_SEND: Permission.PORTAL_SEND, ACTION_LOCK: Permission.PORTAL_LOCK,
-                      ACTION_RESET: Permission.PORTAL_RESET}
+ACTION_PERMISSIONS = {
+    ACTION_SEND: Permission.PORTAL_SEND,
+    ACTION_LOCK: Permission.PORTAL_LOCK,
+    ACTION_RESET: Permission.PORTAL_RESET,
+}
 MAX_REASON_CHARS = 200
 EMAILED_ACTIONS = (f"portal_{ACTION_SEND}", f"portal_{ACTION_RESET}")
 
@@ -178,20 +181,25 @@ def describe_account(account: PortalAccount | None, now: datetime) -> str:
         reason = f": {account.lock_reason}" if account.lock_reason else ""
         return f"locked by staff{reason} (only Reset Password and Unlock lifts it)"
     if _auto_locked(account, now):
-        return (f"locked after {account.failed_attempts} failed sign-ins, until "
-                f"{when(account.locked_until)} (lifts by itself, or Reset Password and Unlock)")
+        return (
+            f"locked after {account.failed_attempts} failed sign-ins, until "
+            f"{when(account.locked_until)} (lifts by itself, or Reset Password and Unlock)"
+        )
     message = _credential_message(account) if account.must_change_password else None
     if message is not None and message.status != STATUS_SENT:
         return f"active, old password ended: {_email_state(message)}"
     if account.must_change_password and message and message.credential != CREDENTIAL_PASSWORD:
-        return (f"active: one-time link {_email_state(message)}, waiting for the customer to "
-                "choose a password")
+        return (
+            f"active: one-time link {_email_state(message)}, waiting for the customer to "
+            "choose a password"
+        )
     if account.must_change_password:
         expires = account.temp_password_expires_at
         if expires is not None and expires <= now:
             return f"active: the temporary password expired unused at {when(expires)}"
         return "active: temporary password sent, not used yet" + (
-            f" (expires {when(expires)})" if expires else "")
+            f" (expires {when(expires)})" if expires else ""
+        )
     last = f", last sign-in {when(account.last_sign_in_at)}" if account.last_sign_in_at else ""
     return f"active{last}"
 
@@ -200,8 +208,12 @@ def _email_holder(customer: Customer) -> Customer | None:
     """Another customer whose portal account already signs in with this customer's billing
     email."""
     key = login_key(customer.billing_email)
-    return (Customer.select().join(PortalAccount)
-            .where((PortalAccount.login_email == key) & (Customer.id != customer.id)).first())
+    return (
+        Customer.select()
+        .join(PortalAccount)
+        .where((PortalAccount.login_email == key) & (Customer.id != customer.id))
+        .first()
+    )
 
 
 def _email_reason(customer: Customer) -> str:
@@ -210,8 +222,10 @@ def _email_reason(customer: Customer) -> str:
         return "no billing email"
     holder = _email_holder(customer)
     if holder is not None:
-        return (f"the billing email is already the portal sign-in of {holder.code} "
-                f"({holder.display_name})")
+        return (
+            f"the billing email is already the portal sign-in of {holder.code} "
+            f"({holder.display_name})"
+        )
     return ""
 
 
@@ -223,8 +237,9 @@ def _send_reason(customer: Customer, account: PortalAccount | None, now: datetim
     if status == PORTAL_LOCKED or _auto_locked(account, now):
         return "account locked (use Reset Password and Unlock)"
     if status == PORTAL_ACTIVE and not account.must_change_password:
-        return ("already activated: the customer has chosen a password "
-                "(use Reset Password and Unlock)")
+        return (
+            "already activated: the customer has chosen a password (use Reset Password and Unlock)"
+        )
     return _email_reason(customer)
 
 
@@ -248,14 +263,19 @@ def _reset_reason(customer: Customer, account: PortalAccount | None) -> str:
     return _email_reason(customer)
 
 
-def _choices(customer: Customer, account: PortalAccount | None,
-             now: datetime) -> tuple[ActionChoice, ...]:
+def _choices(
+    customer: Customer, account: PortalAccount | None, now: datetime
+) -> tuple[ActionChoice, ...]:
     """The three menu entries for a customer."""
-    reasons = {ACTION_SEND: _send_reason(customer, account, now),
-               ACTION_LOCK: _lock_reason(account),
-               ACTION_RESET: _reset_reason(customer, account)}
-    return tuple(ActionChoice(a, ACTION_LABELS[a], ACTION_KEYS[a], not reasons[a], reasons[a])
-                 for a in ACTIONS)
+    reasons = {
+        ACTION_SEND: _send_reason(customer, account, now),
+        ACTION_LOCK: _lock_reason(account),
+        ACTION_RESET: _reset_reason(customer, account),
+    }
+    return tuple(
+        ActionChoice(a, ACTION_LABELS[a], ACTION_KEYS[a], not reasons[a], reasons[a])
+        for a in ACTIONS
+    )
 
 
 def _load(customer_id: int) -> tuple[Customer, PortalAccount | None]:
@@ -268,18 +288,26 @@ def _load(customer_id: int) -> tuple[Customer, PortalAccount | None]:
 
 def greeting_name(customer: Customer) -> str:
     """The name to greet a customer by in an email."""
-    return one_line(customer.billing_contact_name or customer.contact_name
-                    or customer.business_name)
+    return one_line(
+        customer.billing_contact_name or customer.contact_name or customer.business_name
+    )
 
 
 def _latest_event(customer_id: int, actions: tuple[str, ...] | None = None) -> AuditEvent | None:
     """The latest portal action done on a customer (of the given actions), from the audit."""
-    condition = ((AuditEvent.customer == customer_id) & (AuditEvent.result == "done")
-                 & AuditEvent.action.startswith("portal_"))
+    condition = (
+        (AuditEvent.customer == customer_id)
+        & (AuditEvent.result == "done")
+        & AuditEvent.action.startswith("portal_")
+    )
     if actions:
         condition &= AuditEvent.action.in_(actions)
-    return (AuditEvent.select().where(condition)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).first())
+    return (
+        AuditEvent.select()
+        .where(condition)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .first()
+    )
 
 
 def _event_text(event: AuditEvent) -> str:
@@ -292,39 +320,55 @@ def on_its_way(customer_id: int, account: PortalAccount | None) -> str:
     """'' unless an email with a password or link is on its way (queued, or sent and not used
     yet): then what it is, who sent it and when, and where it is."""
     message = _credential_message(account)
-    if (message is None or account.status != PORTAL_ACTIVE or not account.must_change_password
-            or message.status not in (STATUS_PENDING, STATUS_SENT)):
+    if (
+        message is None
+        or account.status != PORTAL_ACTIVE
+        or not account.must_change_password
+        or message.status not in (STATUS_PENDING, STATUS_SENT)
+    ):
         return ""
     event = _latest_event(customer_id, EMAILED_ACTIONS)
     by = f": {_event_text(event)}" if event else ""
-    return f"an email with a new password or link is already on its way{by}; {_email_state(message)}"
+    return (
+        f"an email with a new password or link is already on its way{by}; {_email_state(message)}"
+    )
 
 
 def portal_summary(customer_id: int, staff: StaffSession) -> PortalSummary:
     """The customer's portal state and which actions apply, for this staff member (read-only)."""
     customer, account = _load(customer_id)
     now = utcnow()
-    return PortalSummary(customer.id, customer.display_name, customer.billing_email.strip(),
-                         account.status if account else PORTAL_NOT_ACTIVATED,
-                         describe_account(account, now),
-                         _for_role(_choices(customer, account, now), role_of(staff.login)),
-                         account.version if account else 0, on_its_way(customer.id, account))
+    return PortalSummary(
+        customer.id,
+        customer.display_name,
+        customer.billing_email.strip(),
+        account.status if account else PORTAL_NOT_ACTIVATED,
+        describe_account(account, now),
+        _for_role(_choices(customer, account, now), role_of(staff.login)),
+        account.version if account else 0,
+        on_its_way(customer.id, account),
+    )
 
 
 def _for_role(choices: tuple[ActionChoice, ...], role: str | None) -> tuple[ActionChoice, ...]:
     """The menu entries with those the role may not use marked unavailable, saying why."""
-    return tuple(choice if role_allows(role, ACTION_PERMISSIONS[choice.action])
-                 else replace(choice, available=False,
-                              reason=refusal_text(role, ACTION_PERMISSIONS[choice.action]))
-                 for choice in choices)
+    return tuple(
+        choice
+        if role_allows(role, ACTION_PERMISSIONS[choice.action])
+        else replace(
+            choice, available=False, reason=refusal_text(role, ACTION_PERMISSIONS[choice.action])
+        )
+        for choice in choices
+    )
 
 
 def _clean_reason(reason: str) -> str:
     """A staff-typed reason, on one line and not too long."""
     text = one_line(reason)
     if len(text) > MAX_REASON_CHARS:
-        raise PortalActionRefused(f"The reason is too long: at most {MAX_REASON_CHARS} characters "
-                                  f"(it has {len(text)}).")
+        raise PortalActionRefused(
+            f"The reason is too long: at most {MAX_REASON_CHARS} characters (it has {len(text)})."
+        )
     return text
 
 
@@ -332,8 +376,9 @@ class _Stale(Exception):
     """Inside the transaction: the account is not at the version the clerk confirmed."""
 
 
-def _checked(action: str, customer_id: int, now: datetime, expected_version: int,
-             resend: bool = False) -> tuple[Customer, PortalAccount]:
+def _checked(
+    action: str, customer_id: int, now: datetime, expected_version: int, resend: bool = False
+) -> tuple[Customer, PortalAccount]:
     """Inside the transaction: the customer and account, once the action is known to apply to
     the state the clerk confirmed (`expected_version`; 0 for no account yet)."""
     customer, account = _load(customer_id)
@@ -341,12 +386,15 @@ def _checked(action: str, customer_id: int, now: datetime, expected_version: int
         raise _Stale
     choice = next(c for c in _choices(customer, account, now) if c.action == action)
     if not choice.available:
-        raise PortalActionRefused(f"{choice.label} does not apply to {customer.display_name}: "
-                                  f"{choice.reason}.")
+        raise PortalActionRefused(
+            f"{choice.label} does not apply to {customer.display_name}: {choice.reason}."
+        )
     underway = on_its_way(customer.id, account) if action == ACTION_SEND else ""
     if underway and not resend:
-        raise PortalActionRefused(f"{choice.label} was not done for {customer.display_name}: "
-                                  f"{underway}. Choose Send again to replace it.")
+        raise PortalActionRefused(
+            f"{choice.label} was not done for {customer.display_name}: "
+            f"{underway}. Choose Send again to replace it."
+        )
     if account is None:
         account = PortalAccount.create(customer=customer.id, updated_at=now)
     return customer, account
@@ -358,24 +406,32 @@ def _conflict(action: str, customer_id: int) -> PortalActionConflict:
     customer, account = _load(customer_id)
     event = _latest_event(customer_id)
     changed = _event_text(event) if event else "a change"
-    own = (AccessLogEntry.select().where(
-        (AccessLogEntry.customer == customer_id) & AccessLogEntry.success
-        & AccessLogEntry.reason.contains("password set")).order_by(AccessLogEntry.at.desc())
-        .first())
+    own = (
+        AccessLogEntry.select()
+        .where(
+            (AccessLogEntry.customer == customer_id)
+            & AccessLogEntry.success
+            & AccessLogEntry.reason.contains("password set")
+        )
+        .order_by(AccessLogEntry.at.desc())
+        .first()
+    )
     if own is not None and (event is None or own.at > event.at):
         changed = f"the customer set their own password at {when(own.at)}"
     return PortalActionConflict(
         f"{ACTION_LABELS[action]} was not done: the portal account of {customer.display_name} "
         f"changed after you looked at it ({changed}). It is now {describe_account(account, utcnow())}."
-        " Look at it again and decide.")
+        " Look at it again and decide."
+    )
 
 
 def _update_account(account: PortalAccount, now: datetime, **changes) -> None:
     """Change an account unless someone else changed it since it was read in this transaction."""
-    updated = (PortalAccount.update(**changes, version=PortalAccount.version + 1, updated_at=now)
-               .where((PortalAccount.id == account.id)
-                      & (PortalAccount.version == account.version))
-               .execute())
+    updated = (
+        PortalAccount.update(**changes, version=PortalAccount.version + 1, updated_at=now)
+        .where((PortalAccount.id == account.id) & (PortalAccount.version == account.version))
+        .execute()
+    )
     if not updated:
         raise _Stale
 
@@ -384,24 +440,36 @@ def _withdraw_waiting(customer_id: int, why: str) -> int:
     """Withdraw the customer's portal emails still waiting (not being delivered right now): the
     action that replaces them, or a lock, makes them wrong. Inside the write transaction."""
     now = utcnow()
-    return (OutboxMessage.update(status=STATUS_WITHDRAWN, last_error=why)
-            .where((OutboxMessage.customer == customer_id) & (OutboxMessage.credential != "")
-                   & (OutboxMessage.status == STATUS_PENDING)
-                   & (OutboxMessage.claimed_until.is_null()
-                      | (OutboxMessage.claimed_until < now)))
-            .execute())
+    return (
+        OutboxMessage.update(status=STATUS_WITHDRAWN, last_error=why)
+        .where(
+            (OutboxMessage.customer == customer_id)
+            & (OutboxMessage.credential != "")
+            & (OutboxMessage.status == STATUS_PENDING)
+            & (OutboxMessage.claimed_until.is_null() | (OutboxMessage.claimed_until < now))
+        )
+        .execute()
+    )
 
 
 def _storage_failure(error: pw.DatabaseError) -> PortalActionFailed:
     """The database refused the change: one line (no secret exists to quote)."""
     first_line = (str(error).strip().splitlines() or ["no detail"])[0]
-    return PortalActionFailed(f"The database did not take the change: {first_line}. "
-                              "Nothing was changed.")
+    return PortalActionFailed(
+        f"The database did not take the change: {first_line}. Nothing was changed."
+    )
 
 
-def _emailed_action(action: str, customer_id: int, staff: StaffSession, sender: str,
-                    portal_url: str, expected_version: int, reason: str = "",
-                    resend: bool = False) -> ActionResult:
+def _emailed_action(
+    action: str,
+    customer_id: int,
+    staff: StaffSession,
+    sender: str,
+    portal_url: str,
+    expected_version: int,
+    reason: str = "",
+    resend: bool = False,
+) -> ActionResult:
     """Send Activation Email or Reset Password and Unlock: the old password and links end at
     once, the account is active and unlocked, and the email is queued; its new password or link
     is made only when it is delivered (models/portal_secrets.py)."""
@@ -416,65 +484,118 @@ def _emailed_action(action: str, customer_id: int, staff: StaffSession, sender: 
             email = customer.billing_email.strip()
             was = describe_account(account, now)
             cancel_open_tokens(account.id, now)
-            _withdraw_waiting(customer.id, f"withdrawn: replaced by {ACTION_LABELS[action]} "
-                              f"by {staff.login} at {when(now)}")
+            _withdraw_waiting(
+                customer.id,
+                f"withdrawn: replaced by {ACTION_LABELS[action]} by {staff.login} at {when(now)}",
+            )
             draft = portal_email(kind, greeting_name(customer), email, portal_url)
-            message = enqueue(customer.id, email, draft.subject, draft.body_template, sender,
-                              link_credential(purpose) if portal_url else CREDENTIAL_PASSWORD,
-                              now + lifetime)
-            _update_account(account, now, status=PORTAL_ACTIVE, password_hash="",
-                            temp_password_expires_at=None, must_change_password=True,
-                            failed_attempts=0, locked_until=None, lock_reason="",
-                            login_email=login_key(email), credential_message=message.id)
-            record_event(customer.id, staff, f"portal_{action}", detail=_audit_detail(
-                action, was, email, portal_url, lifetime, reason))
+            message = enqueue(
+                customer.id,
+                email,
+                draft.subject,
+                draft.body_template,
+                sender,
+                link_credential(purpose) if portal_url else CREDENTIAL_PASSWORD,
+                now + lifetime,
+            )
+            _update_account(
+                account,
+                now,
+                status=PORTAL_ACTIVE,
+                password_hash="",
+                temp_password_expires_at=None,
+                must_change_password=True,
+                failed_attempts=0,
+                locked_until=None,
+                lock_reason="",
+                login_email=login_key(email),
+                credential_message=message.id,
+            )
+            record_event(
+                customer.id,
+                staff,
+                f"portal_{action}",
+                detail=_audit_detail(action, was, email, portal_url, lifetime, reason),
+            )
     except _Stale:
         raise _conflict(action, customer_id) from None
     except pw.IntegrityError:  # a concurrent action took the account or the email
         if _account_version(customer_id) != expected_version:
             raise _conflict(action, customer_id) from None
-        raise PortalActionRefused("Someone else changed this portal account or its sign-in "
-                                  "email just now; look at it again and retry.") from None
+        raise PortalActionRefused(
+            "Someone else changed this portal account or its sign-in "
+            "email just now; look at it again and retry."
+        ) from None
     except pw.DatabaseError as error:
         raise _storage_failure(error) from None
-    return ActionResult(action, customer.id, customer.display_name, email, message.id,
-                        bool(portal_url), None)
+    return ActionResult(
+        action, customer.id, customer.display_name, email, message.id, bool(portal_url), None
+    )
 
 
 def _account_version(customer_id: int) -> int:
     """The account's version now (0: no account)."""
-    return (PortalAccount.select(PortalAccount.version)
-            .where(PortalAccount.customer == customer_id).scalar()) or 0
+    return (
+        PortalAccount.select(PortalAccount.version)
+        .where(PortalAccount.customer == customer_id)
+        .scalar()
+    ) or 0
 
 
-def _audit_detail(action: str, was: str, email: str, portal_url: str, lifetime: timedelta,
-                  reason: str) -> str:
+def _audit_detail(
+    action: str, was: str, email: str, portal_url: str, lifetime: timedelta, reason: str
+) -> str:
     """What an emailed action did, for the audit trail (there is no password or link yet)."""
     what = "one-time link" if portal_url else "temporary password"
-    text = (f"{ACTION_LABELS[action]}: was {was}; now active, old password and links ended; "
-            f"email with a {what} (valid {hours(lifetime)} from delivery) queued to {email}")
+    text = (
+        f"{ACTION_LABELS[action]}: was {was}; now active, old password and links ended; "
+        f"email with a {what} (valid {hours(lifetime)} from delivery) queued to {email}"
+    )
     return f"{text}. Reason: {reason}" if reason else text
 
 
-def send_activation(customer_id: int, staff: StaffSession, *, expected_version: int,
-                    sender: str, portal_url: str = "", resend: bool = False) -> ActionResult:
+def send_activation(
+    customer_id: int,
+    staff: StaffSession,
+    *,
+    expected_version: int,
+    sender: str,
+    portal_url: str = "",
+    resend: bool = False,
+) -> ActionResult:
     """Activate the portal account and queue the activation email with a temporary password
     (or a one-time link when a portal address is given), in one transaction, if the account is
     still at `expected_version`. An email already on its way is replaced only with `resend`."""
-    return _emailed_action(ACTION_SEND, customer_id, staff, sender, portal_url,
-                           expected_version, resend=resend)
+    return _emailed_action(
+        ACTION_SEND, customer_id, staff, sender, portal_url, expected_version, resend=resend
+    )
 
 
-def reset_and_unlock(customer_id: int, staff: StaffSession, *, expected_version: int,
-                     sender: str, portal_url: str = "", reason: str = "") -> ActionResult:
+def reset_and_unlock(
+    customer_id: int,
+    staff: StaffSession,
+    *,
+    expected_version: int,
+    sender: str,
+    portal_url: str = "",
+    reason: str = "",
+) -> ActionResult:
     """Unlock the account, clear failed sign-ins, end the old password at once and queue the
     email with a new one, in one transaction, if the account is still at `expected_version`."""
-    return _emailed_action(ACTION_RESET, customer_id, staff, sender, portal_url,
-                           expected_version, _clean_reason(reason))
+    return _emailed_action(
+        ACTION_RESET,
+        customer_id,
+        staff,
+        sender,
+        portal_url,
+        expected_version,
+        _clean_reason(reason),
+    )
 
 
-def lock_account(customer_id: int, staff: StaffSession, *, expected_version: int,
-                 reason: str = "") -> ActionResult:
+def lock_account(
+    customer_id: int, staff: StaffSession, *, expected_version: int, reason: str = ""
+) -> ActionResult:
     """Lock the account, if it is still at `expected_version`: the portal refuses every sign-in
     until staff reset and unlock it, and no waiting portal email is sent."""
     authorize(staff, Permission.PORTAL_LOCK, customer_id)
@@ -486,18 +607,24 @@ def lock_account(customer_id: int, staff: StaffSession, *, expected_version: int
             was = describe_account(account, now)
             _update_account(account, now, status=PORTAL_LOCKED, lock_reason=reason)
             cancelled = cancel_open_tokens(account.id, now)
-            withdrawn = _withdraw_waiting(customer.id, f"withdrawn: the account was locked by "
-                                          f"{staff.login} at {when(now)}")
+            withdrawn = _withdraw_waiting(
+                customer.id, f"withdrawn: the account was locked by {staff.login} at {when(now)}"
+            )
             detail = f"Lock Account: was {was}; now locked by staff"
             if cancelled:
                 detail += f"; {cancelled} unused link(s) cancelled"
             if withdrawn:
                 detail += f"; {withdrawn} waiting email(s) withdrawn"
-            record_event(customer.id, staff, f"portal_{ACTION_LOCK}",
-                         detail=f"{detail}. Reason: {reason}" if reason else detail)
+            record_event(
+                customer.id,
+                staff,
+                f"portal_{ACTION_LOCK}",
+                detail=f"{detail}. Reason: {reason}" if reason else detail,
+            )
     except _Stale:
         raise _conflict(ACTION_LOCK, customer_id) from None
     except pw.DatabaseError as error:
         raise _storage_failure(error) from None
-    return ActionResult(ACTION_LOCK, customer.id, customer.display_name,
-                        customer.billing_email.strip())
+    return ActionResult(
+        ACTION_LOCK, customer.id, customer.display_name, customer.billing_email.strip()
+    )

@@ -17,8 +17,10 @@ SUBJECTS = {
 }
 OPENINGS = {
     KIND_ACTIVATION: "You can now sign in to our customer portal.",
-    KIND_RESET: ("Your customer portal password has been reset and your account is unlocked. "
-                 "Your previous password no longer works."),
+    KIND_RESET: (
+        "Your customer portal password has been reset and your account is unlocked. "
+        "Your previous password no longer works."
+    ),
 }
 CLOSING = "If you did not expect this email, please reply to it and let us know."
 LINE_WIDTH = 72
@@ -48,9 +50,11 @@ def _password_part(email: str) -> list[str]:
         f"  Email:              {literal(email)}",
         f"  Temporary password: {SECRET_PLACEHOLDER}",
         "",
-        _paragraph(f"The temporary password works for one sign-in, until {EXPIRES_PLACEHOLDER}. "
-                   f"When you sign in you will choose your own password (at least "
-                   f"{MIN_PASSWORD_CHARS} characters); the temporary one then stops working."),
+        _paragraph(
+            f"The temporary password works for one sign-in, until {EXPIRES_PLACEHOLDER}. "
+            f"When you sign in you will choose your own password (at least "
+            f"{MIN_PASSWORD_CHARS} characters); the temporary one then stops working."
+        ),
     ]
 
 
@@ -70,8 +74,16 @@ def portal_email(kind: str, name: str, email: str, portal_url: str = "") -> Emai
     when a portal address is configured."""
     greeting = f"Hello {literal(one_line(name))}," if one_line(name) else "Hello,"
     part = _link_part(portal_url) if portal_url else _password_part(email)
-    lines = [greeting, "", _paragraph(OPENINGS[kind]), "", REPLACES_PLACEHOLDER + "\n".join(part),
-             "", _paragraph(CLOSING), ""]
+    lines = [
+        greeting,
+        "",
+        _paragraph(OPENINGS[kind]),
+        "",
+        REPLACES_PLACEHOLDER + "\n".join(part),
+        "",
+        _paragraph(CLOSING),
+        "",
+    ]
     return EmailDraft(SUBJECTS[kind], "\n".join(lines))
 
 
@@ -84,16 +96,19 @@ def hours(lifetime: timedelta) -> str:
 SIGN_IN_MOVED_SUBJECT = "Your customer portal sign-in email has changed"
 
 
-def sign_in_moved_email(name: str, old_email: str, new_email: str,
-                        to_old: bool) -> tuple[str, str]:
+def sign_in_moved_email(name: str, old_email: str, new_email: str, to_old: bool) -> tuple[str, str]:
     """The notice that the portal sign-in moved from `old_email` to `new_email`, for the old
     address (`to_old`) or the new one: (subject, body template). It carries no secret."""
     greeting = f"Hello {literal(one_line(name))}," if one_line(name) else "Hello,"
     if to_old:
-        news = (f"You now sign in to our customer portal with {new_email} instead of this "
-                "address, which no longer works for signing in. Your password is unchanged.")
+        news = (
+            f"You now sign in to our customer portal with {new_email} instead of this "
+            "address, which no longer works for signing in. Your password is unchanged."
+        )
     else:
-        news = (f"You now sign in to our customer portal with this address instead of "
-                f"{old_email}. Your password is unchanged.")
+        news = (
+            f"You now sign in to our customer portal with this address instead of "
+            f"{old_email}. Your password is unchanged."
+        )
     lines = [greeting, "", literal(_paragraph(news)), "", _paragraph(CLOSING), ""]
     return SIGN_IN_MOVED_SUBJECT, "\n".join(lines)

@@ -69,14 +69,17 @@ def _lifetime(credential: str) -> timedelta:
 def _current(message: OutboxMessage):
     """The condition: this message still carries the account's password or link, and the
     account is active and waiting for the customer to use it."""
-    return ((PortalAccount.customer == message.customer_id)
-            & (PortalAccount.credential_message == message.id)
-            & (PortalAccount.status == PORTAL_ACTIVE)
-            & PortalAccount.must_change_password)
+    return (
+        (PortalAccount.customer == message.customer_id)
+        & (PortalAccount.credential_message == message.id)
+        & (PortalAccount.status == PORTAL_ACTIVE)
+        & PortalAccount.must_change_password
+    )
 
 
-def store_secret(message: OutboxMessage, prepared: PreparedSecret,
-                 now: datetime) -> IssuedSecret | None:
+def store_secret(
+    message: OutboxMessage, prepared: PreparedSecret, now: datetime
+) -> IssuedSecret | None:
     """Put a prepared secret's hash in force for the message's account, inside the transaction
     that claims the message; None when the message no longer applies (a later action replaced
     it, the account was locked, or the customer has chosen a password), and nothing changes."""
@@ -88,21 +91,35 @@ def store_secret(message: OutboxMessage, prepared: PreparedSecret,
     if not PortalAccount.update(changes).where(_current(message)).execute():
         return None  # the update also holds the account row until the claim commits
     if not password:
-        account_id = (PortalAccount.select(PortalAccount.id)
-                      .where(PortalAccount.customer == message.customer_id).scalar())
+        account_id = (
+            PortalAccount.select(PortalAccount.id)
+            .where(PortalAccount.customer == message.customer_id)
+            .scalar()
+        )
         cancel_open_tokens(account_id, now)
-        PortalToken.create(account=account_id, purpose=CREDENTIAL_LINKS[message.credential],
-                           token_hash=prepared.stored_hash, created_by=f"outbox #{message.id}",
-                           created_at=now, expires_at=expires_at)
+        PortalToken.create(
+            account=account_id,
+            purpose=CREDENTIAL_LINKS[message.credential],
+            token_hash=prepared.stored_hash,
+            created_by=f"outbox #{message.id}",
+            created_at=now,
+            expires_at=expires_at,
+        )
     OutboxMessage.update(issued_at=now).where(OutboxMessage.id == message.id).execute()
     return IssuedSecret(prepared.secret, expires_at, message.issued_at)
 
 
 def withdrawn_reason(message: OutboxMessage) -> str:
     """Why a portal email is no longer sent, for the outbox listing (read in the claim)."""
-    account = (PortalAccount.select(PortalAccount.status, PortalAccount.credential_message,
-                                    PortalAccount.must_change_password)
-               .where(PortalAccount.customer == message.customer_id).first())
+    account = (
+        PortalAccount.select(
+            PortalAccount.status,
+            PortalAccount.credential_message,
+            PortalAccount.must_change_password,
+        )
+        .where(PortalAccount.customer == message.customer_id)
+        .first()
+    )
     if account is None:
         return "withdrawn: the customer's portal account no longer exists"
     if account.credential_message != message.id:

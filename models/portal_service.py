@@ -40,11 +40,16 @@ def _deliver_now(result: ActionResult, mail_url: str, sender: str) -> ActionRepo
         outcome = deliver_message(result.outbox_id, config)
     except pw.DatabaseError as error:  # the change is made; the outbox still holds the email
         first_line = (str(error).strip().splitlines() or ["no detail"])[0]
-        return ActionReport(result, problem=f"the delivery could not be recorded ({first_line}); "
-                            "the outbox will try again")
+        return ActionReport(
+            result,
+            problem=f"the delivery could not be recorded ({first_line}); the outbox will try again",
+        )
     if outcome is None:
-        return ActionReport(result, problem="another desk is delivering it, or an earlier email "
-                            "to this customer, right now; it follows within a minute")
+        return ActionReport(
+            result,
+            problem="another desk is delivering it, or an earlier email "
+            "to this customer, right now; it follows within a minute",
+        )
     if outcome.sent:
         return ActionReport(result, True, config.describe(), config.is_maildir)
     if outcome.withdrawn:
@@ -54,20 +59,42 @@ def _deliver_now(result: ActionResult, mail_url: str, sender: str) -> ActionRepo
     return ActionReport(result, problem=f"{outcome.error}; it will be retried")
 
 
-def perform_action(action: str, customer_id: int, *, staff: StaffSession, expected_version: int,
-                   mail_url: str, sender: str, portal_url: str = "", reason: str = "",
-                   resend: bool = False) -> ActionReport:
+def perform_action(
+    action: str,
+    customer_id: int,
+    *,
+    staff: StaffSession,
+    expected_version: int,
+    mail_url: str,
+    sender: str,
+    portal_url: str = "",
+    reason: str = "",
+    resend: bool = False,
+) -> ActionReport:
     """Carry out one portal action on the account state the clerk confirmed (its version) and
     try to deliver its email at once (slow: bcrypt and SMTP — call it from a worker thread)."""
     if action == ACTION_LOCK:
-        return ActionReport(lock_account(customer_id, staff, reason=reason,
-                                         expected_version=expected_version))
+        return ActionReport(
+            lock_account(customer_id, staff, reason=reason, expected_version=expected_version)
+        )
     if action == ACTION_SEND:
-        result = send_activation(customer_id, staff, expected_version=expected_version,
-                                 sender=sender, portal_url=portal_url, resend=resend)
+        result = send_activation(
+            customer_id,
+            staff,
+            expected_version=expected_version,
+            sender=sender,
+            portal_url=portal_url,
+            resend=resend,
+        )
     elif action == ACTION_RESET:
-        result = reset_and_unlock(customer_id, staff, expected_version=expected_version,
-                                  sender=sender, portal_url=portal_url, reason=reason)
+        result = reset_and_unlock(
+            customer_id,
+            staff,
+            expected_version=expected_version,
+            sender=sender,
+            portal_url=portal_url,
+            reason=reason,
+        )
     else:
         raise ValueError(f"Unknown portal action {action!r}.")
     return _deliver_now(result, mail_url, sender)

@@ -65,12 +65,24 @@ class _Changed(Exception):
 
 def _log(customer_id: int | None, email: str, address: str, success: bool, reason: str) -> None:
     """One access-log entry; inside the write transaction."""
-    append(AccessLogEntry, customer=customer_id, email=email[:254], address=address[:64],
-           success=success, reason=reason[:200])
+    append(
+        AccessLogEntry,
+        customer=customer_id,
+        email=email[:254],
+        address=address[:64],
+        success=success,
+        reason=reason[:200],
+    )
 
 
-def _refuse(account: PortalAccount | None, email: str, address: str, reason: str,
-            message: str, needs_new_password: bool = False) -> SignInResult:
+def _refuse(
+    account: PortalAccount | None,
+    email: str,
+    address: str,
+    reason: str,
+    message: str,
+    needs_new_password: bool = False,
+) -> SignInResult:
     """Log a refused attempt and say so."""
     customer_id = account.customer_id if account else None
     with write_transaction():
@@ -83,66 +95,101 @@ def _locked_message(until: datetime) -> str:
     return f"Too many failed sign-in attempts: try again after {when(until)}."
 
 
-def _count_failure(account: PortalAccount | None, attempt: _Attempt, policy: PortalPolicy,
-                   reason: str, lock_refusal: datetime | None = None) -> SignInResult:
+def _count_failure(
+    account: PortalAccount | None,
+    attempt: _Attempt,
+    policy: PortalPolicy,
+    reason: str,
+    lock_refusal: datetime | None = None,
+) -> SignInResult:
     """A failure: one more for the source (its delay past its free failures) and, unless it is
     a refusal by the email's lock (`lock_refusal`, the lock's end), one more for the email (its
     lock at the limit); the same whether or not the email is known."""
     message = NOT_RIGHT if lock_refusal is None else _locked_message(lock_refusal)
     with write_transaction():
         if lock_refusal is None:
-            failures, locked = count_email_failure(account, attempt.key, attempt.source,
-                                                   attempt.now, policy)
+            failures, locked = count_email_failure(
+                account, attempt.key, attempt.source, attempt.now, policy
+            )
             reason += f" ({failures} in a row)" if reason == "wrong password" else ""
             if locked is not None:
                 reason += f"; locked until {when(locked)}"
         source_failures, waits = count_source_failure(attempt.source, attempt.now)
         if waits is not None:
-            reason += f"; {source_failures} failures from this address: it waits until " \
-                      f"{waits:%H:%M:%S}"
-        _log(account.customer_id if account else None, attempt.email, attempt.source, False,
-             reason)
+            reason += (
+                f"; {source_failures} failures from this address: it waits until {waits:%H:%M:%S}"
+            )
+        _log(account.customer_id if account else None, attempt.email, attempt.source, False, reason)
     return SignInResult(False, message, account.customer_id if account else None)
 
 
-def _accept(account: PortalAccount, attempt: _Attempt, new_hash: str | None,
-            rehash: str | None) -> SignInResult:
+def _accept(
+    account: PortalAccount, attempt: _Attempt, new_hash: str | None, rehash: str | None
+) -> SignInResult:
     """Let the customer in, clearing failures; a new password replaces the old one for good, a
     rehash (the same password at the current bcrypt cost) replaces the stored hash."""
-    changes = {PortalAccount.failed_attempts: 0, PortalAccount.locked_until: None,
-               PortalAccount.last_sign_in_at: attempt.now}
+    changes = {
+        PortalAccount.failed_attempts: 0,
+        PortalAccount.locked_until: None,
+        PortalAccount.last_sign_in_at: attempt.now,
+    }
     if rehash:
         changes[PortalAccount.password_hash] = rehash
     if new_hash:
-        changes.update({PortalAccount.password_hash: new_hash,
-                        PortalAccount.must_change_password: False,
-                        PortalAccount.temp_password_expires_at: None,
-                        PortalAccount.version: PortalAccount.version + 1,
-                        PortalAccount.updated_at: attempt.now})
+        changes.update(
+            {
+                PortalAccount.password_hash: new_hash,
+                PortalAccount.must_change_password: False,
+                PortalAccount.temp_password_expires_at: None,
+                PortalAccount.version: PortalAccount.version + 1,
+                PortalAccount.updated_at: attempt.now,
+            }
+        )
     try:
         with write_transaction():
-            updated = PortalAccount.update(changes).where(
-                (PortalAccount.id == account.id) & (PortalAccount.version == account.version)
-                & (PortalAccount.status == account.status)
-                & (PortalAccount.password_hash == account.password_hash)).execute()
+            updated = (
+                PortalAccount.update(changes)
+                .where(
+                    (PortalAccount.id == account.id)
+                    & (PortalAccount.version == account.version)
+                    & (PortalAccount.status == account.status)
+                    & (PortalAccount.password_hash == account.password_hash)
+                )
+                .execute()
+            )
             if not updated:
                 raise _Changed
             forget_failures(attempt.key)
-            _log(account.customer_id, attempt.email, attempt.source, True,
-                 "signed in; own password set" if new_hash else
-                 "signed in; password rehashed at the current cost" if rehash else "signed in")
+            _log(
+                account.customer_id,
+                attempt.email,
+                attempt.source,
+                True,
+                "signed in; own password set"
+                if new_hash
+                else "signed in; password rehashed at the current cost"
+                if rehash
+                else "signed in",
+            )
     except _Changed:
-        return _refuse(account, attempt.email, attempt.source,
-                       "refused: the account changed during sign-in",
-                       "Your account was changed while you were signing in; please try again.")
-    return SignInResult(True, "Signed in." + (" Your new password is set." if new_hash else ""),
-                        account.customer_id)
+        return _refuse(
+            account,
+            attempt.email,
+            attempt.source,
+            "refused: the account changed during sign-in",
+            "Your account was changed while you were signing in; please try again.",
+        )
+    return SignInResult(
+        True, "Signed in." + (" Your new password is set." if new_hash else ""), account.customer_id
+    )
 
 
 def _archived(account: PortalAccount) -> bool:
     """Whether the account's customer is archived: an archived customer cannot sign in."""
-    return Customer.select(Customer.archived_at).where(
-        Customer.id == account.customer_id).scalar() is not None
+    return (
+        Customer.select(Customer.archived_at).where(Customer.id == account.customer_id).scalar()
+        is not None
+    )
 
 
 def _account(key: str) -> PortalAccount | None:
@@ -153,16 +200,24 @@ def _account(key: str) -> PortalAccount | None:
 def _customer_names(account: PortalAccount) -> tuple[str, ...]:
     """The customer's names, which a new password must not be built from."""
     customer = Customer.get_by_id(account.customer_id)
-    return (customer.contact_name, customer.business_name, customer.billing_contact_name,
-            customer.billing_business_name)
+    return (
+        customer.contact_name,
+        customer.business_name,
+        customer.billing_contact_name,
+        customer.billing_business_name,
+    )
 
 
 def highest_stored_cost() -> int:
     """The highest bcrypt cost among stored password hashes (0 when there is none); one step
     in the index of 0006_signin_limits on the same expression."""
-    highest = (PortalAccount.select(HASH_COST)
-               .where(HASH_COST.between(f"{MIN_BCRYPT_COST:02d}", f"{MAX_BCRYPT_COST:02d}"))
-               .order_by(HASH_COST.desc()).limit(1).scalar())
+    highest = (
+        PortalAccount.select(HASH_COST)
+        .where(HASH_COST.between(f"{MIN_BCRYPT_COST:02d}", f"{MAX_BCRYPT_COST:02d}"))
+        .order_by(HASH_COST.desc())
+        .limit(1)
+        .scalar()
+    )
     return int(highest) if highest and highest.isdigit() else 0
 
 
@@ -183,8 +238,9 @@ def _not_checked_reason(account: PortalAccount | None) -> str:
     return ""
 
 
-def sign_in(email: str, password: str, new_password: str | None = None,
-            address: str = "") -> SignInResult:
+def sign_in(
+    email: str, password: str, new_password: str | None = None, address: str = ""
+) -> SignInResult:
     """The portal's sign-in check. A temporary password must come with a new password, which
     replaces it. An unknown email, a staff-locked or archived account and a wrong password get
     the same answers, in the same time, through any sequence of attempts."""
@@ -193,16 +249,25 @@ def sign_in(email: str, password: str, new_password: str | None = None,
     account = _account(login_key(email))
     waits = source_wait(attempt.source, attempt.now)
     if waits is not None:  # the same for every email: nothing is looked at
-        return _refuse(account, email, attempt.source,
-                       f"refused: this address waits after failed sign-ins, until {waits:%H:%M:%S}",
-                       f"Too many failed sign-in attempts from your address: try again after "
-                       f"{waits:%Y-%m-%d %H:%M:%S} UTC.")
+        return _refuse(
+            account,
+            email,
+            attempt.source,
+            f"refused: this address waits after failed sign-ins, until {waits:%H:%M:%S}",
+            f"Too many failed sign-in attempts from your address: try again after "
+            f"{waits:%Y-%m-%d %H:%M:%S} UTC.",
+        )
     timer = _refusal_time()
     state = email_state(account, attempt.key)
     if lock_applies(state, attempt.key, attempt.source, attempt.now):
         timer.spend(password)  # a locked email never says whether the password was right
-        return _count_failure(account, attempt, policy, "refused: locked after failed sign-ins",
-                              lock_refusal=state.locked_until)
+        return _count_failure(
+            account,
+            attempt,
+            policy,
+            "refused: locked after failed sign-ins",
+            lock_refusal=state.locked_until,
+        )
     not_checked = _not_checked_reason(account)
     if not_checked:
         timer.spend(password)
@@ -212,8 +277,9 @@ def sign_in(email: str, password: str, new_password: str | None = None,
     return _signed_in(account, attempt, password, new_password)
 
 
-def _signed_in(account: PortalAccount, attempt: _Attempt, password: str,
-               new_password: str | None) -> SignInResult:
+def _signed_in(
+    account: PortalAccount, attempt: _Attempt, password: str, new_password: str | None
+) -> SignInResult:
     """The password was right: finish with a temporary password's rules, a new password, or a
     rehash at the current cost."""
     email, now = attempt.email, attempt.now
@@ -221,20 +287,35 @@ def _signed_in(account: PortalAccount, attempt: _Attempt, password: str,
     if temporary:
         expires = account.temp_password_expires_at
         if expires is not None and expires <= now:
-            return _refuse(account, email, attempt.source, "refused: temporary password expired",
-                           "This temporary password has expired. Please ask us for a new one.")
+            return _refuse(
+                account,
+                email,
+                attempt.source,
+                "refused: temporary password expired",
+                "This temporary password has expired. Please ask us for a new one.",
+            )
         if new_password is None:
-            return _refuse(account, email, attempt.source, "refused: new password needed",
-                           "Temporary password accepted: choose your own password to finish "
-                           "signing in.", needs_new_password=True)
+            return _refuse(
+                account,
+                email,
+                attempt.source,
+                "refused: new password needed",
+                "Temporary password accepted: choose your own password to finish signing in.",
+                needs_new_password=True,
+            )
     if new_password is None:
         current = hash_cost(account.password_hash) == bcrypt_cost()
         return _accept(account, attempt, None, None if current else hash_password(password))
-    problem = password_problem(new_password, email=account.login_email or "", temporary=temporary,
-                               names=_customer_names(account))
+    problem = password_problem(
+        new_password,
+        email=account.login_email or "",
+        temporary=temporary,
+        names=_customer_names(account),
+    )
     if problem:
-        return _refuse(account, email, attempt.source, "refused: new password not acceptable",
-                       problem)
+        return _refuse(
+            account, email, attempt.source, "refused: new password not acceptable", problem
+        )
     return _accept(account, attempt, hash_password(new_password), None)
 
 
@@ -257,17 +338,30 @@ def activate_with_link(token: str, new_password: str, address: str = "") -> Sign
     new_hash = hash_password(new_password)
     try:
         with write_transaction():
-            updated = PortalAccount.update(
-                password_hash=new_hash, must_change_password=False, temp_password_expires_at=None,
-                failed_attempts=0, locked_until=None, version=PortalAccount.version + 1,
-                updated_at=now,
-            ).where((PortalAccount.id == account.id)
-                    & (PortalAccount.status != PORTAL_LOCKED)).execute()
+            updated = (
+                PortalAccount.update(
+                    password_hash=new_hash,
+                    must_change_password=False,
+                    temp_password_expires_at=None,
+                    failed_attempts=0,
+                    locked_until=None,
+                    version=PortalAccount.version + 1,
+                    updated_at=now,
+                )
+                .where((PortalAccount.id == account.id) & (PortalAccount.status != PORTAL_LOCKED))
+                .execute()
+            )
             if not updated or not mark_used(row, now):
                 raise _Changed
             _log(account.customer_id, email, address, True, f"password set with {row.purpose} link")
     except _Changed:
-        return _refuse(account, email, address, "refused: link used or account changed meanwhile",
-                       "This link has just been used or replaced. Ask us for a new one.")
-    return SignInResult(True, "Your password is set. You can now sign in with it.",
-                        account.customer_id)
+        return _refuse(
+            account,
+            email,
+            address,
+            "refused: link used or account changed meanwhile",
+            "This link has just been used or replaced. Ask us for a new one.",
+        )
+    return SignInResult(
+        True, "Your password is set. You can now sign in with it.", account.customer_id
+    )

@@ -38,10 +38,15 @@ def token_hash(token: str) -> str:
 
 def cancel_open_tokens(account_id: int, now: datetime) -> int:
     """Cancel every unused link of an account; inside the write transaction. Returns how many."""
-    return (PortalToken.update(cancelled_at=now)
-            .where((PortalToken.account == account_id) & PortalToken.used_at.is_null()
-                   & PortalToken.cancelled_at.is_null())
-            .execute())
+    return (
+        PortalToken.update(cancelled_at=now)
+        .where(
+            (PortalToken.account == account_id)
+            & PortalToken.used_at.is_null()
+            & PortalToken.cancelled_at.is_null()
+        )
+        .execute()
+    )
 
 
 def new_token() -> str:
@@ -57,11 +62,14 @@ def usable_token(token: str, now: datetime) -> PortalToken:
     """The stored link for a token, if it can still be used; TokenRefused says why not."""
     row = PortalToken.get_or_none(PortalToken.token_hash == token_hash(token.strip()))
     if row is None:
-        raise TokenRefused("This link is not valid. Check that you copied all of it, "
-                           "or ask us for a new one.")
+        raise TokenRefused(
+            "This link is not valid. Check that you copied all of it, or ask us for a new one."
+        )
     if row.used_at is not None:
-        raise TokenRefused("This link has already been used. Sign in with the password you "
-                           "chose, or ask us for a new link.")
+        raise TokenRefused(
+            "This link has already been used. Sign in with the password you "
+            "chose, or ask us for a new link."
+        )
     if row.cancelled_at is not None:
         raise TokenRefused("A newer link has been sent to you since this one: use the newest.")
     if row.expires_at <= now:
@@ -72,7 +80,12 @@ def usable_token(token: str, now: datetime) -> PortalToken:
 def mark_used(row: PortalToken, now: datetime) -> bool:
     """Use a link once; False when another request used or cancelled it first. In a write
     transaction."""
-    return bool(PortalToken.update(used_at=now)
-                .where((PortalToken.id == row.id) & PortalToken.used_at.is_null()
-                       & PortalToken.cancelled_at.is_null())
-                .execute())
+    return bool(
+        PortalToken.update(used_at=now)
+        .where(
+            (PortalToken.id == row.id)
+            & PortalToken.used_at.is_null()
+            & PortalToken.cancelled_at.is_null()
+        )
+        .execute()
+    )

@@ -33,7 +33,7 @@ class OtherSave:
     action: str = "updated"
 
     def sentence(self, now: datetime | None = None) -> str:
-        """"ada saved this customer at 14:02 UTC" (with the date when it was not today)."""
+        """ "ada saved this customer at 14:02 UTC" (with the date when it was not today)."""
         now = now or utcnow()
         day = "" if self.at.date() == now.date() else f" on {self.at:%Y-%m-%d}"
         verb = SAVE_VERBS.get(self.action, "changed this customer")
@@ -42,11 +42,16 @@ class OtherSave:
 
 def last_save(customer_id: int) -> OtherSave | None:
     """The latest audited change that moved the customer's version on, or None."""
-    event = (AuditEvent.select(AuditEvent.staff, AuditEvent.at, AuditEvent.action)
-             .where((AuditEvent.customer == customer_id)
-                    & AuditEvent.action.in_(list(SAVE_VERBS))
-                    & (AuditEvent.result == RESULT_DONE))
-             .order_by(AuditEvent.id.desc()).first())
+    event = (
+        AuditEvent.select(AuditEvent.staff, AuditEvent.at, AuditEvent.action)
+        .where(
+            (AuditEvent.customer == customer_id)
+            & AuditEvent.action.in_(list(SAVE_VERBS))
+            & (AuditEvent.result == RESULT_DONE)
+        )
+        .order_by(AuditEvent.id.desc())
+        .first()
+    )
     return None if event is None else OtherSave(event.staff, event.at, event.action)
 
 
@@ -66,25 +71,33 @@ class SaveConflict(Exception):
         return f"Someone else saved this customer since you opened it (they changed {names})."
 
     def who_and_when(self, now: datetime | None = None) -> str:
-        """"ada saved this customer at 14:02 UTC." and the count of earlier saves, if any."""
+        """ "ada saved this customer at 14:02 UTC." and the count of earlier saves, if any."""
         if self.saved_by is None:
             return "Another staff member saved this customer since you opened it."
         text = self.saved_by.sentence(now)
         earlier = self.saves - 1
         if earlier > 0:
-            text += (f" (after {earlier} other save{'s' if earlier != 1 else ''} "
-                     "since you opened it)")
+            text += (
+                f" (after {earlier} other save{'s' if earlier != 1 else ''} since you opened it)"
+            )
         return text + "."
 
     @property
     def contested(self) -> list[str]:
         """The fields both sides changed to different values, in form order."""
-        return [spec.name for spec in CUSTOMER_FIELDS
-                if spec.name in self.theirs and spec.name in self.mine
-                and self.theirs[spec.name][1] != self.mine[spec.name][1]]
+        return [
+            spec.name
+            for spec in CUSTOMER_FIELDS
+            if spec.name in self.theirs
+            and spec.name in self.mine
+            and self.theirs[spec.name][1] != self.mine[spec.name][1]
+        ]
 
     def kept_edits(self, keep_mine: frozenset[str] | set[str]) -> dict[str, object]:
         """The clerk's typed values to save on top of theirs: every field only the clerk
         changed, and each field both changed that the clerk chose to keep."""
-        return {name: typed for name, (_loaded, typed) in self.mine.items()
-                if name not in self.theirs or name in keep_mine}
+        return {
+            name: typed
+            for name, (_loaded, typed) in self.mine.items()
+            if name not in self.theirs or name in keep_mine
+        }

@@ -40,8 +40,10 @@ MIN_INDEXED_LENGTH = 3  # shorter words have no trigram: they only match the sta
 _PHONE_LIKE = re.compile(r"[0-9+\-()./\s]+")
 _PREFIX_FIELDS = ("code", "email", "business_name", "contact_name", "city", "telephone")
 _PORTAL_ORDER = sorted(PORTAL_STATUS_LABELS, key=PORTAL_STATUS_LABELS.__getitem__)
-_ROW_COLUMNS = ("c.id, c.code, c.business_name, c.contact_name, c.billing_email, "
-                "c.billing_phone, c.billing_city, c.billing_country, c.archived_at, p.status")
+_ROW_COLUMNS = (
+    "c.id, c.code, c.business_name, c.contact_name, c.billing_email, "
+    "c.billing_phone, c.billing_city, c.billing_country, c.archived_at, p.status"
+)
 
 
 class ReadCancelled(Exception):
@@ -142,8 +144,10 @@ class CustomerResults:
         self.term = parse_term(query.text)
         self._limit = materialize_limit
         self._sqlite = is_sqlite()
-        self._keys = (*sort_keys("code" if query.sort == "portal" else query.sort, self._sqlite),
-                      "c.id")
+        self._keys = (
+            *sort_keys("code" if query.sort == "portal" else query.sort, self._sqlite),
+            "c.id",
+        )
         self._lock = threading.Lock()
         self._cancelled = False
         self._busy: set = set()  # the connections running a cancellable read now
@@ -241,37 +245,57 @@ class CustomerResults:
         alias = "c.id IN (SELECT a.customer_id FROM customer_alias a WHERE a.alias_key = ?)"
         exact = f"({self._instr('c.search_text', '?')} > 0 OR {alias})"
         exact_params = (f"{CODE_MARK}{term.text}{CODE_MARK}", typed_key)
-        starts = " OR ".join(f"{self._instr('c.search_text', '?')} > 0"
-                             for _ in range(2 * len(term.starts)))
+        starts = " OR ".join(
+            f"{self._instr('c.search_text', '?')} > 0" for _ in range(2 * len(term.starts))
+        )
         starts_params = tuple(p for s in term.starts for p in (CODE_MARK + s, FIELD_MARK + s))
         code_key, email_key = self._key_of("code"), self._key_of("email")
-        tiers = [_Segment(
-            exact, exact_params,
-            candidates=f"c.id IN (SELECT c.id FROM customer c WHERE {code_key} IN (?, ?) "
-                       f"UNION SELECT c.id FROM customer c WHERE {email_key} = ? "
-                       f"UNION SELECT a.customer_id FROM customer_alias a WHERE a.alias_key = ?)",
-            candidate_params=(term.text, typed_key, term.text, typed_key))]
+        tiers = [
+            _Segment(
+                exact,
+                exact_params,
+                candidates=f"c.id IN (SELECT c.id FROM customer c WHERE {code_key} IN (?, ?) "
+                f"UNION SELECT c.id FROM customer c WHERE {email_key} = ? "
+                f"UNION SELECT a.customer_id FROM customer_alias a WHERE a.alias_key = ?)",
+                candidate_params=(term.text, typed_key, term.text, typed_key),
+            )
+        ]
         sorted_field = "code" if self.query.sort == "portal" else self.query.sort
         own = [self._range(sorted_field, start) for start in term.starts]
         for number, (own_range, own_params) in enumerate(own):
             earlier = "".join(f" AND NOT {r}" for r, _ in own[:number])
-            tiers.append(_Segment(f"{own_range}{earlier} AND NOT ({exact})",
-                                  (*own_params, *(p for _, ps in own[:number] for p in ps),
-                                   *exact_params),
-                                  count_parts=((f"FROM customer c WHERE {own_range}",
-                                                own_params),)))
+            tiers.append(
+                _Segment(
+                    f"{own_range}{earlier} AND NOT ({exact})",
+                    (*own_params, *(p for _, ps in own[:number] for p in ps), *exact_params),
+                    count_parts=((f"FROM customer c WHERE {own_range}", own_params),),
+                )
+            )
         own_any = " OR ".join(r for r, _ in own)
         own_params = tuple(p for _, ps in own for p in ps)
-        others = [self._range(field, start) for start in term.starts
-                  for field in _PREFIX_FIELDS if field != sorted_field]
-        tiers.append(self._starts_tier(others, f"({starts}) AND NOT ({own_any}) AND NOT ({exact})",
-                                       (*starts_params, *own_params, *exact_params)))
+        others = [
+            self._range(field, start)
+            for start in term.starts
+            for field in _PREFIX_FIELDS
+            if field != sorted_field
+        ]
+        tiers.append(
+            self._starts_tier(
+                others,
+                f"({starts}) AND NOT ({own_any}) AND NOT ({exact})",
+                (*starts_params, *own_params, *exact_params),
+            )
+        )
         long_words = [word for word in term.words if len(word) >= MIN_INDEXED_LENGTH]
         if long_words:
             words = " AND ".join(f"{self._instr('c.search_text', '?')} > 0" for _ in term.words)
-            tiers.append(self._anywhere_tier(
-                long_words, f"{words} AND NOT ({starts}) AND NOT ({exact})",
-                (*term.words, *starts_params, *exact_params)))
+            tiers.append(
+                self._anywhere_tier(
+                    long_words,
+                    f"{words} AND NOT ({starts}) AND NOT ({exact})",
+                    (*term.words, *starts_params, *exact_params),
+                )
+            )
         return tiers
 
     def _range(self, sort: str, start: str) -> tuple[str, tuple]:
@@ -279,68 +303,109 @@ class CustomerResults:
         key = self._key_of(sort)
         return f"({key} >= ? AND {key} < ?)", (start, start + BLANK_LAST)
 
-    def _starts_tier(self, ranges: list[tuple[str, tuple]], predicate: str,
-                     params: tuple) -> _Segment:
+    def _starts_tier(
+        self, ranges: list[tuple[str, tuple]], predicate: str, params: tuple
+    ) -> _Segment:
         """The customers in any of these index ranges (another field starts with the term)."""
         range_params = tuple(p for _, ps in ranges for p in ps)
-        probe = " + ".join(f"(SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {r} "
-                           f"LIMIT {self._limit + 1}) AS r{n})" for n, (r, _) in enumerate(ranges))
+        probe = " + ".join(
+            f"(SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {r} "
+            f"LIMIT {self._limit + 1}) AS r{n})"
+            for n, (r, _) in enumerate(ranges)
+        )
         union = " UNION ".join(f"SELECT c.id FROM customer c WHERE {r}" for r, _ in ranges)
         parts = tuple(
-            (f"FROM customer c WHERE {r}" + "".join(f" AND NOT {e}" for e, _ in ranges[:n]),
-             (*ps, *(p for _, eps in ranges[:n] for p in eps)))
-            for n, (r, ps) in enumerate(ranges))
-        return _Segment(predicate, params, candidates=f"c.id IN ({union})",
-                        candidate_params=range_params, probe=f"SELECT {probe}",
-                        probe_params=range_params, count_parts=parts)
+            (
+                f"FROM customer c WHERE {r}" + "".join(f" AND NOT {e}" for e, _ in ranges[:n]),
+                (*ps, *(p for _, eps in ranges[:n] for p in eps)),
+            )
+            for n, (r, ps) in enumerate(ranges)
+        )
+        return _Segment(
+            predicate,
+            params,
+            candidates=f"c.id IN ({union})",
+            candidate_params=range_params,
+            probe=f"SELECT {probe}",
+            probe_params=range_params,
+            count_parts=parts,
+        )
 
     def _anywhere_tier(self, words: list[str], predicate: str, params: tuple) -> _Segment:
         """The customers with every word somewhere: the trigram index finds the candidates."""
         if self._sqlite:
-            grams = dict.fromkeys(word[i:i + 3] for word in words for i in range(len(word) - 2))
+            grams = dict.fromkeys(word[i : i + 3] for word in words for i in range(len(word) - 2))
             match = " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
             found = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?"
-            joined = ("FROM customer_fts f JOIN customer c ON c.id = f.rowid "
-                      "WHERE customer_fts MATCH ?")
-            return _Segment(predicate, params, candidates=f"c.id IN ({found})",
-                            candidate_params=(match,),
-                            probe=f"SELECT count(*) FROM ({found} LIMIT {self._limit + 1}) AS f",
-                            probe_params=(match,), count_parts=((joined, (match,)),))
+            joined = (
+                "FROM customer_fts f JOIN customer c ON c.id = f.rowid WHERE customer_fts MATCH ?"
+            )
+            return _Segment(
+                predicate,
+                params,
+                candidates=f"c.id IN ({found})",
+                candidate_params=(match,),
+                probe=f"SELECT count(*) FROM ({found} LIMIT {self._limit + 1}) AS f",
+                probe_params=(match,),
+                count_parts=((joined, (match,)),),
+            )
         likes = " AND ".join("c.search_text LIKE ?" for _ in words)
         patterns = tuple(f"%{_escape_like(word)}%" for word in words)
-        return _Segment(predicate, params, candidates=likes, candidate_params=patterns,
-                        probe=f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {likes} "
-                              f"LIMIT {self._limit + 1}) AS f",
-                        probe_params=patterns,
-                        count_parts=((f"FROM customer c WHERE {likes}", patterns),))
+        return _Segment(
+            predicate,
+            params,
+            candidates=likes,
+            candidate_params=patterns,
+            probe=f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {likes} "
+            f"LIMIT {self._limit + 1}) AS f",
+            probe_params=patterns,
+            count_parts=((f"FROM customer c WHERE {likes}", patterns),),
+        )
 
     def _with_status(self, tier: _Segment, status: str) -> _Segment:
         """The part of a segment whose portal status is one of the statuses."""
         exists = "EXISTS (SELECT 1 FROM portal_account p WHERE p.customer_id = c.id AND p.status"
         if status == PORTAL_NOT_ACTIVATED:
-            return _Segment(f"({tier.predicate}) AND NOT {exists} <> ?)",
-                            (*tier.params, PORTAL_NOT_ACTIVATED), tier.candidates,
-                            tier.candidate_params, tier.probe, tier.probe_params,
-                            count_sql=(self._not_activated_count()
-                                       if tier.predicate == "1=1" else ""),
-                            count_parts=tier.count_parts)
+            return _Segment(
+                f"({tier.predicate}) AND NOT {exists} <> ?)",
+                (*tier.params, PORTAL_NOT_ACTIVATED),
+                tier.candidates,
+                tier.candidate_params,
+                tier.probe,
+                tier.probe_params,
+                count_sql=(self._not_activated_count() if tier.predicate == "1=1" else ""),
+                count_parts=tier.count_parts,
+            )
         predicate = f"({tier.predicate}) AND {exists} = ?)"
         if tier.candidates:
-            return _Segment(predicate, (*tier.params, status), tier.candidates,
-                            tier.candidate_params, tier.probe, tier.probe_params,
-                            count_parts=tier.count_parts)
+            return _Segment(
+                predicate,
+                (*tier.params, status),
+                tier.candidates,
+                tier.candidate_params,
+                tier.probe,
+                tier.probe_params,
+                count_parts=tier.count_parts,
+            )
         holders = "SELECT p.customer_id FROM portal_account p WHERE p.status = ?"
-        return _Segment(predicate, (*tier.params, status), candidates=f"c.id IN ({holders})",
-                        candidate_params=(status,),
-                        probe=f"SELECT count(*) FROM ({holders} LIMIT {self._limit + 1}) AS h",
-                        probe_params=(status,), count_parts=tier.count_parts)
+        return _Segment(
+            predicate,
+            (*tier.params, status),
+            candidates=f"c.id IN ({holders})",
+            candidate_params=(status,),
+            probe=f"SELECT count(*) FROM ({holders} LIMIT {self._limit + 1}) AS h",
+            probe_params=(status,),
+            count_parts=tier.count_parts,
+        )
 
     def _not_activated_count(self) -> str:
         """Count the customers without an active or locked account, as all minus the others."""
         live = self._live("c", indexed=True)
-        return (f"SELECT (SELECT count(*) FROM customer c WHERE {live}) - "
-                f"(SELECT count(*) FROM portal_account p JOIN customer c ON c.id = p.customer_id "
-                f"WHERE p.status <> ? AND {live})")
+        return (
+            f"SELECT (SELECT count(*) FROM customer c WHERE {live}) - "
+            f"(SELECT count(*) FROM portal_account p JOIN customer c ON c.id = p.customer_id "
+            f"WHERE p.status <> ? AND {live})"
+        )
 
     def _plan(self, number: int) -> _Segment:
         """A segment, its reading decided (and, when small, read) on first use."""
@@ -350,13 +415,18 @@ class CustomerResults:
                 return segment
             small = bool(segment.candidates) and (
                 not segment.probe
-                or self._scalar(segment.probe, segment.probe_params) <= self._limit)
+                or self._scalar(segment.probe, segment.probe_params) <= self._limit
+            )
             if small:
                 where, params = self._where(segment, with_candidates=True)
-                segment.ids = [row[0] for row in self._fetch(
-                    f"SELECT c.id FROM customer c WHERE {where} "
-                    f"ORDER BY {self._order(False, sorting=True)}",
-                    params)]
+                segment.ids = [
+                    row[0]
+                    for row in self._fetch(
+                        f"SELECT c.id FROM customer c WHERE {where} "
+                        f"ORDER BY {self._order(False, sorting=True)}",
+                        params,
+                    )
+                ]
                 segment.size = len(segment.ids)
             else:
                 segment.walked = True
@@ -370,12 +440,17 @@ class CustomerResults:
                 size = self._scalar(segment.count_sql, (PORTAL_NOT_ACTIVATED,))
             elif segment.predicate == "1=1":
                 size = self._scalar(
-                    f"SELECT count(*) FROM customer c WHERE {self._live('c', True)}", ())
+                    f"SELECT count(*) FROM customer c WHERE {self._live('c', True)}", ()
+                )
             elif segment.count_parts:
-                size = sum(self._scalar(
-                    f"SELECT count(*) {part} AND {self._live('c', False)} "
-                    f"AND ({segment.predicate})", (*part_params, *segment.params))
-                    for part, part_params in segment.count_parts)
+                size = sum(
+                    self._scalar(
+                        f"SELECT count(*) {part} AND {self._live('c', False)} "
+                        f"AND ({segment.predicate})",
+                        (*part_params, *segment.params),
+                    )
+                    for part, part_params in segment.count_parts
+                )
             else:
                 where, params = self._where(segment, with_candidates=True)
                 size = self._scalar(f"SELECT count(*) FROM customer c WHERE {where}", params)
@@ -396,13 +471,15 @@ class CustomerResults:
         picked: list[tuple] = []
         with _connected():
             while number >= 0 and len(picked) < count:
-                picked = self._segment_step(number, anchor, count - len(picked),
-                                            forward=False) + picked
+                picked = (
+                    self._segment_step(number, anchor, count - len(picked), forward=False) + picked
+                )
                 number, anchor = number - 1, None
             return self._rows(picked)
 
-    def _segment_step(self, number: int, anchor: tuple | None, count: int,
-                      forward: bool) -> list[tuple]:
+    def _segment_step(
+        self, number: int, anchor: tuple | None, count: int, forward: bool
+    ) -> list[tuple]:
         """Up to `count` anchors of a segment after (or before) an anchor, in list order."""
         segment = self._plan(number)
         if segment.ids is not None:
@@ -416,12 +493,17 @@ class CustomerResults:
         where, params = self._where(segment, with_candidates=False)
         if anchor is not None:
             after = forward != self.query.descending
-            where += f" AND ({', '.join(self._keys)}) {'>' if after else '<'} " \
-                     f"({', '.join('?' for _ in self._keys)})"
+            where += (
+                f" AND ({', '.join(self._keys)}) {'>' if after else '<'} "
+                f"({', '.join('?' for _ in self._keys)})"
+            )
             params = (*params, *anchor[1])
         reverse = not forward
-        rows = self._fetch(f"SELECT {', '.join(self._keys)} FROM customer c WHERE {where} "
-                           f"ORDER BY {self._order(reverse)} LIMIT {int(count)}", params)
+        rows = self._fetch(
+            f"SELECT {', '.join(self._keys)} FROM customer c WHERE {where} "
+            f"ORDER BY {self._order(reverse)} LIMIT {int(count)}",
+            params,
+        )
         anchors = [(number, tuple(row), row[-1]) for row in rows]
         return anchors if forward else anchors[::-1]
 
@@ -435,9 +517,12 @@ class CustomerResults:
         from_end = offset > segment.size - offset - count
         skip = max(0, segment.size - offset - count) if from_end else offset
         take = min(count, segment.size - offset)
-        rows = self._fetch(f"SELECT {', '.join(self._keys)} FROM customer c WHERE {where} "
-                           f"ORDER BY {self._order(from_end)} LIMIT {int(take)} "
-                           f"OFFSET {int(skip)}", params)
+        rows = self._fetch(
+            f"SELECT {', '.join(self._keys)} FROM customer c WHERE {where} "
+            f"ORDER BY {self._order(from_end)} LIMIT {int(take)} "
+            f"OFFSET {int(skip)}",
+            params,
+        )
         anchors = [(number, tuple(row), row[-1]) for row in rows]
         return anchors[::-1] if from_end else anchors
 
@@ -448,18 +533,35 @@ class CustomerResults:
         if not anchors:
             return []
         ids = [anchor[-1] for anchor in anchors]
-        found = {row[0]: row for row in self._fetch(
-            f"SELECT {_ROW_COLUMNS} FROM customer c LEFT JOIN portal_account p "
-            f"ON p.customer_id = c.id WHERE c.id IN ({', '.join('?' for _ in ids)})", tuple(ids))}
+        found = {
+            row[0]: row
+            for row in self._fetch(
+                f"SELECT {_ROW_COLUMNS} FROM customer c LEFT JOIN portal_account p "
+                f"ON p.customer_id = c.id WHERE c.id IN ({', '.join('?' for _ in ids)})",
+                tuple(ids),
+            )
+        }
         rows = []
         for anchor in anchors:
             row = found.get(anchor[-1])
             if row is None:
                 continue  # deleted since the page was found
             status = row[9] or PORTAL_NOT_ACTIVATED
-            rows.append(CustomerRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
-                                    row[7], PORTAL_STATUS_LABELS.get(status, status),
-                                    row[8] is not None, anchor[:2]))
+            rows.append(
+                CustomerRow(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    row[5],
+                    row[6],
+                    row[7],
+                    PORTAL_STATUS_LABELS.get(status, status),
+                    row[8] is not None,
+                    anchor[:2],
+                )
+            )
         return rows
 
     def _where(self, segment: _Segment, with_candidates: bool) -> tuple[str, tuple]:

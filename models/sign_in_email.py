@@ -26,31 +26,46 @@ def _key(email: str) -> str:
 
 def _holder(key: str, customer_id: int) -> Customer | None:
     """Another customer whose portal account signs in with `key`."""
-    return (Customer.select(Customer.code, Customer.business_name, Customer.contact_name)
-            .join(PortalAccount)
-            .where((PortalAccount.login_email == key) & (Customer.id != customer_id)).first())
+    return (
+        Customer.select(Customer.code, Customer.business_name, Customer.contact_name)
+        .join(PortalAccount)
+        .where((PortalAccount.login_email == key) & (Customer.id != customer_id))
+        .first()
+    )
 
 
 def _refusal(new_email: str, customer_id: int) -> str:
     """Why the new billing email cannot take the sign-in, or ''."""
     if not new_email.strip():
-        return ("Billing Email cannot be blank: it is this customer's portal sign-in (lock the "
-                "portal account first if they should no longer sign in).")
+        return (
+            "Billing Email cannot be blank: it is this customer's portal sign-in (lock the "
+            "portal account first if they should no longer sign in)."
+        )
     holder = _holder(_key(new_email), customer_id)
     if holder is not None:
-        return (f"Billing Email {new_email.strip()} is already the portal sign-in of "
-                f"{holder.code} ({holder.display_name}); choose another address.")
+        return (
+            f"Billing Email {new_email.strip()} is already the portal sign-in of "
+            f"{holder.code} ({holder.display_name}); choose another address."
+        )
     return ""
 
 
-def follow_billing_email(customer_id: int, old_email: str, new_email: str,
-                         values: dict[str, object], staff: StaffSession, sender: str) -> str:
+def follow_billing_email(
+    customer_id: int,
+    old_email: str,
+    new_email: str,
+    values: dict[str, object],
+    staff: StaffSession,
+    sender: str,
+) -> str:
     """Inside the save's write transaction: move the portal sign-in to the new billing email,
     queue a notice to the old and to the new address, and audit it. Returns what to tell the
     clerk ('' when the customer has no sign-in). Raises SignInRefused, changing nothing."""
-    account = (PortalAccount.select(PortalAccount.id, PortalAccount.version,
-                                    PortalAccount.login_email)
-               .where(PortalAccount.customer == customer_id).first())
+    account = (
+        PortalAccount.select(PortalAccount.id, PortalAccount.version, PortalAccount.login_email)
+        .where(PortalAccount.customer == customer_id)
+        .first()
+    )
     if account is None or not account.login_email or account.login_email == _key(new_email):
         return ""
     reason = _refusal(new_email, customer_id)
@@ -59,22 +74,36 @@ def follow_billing_email(customer_id: int, old_email: str, new_email: str,
     old = old_email.strip() if _key(old_email) == account.login_email else account.login_email
     new = new_email.strip()
     try:
-        moved = (PortalAccount.update(login_email=_key(new), version=PortalAccount.version + 1,
-                                      updated_at=utcnow())
-                 .where((PortalAccount.id == account.id)
-                        & (PortalAccount.version == account.version)).execute())
+        moved = (
+            PortalAccount.update(
+                login_email=_key(new), version=PortalAccount.version + 1, updated_at=utcnow()
+            )
+            .where((PortalAccount.id == account.id) & (PortalAccount.version == account.version))
+            .execute()
+        )
     except pw.IntegrityError:  # another account took the address since the check above
-        raise SignInRefused(_refusal(new, customer_id) or "Billing Email: the portal sign-in "
-                            "could not move; save again.") from None
+        raise SignInRefused(
+            _refusal(new, customer_id)
+            or "Billing Email: the portal sign-in could not move; save again."
+        ) from None
     if not moved:
         raise SignInRefused("Billing Email: the portal account changed just now; save again.")
-    name = one_line(str(values.get("billing_contact_name") or values.get("contact_name")
-                        or values.get("business_name") or ""))
+    name = one_line(
+        str(
+            values.get("billing_contact_name")
+            or values.get("contact_name")
+            or values.get("business_name")
+            or ""
+        )
+    )
     for address, to_old in ((old, True), (new, False)):
         subject, body = sign_in_moved_email(name, old, new, to_old)
         enqueue(customer_id, address, subject, body, sender)
-    record_event(customer_id, staff, ACTION_SIGN_IN_MOVED, {"login_email": (old, new)},
-                 detail=f"Portal sign-in moved from {old} to {new}; both addresses told by "
-                        "email")
-    return (f"The portal sign-in moved to {new}; the old and the new address are told by "
-            "email.")
+    record_event(
+        customer_id,
+        staff,
+        ACTION_SIGN_IN_MOVED,
+        {"login_email": (old, new)},
+        detail=f"Portal sign-in moved from {old} to {new}; both addresses told by email",
+    )
+    return f"The portal sign-in moved to {new}; the old and the new address are told by email."

@@ -38,8 +38,11 @@ def source_delay(failures: int) -> timedelta | None:
 
 def source_wait(source: str, now: datetime) -> datetime | None:
     """Until when this source must wait before it may try again, or None."""
-    until = (SignInSource.select(SignInSource.next_attempt_at)
-             .where(SignInSource.source == source).scalar())
+    until = (
+        SignInSource.select(SignInSource.next_attempt_at)
+        .where(SignInSource.source == source)
+        .scalar()
+    )
     return until if until is not None and until > now else None
 
 
@@ -47,11 +50,13 @@ def count_source_failure(source: str, now: datetime) -> tuple[int, datetime | No
     """One more failure from this source (inside the write transaction): its failures in the
     current run and until when it must now wait."""
     SignInSource.delete().where(SignInSource.last_failed_at < now - SOURCE_FORGET_AFTER).execute()
-    SignInSource.insert(source=source, failed_attempts=0, last_failed_at=now) \
-        .on_conflict_ignore().execute()
+    SignInSource.insert(
+        source=source, failed_attempts=0, last_failed_at=now
+    ).on_conflict_ignore().execute()
     where = SignInSource.source == source
-    SignInSource.update(failed_attempts=SignInSource.failed_attempts + 1,
-                        last_failed_at=now).where(where).execute()
+    SignInSource.update(failed_attempts=SignInSource.failed_attempts + 1, last_failed_at=now).where(
+        where
+    ).execute()
     failures = SignInSource.select(SignInSource.failed_attempts).where(where).scalar()
     delay = source_delay(failures)
     if delay is None:
@@ -90,12 +95,17 @@ def email_state(account: PortalAccount | None, key: str) -> EmailState:
 def lock_applies(state: EmailState, key: str, source: str, now: datetime) -> bool:
     """Whether the email's lock bars this source: it is locked, and this source failed in the
     run of failures that locked it."""
-    return state.locked(now) and SignInLockSource.select().where(
-        (SignInLockSource.email_key == key) & (SignInLockSource.source == source)).exists()
+    return (
+        state.locked(now)
+        and SignInLockSource.select()
+        .where((SignInLockSource.email_key == key) & (SignInLockSource.source == source))
+        .exists()
+    )
 
 
-def count_email_failure(account: PortalAccount | None, key: str, source: str, now: datetime,
-                        policy: PortalPolicy) -> tuple[int, datetime | None]:
+def count_email_failure(
+    account: PortalAccount | None, key: str, source: str, now: datetime, policy: PortalPolicy
+) -> tuple[int, datetime | None]:
     """One more failure for the email from this source (inside the write transaction): its
     failures in a row, and the end of the lock when this failure locks it (else None).
 
@@ -105,11 +115,15 @@ def count_email_failure(account: PortalAccount | None, key: str, source: str, no
     if account is None:
         SignInEmail.insert(email_key=key).on_conflict_ignore().execute()
     lapsed = model.locked_until.is_null(False) & (model.locked_until <= now)
-    model.update({model.failed_attempts: pw.Case(None, [(lapsed, 1)], model.failed_attempts + 1),
-                  model.locked_until: pw.Case(None, [(lapsed, None)], model.locked_until)}) \
-        .where(where).execute()
-    failures, locked_until = (model.select(model.failed_attempts, model.locked_until)
-                              .where(where).tuples().get())
+    model.update(
+        {
+            model.failed_attempts: pw.Case(None, [(lapsed, 1)], model.failed_attempts + 1),
+            model.locked_until: pw.Case(None, [(lapsed, None)], model.locked_until),
+        }
+    ).where(where).execute()
+    failures, locked_until = (
+        model.select(model.failed_attempts, model.locked_until).where(where).tuples().get()
+    )
     if failures == 1:  # a new run: the sources of an earlier one are no longer barred
         SignInLockSource.delete().where(SignInLockSource.email_key == key).execute()
     SignInLockSource.insert(email_key=key, source=source).on_conflict_ignore().execute()

@@ -71,8 +71,11 @@ def _terminal() -> str:
 def process_origin() -> Origin:
     """Where this process runs from: the SSH client address (if over SSH), terminal and host."""
     ssh = os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") or ""
-    return Origin(client_address=ssh.split(" ", 1)[0][:64], terminal=_terminal()[:64],
-                  host=socket.gethostname()[:64])
+    return Origin(
+        client_address=ssh.split(" ", 1)[0][:64],
+        terminal=_terminal()[:64],
+        host=socket.gethostname()[:64],
+    )
 
 
 def identify() -> StaffSession:

@@ -38,8 +38,10 @@ def _check_role(role: str) -> str:
 
 def _check_new_login(login: str) -> str:
     if not _LOGIN.fullmatch(login):
-        raise StaffChangeRefused(f"{login!r} is not a login name: letters, digits, _ . @ - "
-                                 "only, starting with a letter or _, at most 63 characters.")
+        raise StaffChangeRefused(
+            f"{login!r} is not a login name: letters, digits, _ . @ - "
+            "only, starting with a letter or _, at most 63 characters."
+        )
     if is_sqlite():
         try:
             pwd.getpwnam(login)
@@ -51,8 +53,7 @@ def _check_new_login(login: str) -> str:
 def _existing(login: str) -> Staff:
     member = Staff.get_or_none(Staff.login == login)
     if member is None:
-        raise StaffChangeRefused(f"{login!r} is not on the staff list "
-                                 "(see 'custdesk staff list').")
+        raise StaffChangeRefused(f"{login!r} is not on the staff list (see 'custdesk staff list').")
     return member
 
 
@@ -62,15 +63,19 @@ def _other_administrators(login: str) -> int:
 
 def _keep_an_administrator(member: Staff, what: str) -> None:
     if member.role == ROLE_ADMINISTRATOR and _other_administrators(member.login) == 0:
-        raise StaffChangeRefused(f"Cannot {what} {member.login!r}: they are the last "
-                                 "administrator. Make someone else administrator first.")
+        raise StaffChangeRefused(
+            f"Cannot {what} {member.login!r}: they are the last "
+            "administrator. Make someone else administrator first."
+        )
 
 
 def list_staff(staff: StaffSession) -> list[StaffRow]:
     """Every staff member, by login."""
     authorize(staff, Permission.MANAGE_STAFF)
-    return [StaffRow(m.login, m.role, m.added_by, m.added_at)
-            for m in Staff.select().order_by(Staff.login)]
+    return [
+        StaffRow(m.login, m.role, m.added_by, m.added_at)
+        for m in Staff.select().order_by(Staff.login)
+    ]
 
 
 def add_staff(staff: StaffSession, login: str, role: str) -> StaffRow:
@@ -80,13 +85,16 @@ def add_staff(staff: StaffSession, login: str, role: str) -> StaffRow:
     _check_new_login(login)
     with write_transaction():
         if Staff.get_or_none(Staff.login == login) is not None:
-            raise StaffChangeRefused(f"{login!r} is already on the staff list; use "
-                                     f"'custdesk staff set-role {login} ROLE'.")
+            raise StaffChangeRefused(
+                f"{login!r} is already on the staff list; use "
+                f"'custdesk staff set-role {login} ROLE'."
+            )
         member = Staff.create(login=login, role=role, added_by=staff.login)
         if not is_sqlite():
             grant_staff_login(login, role)
-        record_event(None, staff, "staff_added", detail=f"Added {login} as {role}",
-                     counts_as_change=False)
+        record_event(
+            None, staff, "staff_added", detail=f"Added {login} as {role}", counts_as_change=False
+        )
     return StaffRow(member.login, member.role, member.added_by, member.added_at)
 
 
@@ -102,8 +110,14 @@ def set_role(staff: StaffSession, login: str, role: str) -> StaffRow:
         Staff.update(role=role).where(Staff.login == login).execute()
         if not is_sqlite():
             grant_staff_login(login, role)
-        record_event(None, staff, "staff_role_set", {"role": (before, role)},
-                     detail=f"{login}: {before} -> {role}", counts_as_change=False)
+        record_event(
+            None,
+            staff,
+            "staff_role_set",
+            {"role": (before, role)},
+            detail=f"{login}: {before} -> {role}",
+            counts_as_change=False,
+        )
     return StaffRow(member.login, role, member.added_by, member.added_at)
 
 
@@ -117,5 +131,10 @@ def remove_staff(staff: StaffSession, login: str) -> None:
         Staff.delete().where(Staff.login == login).execute()
         if not is_sqlite():
             revoke_staff_login(login)
-        record_event(None, staff, "staff_removed", detail=f"Removed {login} ({member.role})",
-                     counts_as_change=False)
+        record_event(
+            None,
+            staff,
+            "staff_removed",
+            detail=f"Removed {login} ({member.role})",
+            counts_as_change=False,
+        )

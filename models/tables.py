@@ -44,7 +44,9 @@ class Customer(BaseModel):
     """A customer of the merchant, with both addresses and the advanced options."""
 
     code = pw.CharField(max_length=32)
-    code_key = pw.CharField(max_length=32, unique=True)  # code casefolded: unique regardless of case
+    code_key = pw.CharField(
+        max_length=32, unique=True
+    )  # code casefolded: unique regardless of case
     business_name = pw.CharField(max_length=100, default="")
     contact_name = pw.CharField(max_length=100, default="")
     language = pw.CharField(max_length=8, default="")
@@ -68,8 +70,9 @@ class Customer(BaseModel):
 class PortalAccount(BaseModel):
     """A customer's access to the customer portal; the password only as a bcrypt hash."""
 
-    customer = pw.ForeignKeyField(Customer, unique=True, backref="portal_accounts",
-                                  on_delete="CASCADE")
+    customer = pw.ForeignKeyField(
+        Customer, unique=True, backref="portal_accounts", on_delete="CASCADE"
+    )
     status = pw.CharField(max_length=16, default=PORTAL_NOT_ACTIVATED)
     password_hash = pw.CharField(max_length=80, default="")
     temp_password_expires_at = pw.DateTimeField(null=True)
@@ -93,16 +96,18 @@ STAFF_PORTAL_FIELDS = [f for f in PortalAccount._meta.sorted_fields if f.name !=
 
 def staff_view_of_account(customer_id: int) -> "PortalAccount | None":
     """A customer's portal account as staff may read it (no password hash), or None."""
-    return (PortalAccount.select(*STAFF_PORTAL_FIELDS)
-            .where(PortalAccount.customer == customer_id).first())
+    return (
+        PortalAccount.select(*STAFF_PORTAL_FIELDS)
+        .where(PortalAccount.customer == customer_id)
+        .first()
+    )
 
 
 class AuditEvent(BaseModel):
     """One change or action: who (on PostgreSQL the server writes it), from where, what, the
     field-level before/after and the result."""
 
-    customer = pw.ForeignKeyField(Customer, null=True, backref="audit_events",
-                                  on_delete="SET NULL")
+    customer = pw.ForeignKeyField(Customer, null=True, backref="audit_events", on_delete="SET NULL")
     staff = pw.CharField(max_length=64)
     at = pw.DateTimeField(default=utcnow, index=True)
     action = pw.CharField(max_length=32)
@@ -122,8 +127,7 @@ class ParkedPortalAccount(BaseModel):
     out). No staff role may read it; a column added to portal_account needs one here too."""
 
     account_id = pw.IntegerField()
-    customer = pw.ForeignKeyField(Customer, backref="parked_portal_accounts",
-                                  on_delete="CASCADE")
+    customer = pw.ForeignKeyField(Customer, backref="parked_portal_accounts", on_delete="CASCADE")
     status = pw.CharField(max_length=16, default=PORTAL_NOT_ACTIVATED)
     password_hash = pw.CharField(max_length=80, default="")
     temp_password_expires_at = pw.DateTimeField(null=True)
@@ -165,8 +169,9 @@ class OutboxMessage(BaseModel):
     stored: its body has a placeholder, filled in when the message is claimed for delivery."""
 
     message_id = pw.CharField(max_length=200, unique=True)
-    customer = pw.ForeignKeyField(Customer, null=True, backref="outbox_messages",
-                                  on_delete="SET NULL")
+    customer = pw.ForeignKeyField(
+        Customer, null=True, backref="outbox_messages", on_delete="SET NULL"
+    )
     to_address = pw.CharField(max_length=254)
     subject = pw.CharField(max_length=200)
     body = pw.TextField()
@@ -180,14 +185,15 @@ class OutboxMessage(BaseModel):
     sent_at = pw.DateTimeField(null=True)
     discard_after = pw.DateTimeField(null=True)  # too late to send after this; 0003_portal
     credential = pw.CharField(max_length=16, default="")  # what is made at delivery; 0008
-    issued_at = pw.DateTimeField(null=True)  # when it was last made (a try that may have gone); 0008
+    issued_at = pw.DateTimeField(
+        null=True
+    )  # when it was last made (a try that may have gone); 0008
 
 
 class AccessLogEntry(BaseModel):
     """One portal sign-in attempt: when, who, from where, and whether it succeeded."""
 
-    customer = pw.ForeignKeyField(Customer, null=True, backref="access_log",
-                                  on_delete="SET NULL")
+    customer = pw.ForeignKeyField(Customer, null=True, backref="access_log", on_delete="SET NULL")
     email = pw.CharField(max_length=254)
     at = pw.DateTimeField(default=utcnow, index=True)
     address = pw.CharField(max_length=64, default="")
@@ -243,5 +249,18 @@ class Counter(BaseModel):
     value = pw.BigIntegerField(default=0)
 
 
-ALL_TABLES = [Customer, PortalAccount, AuditEvent, Note, OutboxMessage, AccessLogEntry, Counter,
-              Staff, SignInEmail, SignInSource, SignInLockSource, ChainHead, ParkedPortalAccount]
+ALL_TABLES = [
+    Customer,
+    PortalAccount,
+    AuditEvent,
+    Note,
+    OutboxMessage,
+    AccessLogEntry,
+    Counter,
+    Staff,
+    SignInEmail,
+    SignInSource,
+    SignInLockSource,
+    ChainHead,
+    ParkedPortalAccount,
+]

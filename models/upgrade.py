@@ -47,9 +47,15 @@ def record_setup(staff: StaffSession) -> None:
     """Audit a run of `custdesk setup`: who brought the schema (and on PostgreSQL the roles and
     grants) up to date, and from where."""
     with write_transaction():
-        record_event(None, staff, "setup", counts_as_change=False,
-                     detail="Brought the schema" + ("" if is_sqlite() else ", roles and grants")
-                     + " up to date")
+        record_event(
+            None,
+            staff,
+            "setup",
+            counts_as_change=False,
+            detail="Brought the schema"
+            + ("" if is_sqlite() else ", roles and grants")
+            + " up to date",
+        )
 
 
 def prepare_database() -> None:
@@ -63,4 +69,5 @@ def prepare_database() -> None:
         raise SchemaOutOfDate(
             f"This database's schema is not up to date ({len(pending)} migration(s) to apply, "
             f"from {pending[0]}): an administrator must run 'custdesk setup' as the role that "
-            "owns it.")
+            "owns it."
+        )

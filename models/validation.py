@@ -55,15 +55,15 @@ _POSTAL_FORMATS = {
     "US": _PostalFormat(r"([0-9]{5})(?:[ -]?([0-9]{4}))?", "-", "12345 or 12345-6789"),
     "CA": _PostalFormat(
         r"([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]) ?([0-9][ABCEGHJ-NPRSTV-Z][0-9])",
-        " ", "K1A 0B1"),
-    "GB": _PostalFormat(r"([A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?([0-9][A-Z]{2})",
-                        " ", "SW1A 1AA"),
+        " ",
+        "K1A 0B1",
+    ),
+    "GB": _PostalFormat(r"([A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?([0-9][A-Z]{2})", " ", "SW1A 1AA"),
     "AU": _PostalFormat(r"([0-9]{4})", "", "2000"),
     "DE": _PostalFormat(r"([0-9]{5})", "", "10115"),
     "FR": _PostalFormat(r"([0-9]{5})", "", "75001"),
     "NL": _PostalFormat(r"([1-9][0-9]{3}) ?([A-Z]{2})", " ", "1234 AB"),
-    "IE": _PostalFormat(r"([AC-FHKNPRTV-Y][0-9]{2}|D6W) ?([AC-FHKNPRTV-Y0-9]{4})",
-                        " ", "D02 X285"),
+    "IE": _PostalFormat(r"([AC-FHKNPRTV-Y][0-9]{2}|D6W) ?([AC-FHKNPRTV-Y0-9]{4})", " ", "D02 X285"),
 }
 
 # VAT prefixes that are not the ISO country code, and the places they stand for.
@@ -125,8 +125,10 @@ def country_choices() -> list[tuple[str, str]]:
     """Every country as (English name, alpha-2 code), sorted by name, for a picker."""
     import pycountry
 
-    choices = [(getattr(country, "common_name", None) or country.name, country.alpha_2)
-               for country in pycountry.countries]
+    choices = [
+        (getattr(country, "common_name", None) or country.name, country.alpha_2)
+        for country in pycountry.countries
+    ]
     return sorted(choices, key=lambda choice: fold_name(choice[0]))
 
 
@@ -184,8 +186,10 @@ def _clean_text(spec: FieldSpec, raw: object) -> str:
     text = unicodedata.normalize("NFC", raw)
     control = CONTROL_CHARACTERS.search(text)
     if control:
-        raise _Invalid(f"{spec.label} contains a control or invisible character "
-                       f"(U+{ord(control.group()):04X}); remove it.")
+        raise _Invalid(
+            f"{spec.label} contains a control or invisible character "
+            f"(U+{ord(control.group()):04X}); remove it."
+        )
     text = text.strip()
     limit = LOOKUP_INPUT_LIMIT if spec.kind in _LOOKUP_KINDS else spec.max_length
     if len(text) > limit:
@@ -222,8 +226,10 @@ def _clean_email(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
 def _clean_country(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str:
     country = find_country(text)
     if country is None:
-        raise _Invalid(f"{spec.label} '{text}' is not a country; enter a two-letter code "
-                       "such as CA or an English name such as Canada.")
+        raise _Invalid(
+            f"{spec.label} '{text}' is not a country; enter a two-letter code "
+            "such as CA or an English name such as Canada."
+        )
     return country
 
 
@@ -236,12 +242,14 @@ def _clean_state(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
         raise _Invalid(f"{spec.label} needs a {label(country_field)}.")
     subdivisions = _subdivision_index(country)
     if not subdivisions:
-        raise _Invalid(f"{spec.label}: {_country_name(country)} has no states or provinces; "
-                       "leave it blank.")
+        raise _Invalid(
+            f"{spec.label}: {_country_name(country)} has no states or provinces; leave it blank."
+        )
     code = subdivisions.get(fold_name(text))
     if code is None:
-        raise _Invalid(f"{spec.label} '{text}' is not a state or province of "
-                       f"{_country_name(country)}.")
+        raise _Invalid(
+            f"{spec.label} '{text}' is not a state or province of {_country_name(country)}."
+        )
     return code
 
 
@@ -254,8 +262,10 @@ def _clean_postal(spec: FieldSpec, text: str, known: Mapping[str, object]) -> st
         return text
     match = re.fullmatch(postal_format.pattern, " ".join(text.upper().split()))
     if match is None:
-        raise _Invalid(f"{spec.label} is not a valid postal code for {_country_name(country)} "
-                       f"(for example {postal_format.example}).")
+        raise _Invalid(
+            f"{spec.label} is not a valid postal code for {_country_name(country)} "
+            f"(for example {postal_format.example})."
+        )
     return postal_format.separator.join(part for part in match.groups() if part)
 
 
@@ -268,8 +278,10 @@ def _clean_phone(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         if region is None and not text.startswith("+"):
-            raise _Invalid(f"{spec.label} must start with + and the country code, "
-                           f"or set the {label(country_field)} first.") from None
+            raise _Invalid(
+                f"{spec.label} must start with + and the country code, "
+                f"or set the {label(country_field)} first."
+            ) from None
         raise _Invalid(f"{spec.label} is not a telephone number.") from None
     if not phonenumbers.is_valid_number(number):
         where = f" for {_country_name(region)}" if region and not text.startswith("+") else ""
@@ -282,23 +294,25 @@ def _clean_phone(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
 def _clean_vat(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str:
     compact = re.sub(_VAT_SEPARATORS, "", text).upper()
     if not re.fullmatch(_VAT_CHARS, compact) or len(compact) > spec.max_length:
-        raise _Invalid(f"{spec.label} may only contain letters and digits, "
-                       f"at most {spec.max_length} of them.")
+        raise _Invalid(
+            f"{spec.label} may only contain letters and digits, at most {spec.max_length} of them."
+        )
     typed_prefix = compact[:2] if compact[:2].isalpha() else ""
     country = typed_prefix or known["billing_country"] or ""
     prefix = _VAT_PREFIX_OF_COUNTRY.get(country, country)
     check = _vat_check(prefix)
     if check is None:
         return compact
-    number = prefix + compact[len(typed_prefix):]
+    number = prefix + compact[len(typed_prefix) :]
     import stdnum.exceptions
 
     try:
         return check(number)
     except stdnum.exceptions.ValidationError as error:
         place = _VAT_PREFIX_PLACES.get(prefix) or _country_name(prefix)
-        raise _Invalid(f"{spec.label} is not a valid VAT number for {place}: "
-                       f"{error.message}") from None
+        raise _Invalid(
+            f"{spec.label} is not a valid VAT number for {place}: {error.message}"
+        ) from None
 
 
 _CLEANERS: dict[str, Callable[[FieldSpec, str, Mapping[str, object]], str]] = {
@@ -330,8 +344,7 @@ def _check_states_present(known: Mapping[str, object], errors: dict[str, str]) -
         country = known[address_field(side, "country")]
         state_field = address_field(side, "state")
         if country and state_required(country) and known[state_field] == "":
-            errors[state_field] = (f"{label(state_field)} is required for "
-                                   f"{_country_name(country)}.")
+            errors[state_field] = f"{label(state_field)} is required for {_country_name(country)}."
 
 
 def _check_has_name(known: Mapping[str, object], errors: dict[str, str]) -> None:

@@ -33,10 +33,14 @@ class AccessLogTab(RecordTab):
         table = self.query_one(DataTable)
         table.clear()
         for row in rows:
-            table.add_row(Text(when(row.at)),
-                          Text(row.outcome),
-                          safe_text(row.reason), safe_text(row.address or "-"),
-                          safe_text(row.email), key=str(row.id))
+            table.add_row(
+                Text(when(row.at)),
+                Text(row.outcome),
+                safe_text(row.reason),
+                safe_text(row.address or "-"),
+                safe_text(row.email),
+                key=str(row.id),
+            )
 
     def focus_first(self) -> None:
         """The table."""

@@ -21,14 +21,21 @@ def _prompt(choice: ActionChoice) -> Content:
     """One menu line: the key, the label and, when it does not apply, why."""
     if choice.available:
         return Content.from_markup("[b]$key[/b]  $label", key=choice.key, label=choice.label)
-    return Content.from_markup("[dim][b]$key[/b]  $label — $reason[/dim]", key=choice.key,
-                               label=choice.label, reason=choice.reason)
+    return Content.from_markup(
+        "[dim][b]$key[/b]  $label — $reason[/dim]",
+        key=choice.key,
+        label=choice.label,
+        reason=choice.reason,
+    )
 
 
 def menu_title(summary: PortalSummary) -> Content:
     """Whose account the menu acts on: name and billing email."""
-    return Content.from_markup("Actions for [b]$name[/b] ($email)", name=safe(summary.name),
-                               email=safe(summary.email) or "no billing email")
+    return Content.from_markup(
+        "Actions for [b]$name[/b] ($email)",
+        name=safe(summary.name),
+        email=safe(summary.email) or "no billing email",
+    )
 
 
 class ActionsMenu(KeepRunning, ModalScreen[str | None]):
@@ -50,11 +57,13 @@ class ActionsMenu(KeepRunning, ModalScreen[str | None]):
         """Title, the account's state, the three actions and the explanation line."""
         with Vertical(id="actions-menu"):
             yield Label(menu_title(self.summary), id="actions-title")
-            yield Static(Content.from_markup("Portal account: $state",
-                                             state=safe(self.summary.status_text)),
-                         id="actions-status")
-            yield OptionList(*(Option(_prompt(c), id=c.action) for c in self.summary.actions),
-                             id="actions-list")
+            yield Static(
+                Content.from_markup("Portal account: $state", state=safe(self.summary.status_text)),
+                id="actions-status",
+            )
+            yield OptionList(
+                *(Option(_prompt(c), id=c.action) for c in self.summary.actions), id="actions-list"
+            )
             yield Static("", id="actions-explain", markup=False)
             yield Static(Content("s / l / r or arrows and Enter · Esc closes"), id="actions-keys")
 
@@ -77,7 +86,8 @@ class ActionsMenu(KeepRunning, ModalScreen[str | None]):
             self.dismiss(action)
             return
         self.query_one("#actions-explain", Static).update(
-            Content(f"{choice.label} is not available: {safe(choice.reason)}."))
+            Content(f"{choice.label} is not available: {safe(choice.reason)}.")
+        )
         self.app.bell()
 
     def action_close(self) -> None:

@@ -33,9 +33,17 @@ class ConfirmDialog(KeepRunning, ModalScreen[bool]):
         Binding("pagedown", "scroll_question(True)", "Scroll the question down", show=False),
     ]
 
-    def __init__(self, title: str, question: Content, *, yes_label: str = "Yes",
-                 no_label: str = "No", focus_no: bool = False, ask_reason: str = "",
-                 dangerous: bool = False):
+    def __init__(
+        self,
+        title: str,
+        question: Content,
+        *,
+        yes_label: str = "Yes",
+        no_label: str = "No",
+        focus_no: bool = False,
+        ask_reason: str = "",
+        dangerous: bool = False,
+    ):
         super().__init__()
         self._title = title
         self._question = question
@@ -55,12 +63,18 @@ class ConfirmDialog(KeepRunning, ModalScreen[bool]):
             with Vertical(id="confirm-answer"):
                 if self._ask_reason:
                     yield Label(Content(self._ask_reason), id="confirm-reason-label")
-                    yield SafeInput(id="confirm-reason", max_length=MAX_REASON_CHARS,
-                                    placeholder="optional; saved in the audit trail",
-                                    paste_name="the reason")
+                    yield SafeInput(
+                        id="confirm-reason",
+                        max_length=MAX_REASON_CHARS,
+                        placeholder="optional; saved in the audit trail",
+                        paste_name="the reason",
+                    )
                 with Horizontal(id="confirm-buttons"):
-                    yield Button(Content(self._yes_label), id="yes",
-                                 variant="error" if self._dangerous else "primary")
+                    yield Button(
+                        Content(self._yes_label),
+                        id="yes",
+                        variant="error" if self._dangerous else "primary",
+                    )
                     yield Button(Content(self._no_label), id="no")
                 yield Static(Content(KEYS), id="confirm-keys")
 
@@ -71,7 +85,8 @@ class ConfirmDialog(KeepRunning, ModalScreen[bool]):
     def on_overflow_scroll_overflow(self, event: OverflowScroll.Overflow) -> None:
         """Name the keys that scroll the question while it does not fit."""
         self.query_one("#confirm-keys", Static).update(
-            Content(f"{KEYS}\n{SCROLL_KEYS}" if event.overflows else KEYS))
+            Content(f"{KEYS}\n{SCROLL_KEYS}" if event.overflows else KEYS)
+        )
 
     def action_scroll_question(self, down: bool) -> None:
         """Scroll the question a page, wherever the focus is."""

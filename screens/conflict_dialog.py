@@ -86,32 +86,44 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
                 yield Static(KEYS, classes="dialog-keys", markup=False)
 
     def _explanation(self) -> str:
-        text = (f"{safe(self.conflict.who_and_when())} Their changes since you opened it and "
-                "yours are below. ")
+        text = (
+            f"{safe(self.conflict.who_and_when())} Their changes since you opened it and "
+            "yours are below. "
+        )
         if self._contested:
-            text += ("Where you both changed a field, their value is kept unless you tick "
-                     "Keep mine (space). ")
-        return text + ("Save keeps your other changes; Reload drops all your changes and "
-                       "shows their version.")
+            text += (
+                "Where you both changed a field, their value is kept unless you tick "
+                "Keep mine (space). "
+            )
+        return text + (
+            "Save keeps your other changes; Reload drops all your changes and shows their version."
+        )
 
     def _rows(self) -> list[str]:
         """Every field they changed, then every field only you changed."""
-        return ([spec.name for spec in CUSTOMER_FIELDS if spec.name in self.conflict.theirs]
-                + [spec.name for spec in CUSTOMER_FIELDS
-                   if spec.name in self.conflict.mine and spec.name not in self.conflict.theirs])
+        return [spec.name for spec in CUSTOMER_FIELDS if spec.name in self.conflict.theirs] + [
+            spec.name
+            for spec in CUSTOMER_FIELDS
+            if spec.name in self.conflict.mine and spec.name not in self.conflict.theirs
+        ]
 
     def _row(self, name: str) -> ComposeResult:
         theirs = self.conflict.theirs.get(name)
         mine = self.conflict.mine.get(name)
         with Horizontal(classes="conflict-row", id=f"conflict-{name}"):
             yield Label(label(name), classes="conflict-field", markup=False)
-            yield Static(Text(safe(display_value(name, theirs[1])) if theirs else "(unchanged)"),
-                         classes="conflict-value")
-            yield Static(Text(safe(display_value(name, mine[1])) if mine else "(unchanged)"),
-                         classes="conflict-value")
+            yield Static(
+                Text(safe(display_value(name, theirs[1])) if theirs else "(unchanged)"),
+                classes="conflict-value",
+            )
+            yield Static(
+                Text(safe(display_value(name, mine[1])) if mine else "(unchanged)"),
+                classes="conflict-value",
+            )
             if name in self._contested:
-                yield Checkbox("Keep mine", id=f"keep-{name}", compact=True,
-                               classes="conflict-keep")
+                yield Checkbox(
+                    "Keep mine", id=f"keep-{name}", compact=True, classes="conflict-keep"
+                )
             else:
                 yield Label("", classes="conflict-keep")
 
@@ -123,12 +135,14 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """A button answers."""
         {SAVE: self.action_save, RELOAD: self.action_reload}.get(
-            event.button.id or "", self.action_cancel)()
+            event.button.id or "", self.action_cancel
+        )()
 
     def action_save(self) -> None:
         """Save with the clerk's choices."""
-        keep = frozenset(box.id.removeprefix("keep-") for box in self.query(Checkbox)
-                         if box.value and box.id)
+        keep = frozenset(
+            box.id.removeprefix("keep-") for box in self.query(Checkbox) if box.value and box.id
+        )
         self.dismiss(ConflictChoice(SAVE, keep))
 
     def action_reload(self) -> None:

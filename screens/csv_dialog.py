@@ -51,8 +51,15 @@ SHOWN_PROBLEMS = 3  # bad rows listed in the dialog; `custdesk import --dry-run`
 PROGRESS_SECONDS = 0.1  # the progress bar moves at most this often
 HANG = 2  # a problem's wrapped rest starts this much further in than its "Line N"
 SCROLL_KEYS = "PgUp/PgDn scroll the report"
-EXPECTED = (BadFile, UnreadableFile, Cancelled, ImportConflict, ExportTargetExists,
-            ExportTargetUnwritable, DatabaseUnavailable)  # failures with a message for people
+EXPECTED = (
+    BadFile,
+    UnreadableFile,
+    Cancelled,
+    ImportConflict,
+    ExportTargetExists,
+    ExportTargetUnwritable,
+    DatabaseUnavailable,
+)  # failures with a message for people
 
 
 def _plural(count: int, word: str) -> str:
@@ -72,8 +79,10 @@ def preview_report(name: str, preview: ImportPreview) -> str:
     if not preview.ok:
         lines.append("Nothing can be imported: correct the file and check it again.")
     elif preview.duplicate_count:
-        lines.append("Likely duplicates (listed below) are skipped: tick a row (space) or "
-                     "Create all to create it anyway.")
+        lines.append(
+            "Likely duplicates (listed below) are skipped: tick a row (space) or "
+            "Create all to create it anyway."
+        )
     elif not preview.to_create + preview.to_update:
         lines.append("Nothing to import: every customer in the file is already up to date.")
     if preview.clashes and not preview.update:
@@ -83,15 +92,19 @@ def preview_report(name: str, preview: ImportPreview) -> str:
         lines.append(f"  {where}: {safe(problem.message)}")
     more = len(preview.problems) - SHOWN_PROBLEMS + preview.problems_left_off
     if more > 0:
-        lines.append(f"  … and {_plural(more, 'more problem')} "
-                     "(custdesk import --dry-run FILE lists them all).")
+        lines.append(
+            f"  … and {_plural(more, 'more problem')} "
+            "(custdesk import --dry-run FILE lists them all)."
+        )
     for warning in preview.warnings[:SHOWN_PROBLEMS]:
         where = f"Line {warning.line}" + (f", {warning.column}" if warning.column else "")
         lines.append(f"  ⚠ {where}: {safe(warning.message)}")
     more = len(preview.warnings) - SHOWN_PROBLEMS + preview.warnings_left_off
     if more > 0:
-        lines.append(f"  … and {_plural(more, 'more warning')} "
-                     "(custdesk import --dry-run FILE lists them all).")
+        lines.append(
+            f"  … and {_plural(more, 'more warning')} "
+            "(custdesk import --dry-run FILE lists them all)."
+        )
     return "\n".join(lines)
 
 
@@ -101,8 +114,10 @@ class ReportText(Visual):
 
     def __init__(self, text: str):
         self._text = text
-        self._lines = [(len(line) - len(line.lstrip(" ")), Content(line.lstrip(" ")))
-                       for line in text.split("\n")]
+        self._lines = [
+            (len(line) - len(line.lstrip(" ")), Content(line.lstrip(" ")))
+            for line in text.split("\n")
+        ]
 
     def __str__(self) -> str:
         return self._text
@@ -111,8 +126,9 @@ class ReportText(Visual):
     def _body_width(width: int, indent: int) -> int:
         return max(width - indent - (HANG if indent else 0), 1)
 
-    def render_strips(self, width: int, height: int | None, style: Style,
-                      options: RenderOptions) -> list[Strip]:
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
         """Each line wrapped in the width left beside its indent, the indent put back."""
         plain = replace(options, selection=None)  # (selection offsets would not line up)
         strips = []
@@ -120,19 +136,22 @@ class ReportText(Visual):
             body = line.render_strips(self._body_width(width, indent), None, style, plain)
             for number, strip in enumerate(body):
                 pad = indent + (HANG if number and indent else 0)
-                strips.append(Strip.join([Strip.blank(pad, style.rich_style), strip])
-                              if pad else strip)
+                strips.append(
+                    Strip.join([Strip.blank(pad, style.rich_style), strip]) if pad else strip
+                )
         return strips if height is None else strips[:height]
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         """The widest line, with its indent."""
-        return max(indent + line.get_optimal_width(rules, container_width)
-                   for indent, line in self._lines)
+        return max(
+            indent + line.get_optimal_width(rules, container_width) for indent, line in self._lines
+        )
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         """The lines once wrapped."""
-        return sum(line.get_height(rules, self._body_width(width, indent))
-                   for indent, line in self._lines)
+        return sum(
+            line.get_height(rules, self._body_width(width, indent)) for indent, line in self._lines
+        )
 
 
 class CsvDialog(KeepRunning, ModalScreen[str | None]):
@@ -162,8 +181,12 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
             with Vertical(id="csv-top"):
                 yield Label(Content(self.TITLE_TEXT), id="csv-title")
                 yield Label(Content(self.PATH_LABEL), id="csv-path-label")
-                yield SafeInput(value=self.default_path(), id="csv-path", compact=True,
-                                paste_name="the file name")
+                yield SafeInput(
+                    value=self.default_path(),
+                    id="csv-path",
+                    compact=True,
+                    paste_name="the file name",
+                )
                 yield from self.options()
                 yield ProgressBar(id="csv-progress", show_eta=False)
             with OverflowScroll(id="csv-report-scroll"):
@@ -210,7 +233,8 @@ class CsvDialog(KeepRunning, ModalScreen[str | None]):
     def on_overflow_scroll_overflow(self, event: OverflowScroll.Overflow) -> None:
         """Name the keys that scroll the report while it does not fit."""
         self.query_one("#csv-keys", Static).update(
-            Content(f"{self.KEYS_TEXT}\n{SCROLL_KEYS}" if event.overflows else self.KEYS_TEXT))
+            Content(f"{self.KEYS_TEXT}\n{SCROLL_KEYS}" if event.overflows else self.KEYS_TEXT)
+        )
 
     def action_scroll_report(self, down: bool) -> None:
         """Scroll the report a page, wherever the focus is."""
@@ -315,15 +339,17 @@ class CsvImportDialog(CsvDialog):
 
     def options(self) -> ComposeResult:
         """Whether rows naming existing customers' codes update them."""
-        yield Checkbox(Content("Update customers whose code is in the file"), id="csv-update",
-                       compact=True)
+        yield Checkbox(
+            Content("Update customers whose code is in the file"), id="csv-update", compact=True
+        )
 
     def choices(self) -> ComposeResult:
         """The likely duplicates, each to tick to create anyway, and a box for all of them
         (shown only when the file has some)."""
         with Vertical(id="csv-duplicates"):
-            yield Checkbox(Content("Create all likely duplicates anyway"), id="csv-dup-all",
-                           compact=True)
+            yield Checkbox(
+                Content("Create all likely duplicates anyway"), id="csv-dup-all", compact=True
+            )
             yield SelectionList[int](id="csv-dup-rows", compact=True)
 
     def buttons(self) -> ComposeResult:
@@ -340,8 +366,16 @@ class CsvImportDialog(CsvDialog):
         self._drop_preview()
         self.start(f"Checking {safe(self.path.name)}…")
         update = self.query_one("#csv-update", Checkbox).value
-        self.run_step(partial(preview_import, self.path, update=update, progress=self.progress,
-                              cancel=self._cancel), self._previewed)
+        self.run_step(
+            partial(
+                preview_import,
+                self.path,
+                update=update,
+                progress=self.progress,
+                cancel=self._cancel,
+            ),
+            self._previewed,
+        )
 
     @on(Input.Changed, "#csv-path")
     @on(Checkbox.Changed, "#csv-update")
@@ -366,8 +400,12 @@ class CsvImportDialog(CsvDialog):
         self.query_one("#csv-dup-all", Checkbox).value = False
         rows = self.query_one("#csv-dup-rows", SelectionList)
         rows.clear_options()
-        rows.add_options([(Content(safe(f"Line {row.line}: {row.message}")), row.line)
-                          for row in preview.duplicates])
+        rows.add_options(
+            [
+                (Content(safe(f"Line {row.line}: {row.message}")), row.line)
+                for row in preview.duplicates
+            ]
+        )
         self.set_class(bool(preview.duplicate_count), "-duplicates")
 
     @on(Checkbox.Changed, "#csv-dup-all")
@@ -384,8 +422,9 @@ class CsvImportDialog(CsvDialog):
         rows = self.query_one("#csv-dup-rows", SelectionList)
         ticked = frozenset(rows.selected)
         listed = frozenset(row.line for row in self._preview.duplicates) if self._preview else ()
-        return DuplicateChoice(self.query_one("#csv-dup-all", Checkbox).value, ticked,
-                               frozenset(listed) - ticked)
+        return DuplicateChoice(
+            self.query_one("#csv-dup-all", Checkbox).value, ticked, frozenset(listed) - ticked
+        )
 
     @on(Button.Pressed, "#csv-import")
     def _import(self) -> None:
@@ -393,13 +432,25 @@ class CsvImportDialog(CsvDialog):
             return
         name = safe(self._preview.path.name)
         self.start(f"Importing {name}…")
-        self.run_step(partial(apply_import, self._preview, self._staff, progress=self.progress,
-                              cancel=self._cancel, duplicates=self.duplicate_choice()),
-                      lambda result: self.close(
-                          f"Imported {name}: {result.created:,} created, "
-                          f"{result.updated:,} updated, {result.unchanged:,} unchanged"
-                          + (f", {_plural(result.skipped, 'likely duplicate')} skipped."
-                             if result.skipped else ".")))
+        self.run_step(
+            partial(
+                apply_import,
+                self._preview,
+                self._staff,
+                progress=self.progress,
+                cancel=self._cancel,
+                duplicates=self.duplicate_choice(),
+            ),
+            lambda result: self.close(
+                f"Imported {name}: {result.created:,} created, "
+                f"{result.updated:,} updated, {result.unchanged:,} unchanged"
+                + (
+                    f", {_plural(result.skipped, 'likely duplicate')} skipped."
+                    if result.skipped
+                    else "."
+                )
+            ),
+        )
 
     def failed(self, error: BaseException) -> None:
         """A failed step leaves no preview to import."""
@@ -455,10 +506,17 @@ class CsvExportDialog(CsvDialog):
         self.set_class(False, "-exists")
         path = self.path
         self.start(f"Exporting to {safe(path)}…")
-        self.run_step(partial(export_to_file, path, self._staff, overwrite=overwrite, progress=self.progress,
-                              cancel=self._cancel),
-                      lambda count: self.close(
-                          f"Exported {_plural(count, 'customer')} to {safe(path)}."))
+        self.run_step(
+            partial(
+                export_to_file,
+                path,
+                self._staff,
+                overwrite=overwrite,
+                progress=self.progress,
+                cancel=self._cancel,
+            ),
+            lambda count: self.close(f"Exported {_plural(count, 'customer')} to {safe(path)}."),
+        )
 
     def failed(self, error: BaseException) -> None:
         """An existing file offers Overwrite."""

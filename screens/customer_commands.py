@@ -45,8 +45,13 @@ class CustomerCommands(Provider):
             return
         for rank, row in enumerate(rows):
             label = customer_label(row)
-            yield Hit(1.0 - rank / 100, Content(f"Open {label}"), partial(self._open, row.id),
-                      text=f"Open {label}", help="Customer")
+            yield Hit(
+                1.0 - rank / 100,
+                Content(f"Open {label}"),
+                partial(self._open, row.id),
+                text=f"Open {label}",
+                help="Customer",
+            )
 
     def _open(self, customer_id: int) -> None:
         from screens.customer_detail import CustomerDetailScreen
@@ -67,8 +72,13 @@ class FieldCommands(Provider):
             text = f"Go to {spec.label}"
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(screen.focus_field, spec.name),
-                          text=text, help="Field")
+                yield Hit(
+                    score,
+                    matcher.highlight(text),
+                    partial(screen.focus_field, spec.name),
+                    text=text,
+                    help="Field",
+                )
 
 
 class ScreenCommands(Provider):
@@ -91,8 +101,12 @@ class ScreenCommands(Provider):
     async def discover(self) -> Hits:
         """The screen's actions, as listed in its help."""
         for key in self._commands():
-            yield DiscoveryHit(Content(key.description), partial(self._run, key),
-                               text=key.description, help=self._help(key))
+            yield DiscoveryHit(
+                Content(key.description),
+                partial(self._run, key),
+                text=key.description,
+                help=self._help(key),
+            )
 
     async def search(self, query: str) -> Hits:
         """The screen's actions whose description matches what is typed."""
@@ -100,5 +114,10 @@ class ScreenCommands(Provider):
         for key in self._commands():
             score = matcher.match(key.description)
             if score > 0:
-                yield Hit(score, matcher.highlight(key.description), partial(self._run, key),
-                          text=key.description, help=self._help(key))
+                yield Hit(
+                    score,
+                    matcher.highlight(key.description),
+                    partial(self._run, key),
+                    text=key.description,
+                    help=self._help(key),
+                )

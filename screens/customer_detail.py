@@ -57,8 +57,14 @@ from screens.role_gate import RoleGated
 from screens.safe_text import safe, safe_text
 from styles import stylesheet
 
-TABS = {"info": "f2", "addresses": "f3", "advanced": "f4", "notes": "f5", "history": "f6",
-        "access": "f7"}
+TABS = {
+    "info": "f2",
+    "addresses": "f3",
+    "advanced": "f4",
+    "notes": "f5",
+    "history": "f6",
+    "access": "f7",
+}
 RECORD_TABS = ("notes", "history", "access")  # rows about a saved customer, read when shown
 DUPLICATE_DELAY = 0.3  # seconds of quiet typing before a new customer is checked for duplicates
 INFO_FIELDS = ("code", "business_name", "contact_name")
@@ -80,9 +86,11 @@ class SteadyFooter(KeepRunning, Footer):
 
     def bindings_changed(self, screen: Screen) -> None:
         """Redraw when the shown keys differ from those on show."""
-        keys = tuple((binding.key, binding.description, enabled)
-                     for _node, binding, enabled, _tip in screen.active_bindings.values()
-                     if binding.show)
+        keys = tuple(
+            (binding.key, binding.description, enabled)
+            for _node, binding, enabled, _tip in screen.active_bindings.values()
+            if binding.show
+        )
         if keys != self._keys:
             self._keys = keys
             super().bindings_changed(screen)
@@ -106,8 +114,10 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         Binding("f8", "copy_billing", "Bill→Ship"),
         Binding("ctrl+o", "actions", "Actions"),
     ]
-    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"save": Permission.EDIT,
-                                                           "copy_billing": Permission.EDIT}
+    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {
+        "save": Permission.EDIT,
+        "copy_billing": Permission.EDIT,
+    }
 
     def __init__(self, customer_id: int | None):
         super().__init__()
@@ -134,12 +144,16 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         yield Static(id="duplicate-warning", markup=False)
         with TabbedContent(initial="info", id="detail-tabs"):
             with TabPane("Info", id="info"), FormScroll(classes="form"):
-                yield FieldRow("code", TextEditor(FIELDS_BY_NAME["code"],
-                                                  "left blank: generated on save"))
+                yield FieldRow(
+                    "code", TextEditor(FIELDS_BY_NAME["code"], "left blank: generated on save")
+                )
                 for name in INFO_FIELDS[1:]:
                     yield FieldRow(name, TextEditor(FIELDS_BY_NAME[name]))
-            with (TabPane("Addresses", id="addresses"), FormScroll(classes="form"),
-                  Container(id="address-columns")):
+            with (
+                TabPane("Addresses", id="addresses"),
+                FormScroll(classes="form"),
+                Container(id="address-columns"),
+            ):
                 yield AddressForm("billing")
                 yield AddressForm("shipping")
             with TabPane("Options", id="advanced"), FormScroll(classes="form"):
@@ -175,8 +189,11 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
     def changed_fields(self) -> list[str]:
         """The fields edited since the customer was loaded or saved, in form order."""
         now = self._collect()
-        return [spec.name for spec in CUSTOMER_FIELDS
-                if spec.name in now and now[spec.name] != self._shown.get(spec.name)]
+        return [
+            spec.name
+            for spec in CUSTOMER_FIELDS
+            if spec.name in now and now[spec.name] != self._shown.get(spec.name)
+        ]
 
     def _fill(self, values: dict[str, object]) -> None:
         """Show stored values in every editor (in form order: a country before its state)."""
@@ -203,7 +220,8 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
             return
         code = record.code or str(record.values.get("code") or "")
         self.query_one("#header-code", Static).update(
-            safe_text(code if record.id is not None else "New customer", "bold"))
+            safe_text(code if record.id is not None else "New customer", "bold")
+        )
         self.query_one("#header-name", Static).update(safe_text(record.display_name))
         self._show_state()
         self.query_one("#header-portal", Static).update(Text(f"Portal: {self._portal}"))
@@ -287,8 +305,11 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         country_choices()  # the pickers' list, read once in the background
         try:
             with connection():
-                record = (load_customer(customer_id) if customer_id is not None
-                          else CustomerRecord(None, 0, empty_values()))
+                record = (
+                    load_customer(customer_id)
+                    if customer_id is not None
+                    else CustomerRecord(None, 0, empty_values())
+                )
                 portal = portal_status_label(customer_id)
         except CustomerNotFound as error:
             self.app.call_from_thread(self._gone, str(error))
@@ -327,8 +348,9 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         self._save(self._record, values, self.app.settings.staff, self.app.settings.mail_from)
 
     @work(thread=True, group=SAVE_GROUP, exit_on_error=False)
-    def _save(self, loaded: CustomerRecord, values: dict[str, object],
-              staff: StaffSession, sender: str) -> None:
+    def _save(
+        self, loaded: CustomerRecord, values: dict[str, object], staff: StaffSession, sender: str
+    ) -> None:
         """Validate and write in a worker thread; the outcome is handed back to the screen."""
         try:
             with connection():
@@ -356,8 +378,11 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         elif saved.version == loaded.version:
             self.notify("No changes to save: the values are the same as stored.", markup=False)
         else:
-            self.notify(f"Customer {safe(saved.code)} saved. {safe(saved.notice)}".strip(),
-                        markup=False, timeout=8 if saved.notice else None)
+            self.notify(
+                f"Customer {safe(saved.code)} saved. {safe(saved.notice)}".strip(),
+                markup=False,
+                timeout=8 if saved.notice else None,
+            )
         if self._leave_after_save:
             self._leave()
 
@@ -373,8 +398,12 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
             self._go_to(invalid[0])
         names = ", ".join(label(name) for name in invalid) or safe("; ".join(errors.values()))
         count = len(invalid) or len(errors)
-        self.notify(f"Not saved: {count} field{'s' if count != 1 else ''} to correct: {names}.",
-                    title="Not saved", severity="error", markup=False)
+        self.notify(
+            f"Not saved: {count} field{'s' if count != 1 else ''} to correct: {names}.",
+            title="Not saved",
+            severity="error",
+            markup=False,
+        )
 
     def _go_to(self, name: str) -> None:
         """Show the tab of a field and put the cursor in it."""
@@ -398,14 +427,20 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         choice = await self.app.push_screen_wait(ConflictDialog(conflict))
         if choice is None:
             self._leave_after_save = False
-            self.notify("Not saved: someone else saved this customer first. Press ctrl+s to "
-                        "compare again.", title="Not saved", severity="warning", markup=False)
+            self.notify(
+                "Not saved: someone else saved this customer first. Press ctrl+s to compare again.",
+                title="Not saved",
+                severity="warning",
+                markup=False,
+            )
             return
         if choice.action == RELOAD:
             self._leave_after_save = False
             self._show_record(conflict.current, None)
-            self.notify("Reloaded: the form shows what is saved now; your changes were dropped.",
-                        markup=False)
+            self.notify(
+                "Reloaded: the form shows what is saved now; your changes were dropped.",
+                markup=False,
+            )
             return
         kept = conflict.kept_edits(choice.keep_mine)
         self._show_record(conflict.current, None)
@@ -428,7 +463,8 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         from screens.unsaved_dialog import DISCARD, SAVE, UnsavedDialog
 
         answer = await self.app.push_screen_wait(
-            UnsavedDialog([label(name) for name in self.changed_fields()]))
+            UnsavedDialog([label(name) for name in self.changed_fields()])
+        )
         if answer == SAVE:
             self._leave_after_save = True
             self.action_save()
@@ -508,10 +544,12 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
     def action_copy_billing(self) -> None:
         """Copy what is typed in the billing address to the shipping address."""
         self.query_one("#shipping-address", AddressForm).copy_from(
-            self.query_one("#billing-address", AddressForm))
+            self.query_one("#billing-address", AddressForm)
+        )
         self.query_one(TabbedContent).active = "addresses"
-        self.notify("Billing address copied to the shipping address; ctrl+s saves it.",
-                    markup=False)
+        self.notify(
+            "Billing address copied to the shipping address; ctrl+s saves it.", markup=False
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """The Actions button."""
@@ -522,8 +560,11 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
     def action_actions(self) -> None:
         """Open the portal Actions menu for this customer."""
         if self.customer_id is None:
-            self.notify("Save the new customer first: portal actions need a saved customer.",
-                        severity="warning", markup=False)
+            self.notify(
+                "Save the new customer first: portal actions need a saved customer.",
+                severity="warning",
+                markup=False,
+            )
             return
         self._run_actions(self.customer_id)
 

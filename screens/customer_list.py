@@ -90,8 +90,12 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         self._marked: CustomerRow | None = None  # the first customer of a merge
 
     def compose(self) -> ComposeResult:
-        yield SafeInput(placeholder="Search code, name, email, city or telephone   ( / )",
-                        id="search", compact=True, paste_name="the search")
+        yield SafeInput(
+            placeholder="Search code, name, email, city or telephone   ( / )",
+            id="search",
+            compact=True,
+            paste_name="the search",
+        )
         with Horizontal(id="status"):
             yield Static("Loading customers…", id="summary", markup=False)
             yield Static("", id="sort-hint", markup=False)
@@ -156,18 +160,31 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         self._read_list(self._query, self._generation, blocks, cursor)
 
     @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False)
-    def _read_list(self, query: ListQuery, generation: int, blocks: list[int],
-                   cursor: int) -> None:
+    def _read_list(self, query: ListQuery, generation: int, blocks: list[int], cursor: int) -> None:
         """Find the first page (or, on a reload, the pages on screen) in a thread."""
         results = CustomerResults(query)
         total = results.count() if any(blocks) else None  # positions past the first page
-        pages = {number: (results.first(BLOCK) if number == 0 else
-                          results.slice(number * BLOCK, BLOCK)) for number in blocks}
-        self.app.call_from_thread(self._list_read, generation, results, pages,
-                                  total if total is not None else results.known_count, cursor)
+        pages = {
+            number: (results.first(BLOCK) if number == 0 else results.slice(number * BLOCK, BLOCK))
+            for number in blocks
+        }
+        self.app.call_from_thread(
+            self._list_read,
+            generation,
+            results,
+            pages,
+            total if total is not None else results.known_count,
+            cursor,
+        )
 
-    def _list_read(self, generation: int, results: CustomerResults,
-                   pages: dict[int, list[CustomerRow]], total: int | None, cursor: int) -> None:
+    def _list_read(
+        self,
+        generation: int,
+        results: CustomerResults,
+        pages: dict[int, list[CustomerRow]],
+        total: int | None,
+        cursor: int,
+    ) -> None:
         self._search_done()
         if generation != self._generation:
             return  # a newer query is on its way
@@ -221,8 +238,11 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
     def _show_summary(self, results: CustomerResults, total: int | None) -> None:
         term = safe(results.query.text.strip())
         if not term:
-            text = ("Counting customers…" if total is None
-                    else f"{total:,} customer{'' if total == 1 else 's'}")
+            text = (
+                "Counting customers…"
+                if total is None
+                else f"{total:,} customer{'' if total == 1 else 's'}"
+            )
         elif total is None:
             text = f"Searching '{term}'…"
         elif total == 0:
@@ -303,7 +323,8 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
     def _show_sort(self) -> None:
         arrow = "▼" if self._query.descending else "▲"
         self.query_one("#sort-hint", Static).update(
-            Content(f"Sorted by {SORT_ORDERS[self._query.sort]} {arrow}  s: column  S: reverse"))
+            Content(f"Sorted by {SORT_ORDERS[self._query.sort]} {arrow}  s: column  S: reverse")
+        )
 
     def action_open_customer(self) -> None:
         """Open the highlighted customer."""
@@ -337,9 +358,13 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         if self._marked is None or self._marked.id == row.id:
             unmark = self._marked is not None
             self._marked = None if unmark else row
-            self.notify(f"{_who(row)} is no longer marked." if unmark else
-                        f"{_who(row)} is marked: press m on another customer to merge the two.",
-                        title="Merge", markup=False)
+            self.notify(
+                f"{_who(row)} is no longer marked."
+                if unmark
+                else f"{_who(row)} is marked: press m on another customer to merge the two.",
+                title="Merge",
+                markup=False,
+            )
             return
         first, self._marked = self._marked, None
         self._merge(first.id, row.id)
@@ -372,14 +397,19 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         question = Content.from_markup(
             "Archive [b]$who[/b]? The customer leaves the list and can no longer sign in to "
             "the portal; the code stays reserved. a shows archived customers, r restores.",
-            who=who)
-        dialog = ConfirmDialog("Archive customer", question, yes_label="Archive",
-                               focus_no=True, dangerous=True)
+            who=who,
+        )
+        dialog = ConfirmDialog(
+            "Archive customer", question, yes_label="Archive", focus_no=True, dangerous=True
+        )
         if await self.app.push_screen_wait(dialog):
             from models.archive import archive_customer
 
-            await self._change(partial(archive_customer, row.id, self.app.settings.staff),
-                               f"Archived {who}.", "Archiving")
+            await self._change(
+                partial(archive_customer, row.id, self.app.settings.staff),
+                f"Archived {who}.",
+                "Archiving",
+            )
 
     @work(exclusive=True, group="list-archive")
     async def action_restore(self) -> None:
@@ -392,25 +422,38 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
             self.notify(f"{who} is not archived.", markup=False)
             return
         question = Content.from_markup("Restore [b]$who[/b] to the customer list?", who=who)
-        if await self.app.push_screen_wait(ConfirmDialog("Restore customer", question,
-                                                         yes_label="Restore")):
+        if await self.app.push_screen_wait(
+            ConfirmDialog("Restore customer", question, yes_label="Restore")
+        ):
             from models.archive import restore_customer
 
-            await self._change(partial(restore_customer, row.id, self.app.settings.staff),
-                               f"Restored {who}.", "Restoring")
+            await self._change(
+                partial(restore_customer, row.id, self.app.settings.staff),
+                f"Restored {who}.",
+                "Restoring",
+            )
 
     async def _change(self, change: Callable[[], object], done: str, label: str) -> None:
         """Run a change in a thread worker, then toast what happened and read the list again."""
-        worker = self.app.run_worker(partial(with_connection, change), name=label, group="list-change",
-                                     thread=True, exit_on_error=False)
+        worker = self.app.run_worker(
+            partial(with_connection, change),
+            name=label,
+            group="list-change",
+            thread=True,
+            exit_on_error=False,
+        )
         try:
             await worker.wait()
         except WorkerFailed as failure:
             from models.archive import ArchiveRefused
             from models.customers import CustomerNotFound
 
-            explain_failure(self.app, failure.error, label,
-                            (ArchiveRefused, CustomerNotFound, DatabaseUnavailable))
+            explain_failure(
+                self.app,
+                failure.error,
+                label,
+                (ArchiveRefused, CustomerNotFound, DatabaseUnavailable),
+            )
         else:
             self.notify(done, markup=False)
         self.reload()
@@ -468,4 +511,3 @@ def _who(row: CustomerRow) -> str:
     """A row's code and name, made safe for display."""
     name = row.business_name or row.contact_name
     return safe(f"{row.code} ({name})" if name else row.code)
-

@@ -74,8 +74,18 @@ def row_cells(row: CustomerRow) -> tuple[str, ...]:
     """The texts of a row's cells, made safe to show."""
     place = ", ".join(part for part in (row.city, row.country) if part)
     portal = ARCHIVED_LABEL if row.archived else row.portal_status
-    return tuple(safe(value) for value in (row.code, row.business_name, row.contact_name,
-                                           row.email, row.telephone, place, portal))
+    return tuple(
+        safe(value)
+        for value in (
+            row.code,
+            row.business_name,
+            row.contact_name,
+            row.email,
+            row.telephone,
+            place,
+            portal,
+        )
+    )
 
 
 def fit(text: str, width: int) -> str:
@@ -87,8 +97,11 @@ def fit(text: str, width: int) -> str:
 
 def _sorted_title(column: Column, arrow: str, size: int) -> str:
     """The title of the sorted column with its arrow, shortened but never losing the arrow."""
-    for title in (f"{column.title} {arrow}", f"{column.short_title} {arrow}",
-                  f"{column.short_title}{arrow}"):
+    for title in (
+        f"{column.title} {arrow}",
+        f"{column.short_title} {arrow}",
+        f"{column.short_title}{arrow}",
+    ):
         if cell_len(title) <= size:
             return title
     return fit(column.short_title, size - 1) + arrow
@@ -153,8 +166,13 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
 
     # --- what the table shows ---
 
-    def show(self, results: CustomerResults, blocks: dict[int, list[CustomerRow]],
-             total: int | None, cursor: int = 0) -> None:
+    def show(
+        self,
+        results: CustomerResults,
+        blocks: dict[int, list[CustomerRow]],
+        total: int | None,
+        cursor: int = 0,
+    ) -> None:
         """Show a new result (or a fresh copy of the same one), starting from these blocks."""
         self._generation += 1
         self.results = results
@@ -294,8 +312,9 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         if index == self.cursor:
             style += self.get_component_rich_style("customer-table--cursor")
             mark = CURSOR_MARK
-        cells = [fit(text, size) for text, size in
-                 zip(row_cells(row), column_widths(width), strict=True)]
+        cells = [
+            fit(text, size) for text, size in zip(row_cells(row), column_widths(width), strict=True)
+        ]
         after_code = DUPLICATE_MARK if row.id in self._flags else " "
         line = mark + cells[0] + after_code + " ".join(cells[1:])
         return Strip([Segment(fit(line, width), style)], width)
@@ -310,8 +329,9 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
                 title = _sorted_title(column, "▼" if self.descending else "▲", size)
             if number:
                 segments.append(Segment(" ", header))
-            segments.append(Segment(fit(title, size), sorted_style if column.sort == self.sort
-                                    else header))
+            segments.append(
+                Segment(fit(title, size), sorted_style if column.sort == self.sort else header)
+            )
         return Strip(segments).adjust_cell_length(width, header)
 
     # --- rows and blocks ---
@@ -347,8 +367,9 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         return ("slice", number * BLOCK)
 
     @work(thread=True, group="customer-table-blocks", exit_on_error=False)
-    def _load_block(self, generation: int, results: CustomerResults, number: int,
-                    how: tuple) -> None:
+    def _load_block(
+        self, generation: int, results: CustomerResults, number: int, how: tuple
+    ) -> None:
         """Read one block in a thread and hand it to the UI thread."""
         kind = how[0]
         if kind == "first":

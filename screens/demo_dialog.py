@@ -53,8 +53,9 @@ class DemoDialog(KeepRunning, ModalScreen[int]):
         Binding("escape", "cancel", "Stop / close"),
     ]
 
-    def __init__(self, count: int = DEFAULT_COUNT, only_if_empty: bool = False,
-                 start_at_once: bool = False):
+    def __init__(
+        self, count: int = DEFAULT_COUNT, only_if_empty: bool = False, start_at_once: bool = False
+    ):
         """`count` is what the field starts with; `only_if_empty` adds customers only to a
         database that has none yet, and `start_at_once` starts without waiting for enter (both
         as `custdesk --demo` does the first time)."""
@@ -73,10 +74,10 @@ class DemoDialog(KeepRunning, ModalScreen[int]):
         """Title, count, progress, report, buttons and the keys."""
         with Vertical(id="demo-dialog"):
             yield Label(Content("Add demo customers"), id="demo-title")
-            yield Label(Content(f"{COUNT_LABEL} (1 to {MAX_DEMO_COUNT:,}):"),
-                        id="demo-count-label")
-            yield SafeInput(value=f"{self._initial:,}", id="demo-count", compact=True,
-                            paste_name="the number")
+            yield Label(Content(f"{COUNT_LABEL} (1 to {MAX_DEMO_COUNT:,}):"), id="demo-count-label")
+            yield SafeInput(
+                value=f"{self._initial:,}", id="demo-count", compact=True, paste_name="the number"
+            )
             yield ProgressBar(id="demo-progress", show_eta=False)
             yield Static("", id="demo-report", markup=False)
             with Horizontal(id="demo-buttons"):
@@ -131,9 +132,15 @@ class DemoDialog(KeepRunning, ModalScreen[int]):
         """Add the customers on this thread's own connection; hand the outcome to the UI."""
         fill = ensure_demo_data if self._only_if_empty else fill_demo_database
         try:
-            added = with_connection(partial(fill, self.app.settings.staff, count,
-                                            progress=self._progress,
-                                            cancel=self._cancel))
+            added = with_connection(
+                partial(
+                    fill,
+                    self.app.settings.staff,
+                    count,
+                    progress=self._progress,
+                    cancel=self._cancel,
+                )
+            )
         except DemoStopped as stopped:
             self.app.call_from_thread(self._close, str(stopped), stopped.added)
         except DatabaseUnavailable as error:
@@ -161,8 +168,11 @@ class DemoDialog(KeepRunning, ModalScreen[int]):
     def _failed(self, text: str) -> None:
         """The fill failed: say why, and how many were added (and kept) before."""
         self._set_filling(False)
-        kept = (f"The {_customers(self._added)} added before that are kept." if self._added
-                else "No demo customers were added.")
+        kept = (
+            f"The {_customers(self._added)} added before that are kept."
+            if self._added
+            else "No demo customers were added."
+        )
         self._report(f"{text.rstrip('.')}. {kept}", error=True)
         self._kept += self._added
         self._added = 0

@@ -19,8 +19,9 @@ def error_log_file() -> str | None:
     return None
 
 
-def report_failure(app: App, what: str, error: BaseException, title: str = "",
-                   note: str = "") -> None:
+def report_failure(
+    app: App, what: str, error: BaseException, title: str = "", note: str = ""
+) -> None:
     """Log `error` with its traceback under `what`, and show one error toast that names the log
     (after `note`, if given). A database that cannot be used (a full disk, an unwritable file)
     is not a bug: its one line is shown as it is, and logged without a traceback; nor is a
@@ -32,20 +33,34 @@ def report_failure(app: App, what: str, error: BaseException, title: str = "",
     detail = safe(text.splitlines()[0] if text else type(error).__name__).rstrip(".")
     if isinstance(error, DatabaseUnavailable):
         LOGGER.warning("%s: %s", what, detail)
-        app.notify(f"{what}: {detail}.", title=title or "Database unavailable", severity="error",
-                   markup=False)
+        app.notify(
+            f"{what}: {detail}.",
+            title=title or "Database unavailable",
+            severity="error",
+            markup=False,
+        )
         return
     LOGGER.error("%s", what, exc_info=(type(error), error, error.__traceback__))
     where = error_log_file()
     tail = f" Details are in {where}." if where else ""
     note = f" {note}" if note else ""
-    app.notify(f"{what}: {detail}.{note}{tail}", title=title or "Something went wrong",
-               severity="error", markup=False)
+    app.notify(
+        f"{what}: {detail}.{note}{tail}",
+        title=title or "Something went wrong",
+        severity="error",
+        markup=False,
+    )
 
 
-def explain_failure(app: App, error: BaseException, what: str,
-                    expected: tuple[type[BaseException], ...], *, title: str = "",
-                    severity: str = "error") -> None:
+def explain_failure(
+    app: App,
+    error: BaseException,
+    what: str,
+    expected: tuple[type[BaseException], ...],
+    *,
+    title: str = "",
+    severity: str = "error",
+) -> None:
     """Say why `what` did not happen: an expected refusal in its own words; anything else is
     unexpected and goes through report_failure (logged with its traceback)."""
     if isinstance(error, expected):

@@ -17,8 +17,7 @@ class TextEditor(SafeInput):
     """A one-line text box for a text, email, telephone, postal code or VAT field."""
 
     def __init__(self, spec: FieldSpec, placeholder: str = ""):
-        super().__init__(id=spec.name, compact=True, placeholder=placeholder,
-                         paste_name=spec.label)
+        super().__init__(id=spec.name, compact=True, placeholder=placeholder, paste_name=spec.label)
         self.kind = spec.kind
 
     @property
@@ -82,9 +81,14 @@ class TaxExemptChoice(KeepRunning, RadioSet):
     """The four-way Tax-Exempt choice."""
 
     def __init__(self, name: str):
-        super().__init__(*(RadioButton(text, id=f"tax-{key}", compact=True)
-                           for key, text in TAX_EXEMPT_CHOICES.items()),
-                         id=name, compact=True)
+        super().__init__(
+            *(
+                RadioButton(text, id=f"tax-{key}", compact=True)
+                for key, text in TAX_EXEMPT_CHOICES.items()
+            ),
+            id=name,
+            compact=True,
+        )
 
     @property
     def field_value(self) -> object:

@@ -17,8 +17,9 @@ from styles import stylesheet
 
 SECTIONS = ["This screen", "Focused field", "Everywhere"]
 CLEARER = {"command_palette": "Command palette: open a customer, run any action"}
-EVERY_SCREEN_ACTIONS = {binding.action for binding in Screen.BINDINGS
-                        if isinstance(binding, Binding)}  # tab, shift+tab, copy
+EVERY_SCREEN_ACTIONS = {
+    binding.action for binding in Screen.BINDINGS if isinstance(binding, Binding)
+}  # tab, shift+tab, copy
 
 
 @dataclass(frozen=True)
@@ -46,18 +47,21 @@ def screen_keys(screen: Screen) -> list[ScreenKey]:
     for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description or not (
-                active.enabled or _role_refusal(active.node, binding.action)):
+            active.enabled or _role_refusal(active.node, binding.action)
+        ):
             continue
         section = _section(active.node, binding, screen)
         description = CLEARER.get(binding.action, binding.description)
-        entry = found.setdefault((id(active.node), binding.action),
-                                 (section, [], description, active.node))
+        entry = found.setdefault(
+            (id(active.node), binding.action), (section, [], description, active.node)
+        )
         shown = app.get_key_display(binding)
         if shown not in entry[1]:
             entry[1].append(shown)
-    rows = [ScreenKey(section, " / ".join(keys), description, action, node,
-                      _role_refusal(node, action))
-            for (_node, action), (section, keys, description, node) in found.items()]
+    rows = [
+        ScreenKey(section, " / ".join(keys), description, action, node, _role_refusal(node, action))
+        for (_node, action), (section, keys, description, node) in found.items()
+    ]
     return sorted(rows, key=lambda row: SECTIONS.index(row.section))
 
 
@@ -80,11 +84,11 @@ def keys_text(keys: list[ScreenKey]) -> Content:
                 lines.append(Content(""))
             section = key.section
             lines.append(Content.styled(section, "bold"))
-        line = Content.assemble(Content.styled(f"  {key.keys:<{width}}", "bold"),
-                                f"  {key.description}")
+        line = Content.assemble(
+            Content.styled(f"  {key.keys:<{width}}", "bold"), f"  {key.description}"
+        )
         if key.refusal:
-            line = Content.assemble(line, Content.styled(f" (unavailable: {key.refusal})",
-                                                         "dim"))
+            line = Content.assemble(line, Content.styled(f" (unavailable: {key.refusal})", "dim"))
         lines.append(line)
     return Content("\n").join(lines)
 
@@ -113,8 +117,11 @@ class HelpScreen(KeepRunning, ModalScreen[None]):
             yield Static(Content(f"Keys: {self._title}"), id="help-title", markup=False)
             with VerticalScroll(id="help-scroll"):
                 yield Static(keys_text(self._keys), id="help-keys", markup=False)
-            yield Static(Content("Escape, ? or q closes this list; arrows and PgUp/PgDn "
-                                 "scroll it."), id="help-hint", markup=False)
+            yield Static(
+                Content("Escape, ? or q closes this list; arrows and PgUp/PgDn scroll it."),
+                id="help-hint",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         """Scroll the list with the keys."""

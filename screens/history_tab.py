@@ -107,8 +107,11 @@ class HistoryTab(RecordTab):
             return
         row = self._rows[events.highlighted]
         if not row.undoable:
-            self.notify("Only a merge that has not been undone can be undone here.",
-                        severity="warning", markup=False)
+            self.notify(
+                "Only a merge that has not been undone can be undone here.",
+                severity="warning",
+                markup=False,
+            )
             return
         self._confirm_undo(row)
 
@@ -117,7 +120,10 @@ class HistoryTab(RecordTab):
         question = Content.from_markup(
             "Undo this merge ($when, by $staff)?\n\n$what\n\nBoth customers become as they were "
             "before it, with their own notes, history, access log and portal account.",
-            when=when(row.at), staff=safe(row.staff), what=safe(row.lines[0] if row.lines else ""))
+            when=when(row.at),
+            staff=safe(row.staff),
+            what=safe(row.lines[0] if row.lines else ""),
+        )
         dialog = ConfirmDialog("Undo Merge", question, yes_label="Undo merge", focus_no=True)
         if await self.app.push_screen_wait(dialog):
             self._undo(row.id, self.app.settings.staff)
@@ -130,13 +136,15 @@ class HistoryTab(RecordTab):
             with connection():
                 result = undo_merge(event_id, staff)
         except (MergeRefused, CustomerNotFound) as refused:
-            self.app.call_from_thread(self.notify, safe(refused), title="Not undone",
-                                      severity="warning", markup=False)
+            self.app.call_from_thread(
+                self.notify, safe(refused), title="Not undone", severity="warning", markup=False
+            )
             return
         self.app.call_from_thread(self._undone, result)
 
     def _undone(self, result: MergeResult) -> None:
-        self.notify(f"Merge undone: {safe(result.other.code)} is its own customer again.",
-                    markup=False)
+        self.notify(
+            f"Merge undone: {safe(result.other.code)} is its own customer again.", markup=False
+        )
         self.post_message(self.CustomerChanged())
         self.show_customer(self.customer_id)

@@ -45,5 +45,9 @@ def report_unexpected(app: App, error: Exception) -> None:
         LOGGER.error("The same unexpected error again", exc_info=error)
         return
     shown[key] = now
-    report_failure(app, f"Unexpected error ({type(error).__name__})", error,
-                   note="custdesk carried on; what you typed is still there.")
+    report_failure(
+        app,
+        f"Unexpected error ({type(error).__name__})",
+        error,
+        note="custdesk carried on; what you typed is still there.",
+    )

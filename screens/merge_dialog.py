@@ -58,8 +58,12 @@ class ChoiceTable(KeepRunning, DataTable):
     def value_width(self, field_width: int) -> int:
         """The width each of two value columns gets beside a field column this wide (room
         kept for the cell padding and a scroll bar)."""
-        spare = (self.size.width - self.styles.scrollbar_size_vertical - field_width
-                 - 6 * self.cell_padding)
+        spare = (
+            self.size.width
+            - self.styles.scrollbar_size_vertical
+            - field_width
+            - 6 * self.cell_padding
+        )
         return max(MIN_VALUE_WIDTH, spare // 2)
 
 
@@ -118,7 +122,8 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         if preview.portal_choice_needed:
             self.choices[PORTAL_ROW] = A
         self.query_one("#merge-title", Static).update(
-            Text(f"Merge Customers: {self._side_title(A)} and {self._side_title(B)}"))
+            Text(f"Merge Customers: {self._side_title(A)} and {self._side_title(B)}")
+        )
         self._fill_table()
         self.query_one("#merge-dialog").loading = False
         self._show_survivor()
@@ -146,8 +151,11 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         table.clear(columns=True)
         table.add_column("Field", key="field", width=field_width)
         for side in (A, B):
-            table.add_column(Text(self._side_title(side), no_wrap=True, overflow="ellipsis"),
-                             key=side, width=self._value_width)
+            table.add_column(
+                Text(self._side_title(side), no_wrap=True, overflow="ellipsis"),
+                key=side,
+                width=self._value_width,
+            )
         for name, text in labels.items():
             table.add_row(Text(text), *self._cells(name), key=name)
         if not table.row_count:
@@ -186,8 +194,12 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         if name is not None:
             for side in (A, B):
                 kept = self.choices[name] == side
-                lines.append(("\n" if side == B else "") + (CHOSEN if kept else NOT_CHOSEN)
-                             + safe(self._side(side).record.code) + ": ")
+                lines.append(
+                    ("\n" if side == B else "")
+                    + (CHOSEN if kept else NOT_CHOSEN)
+                    + safe(self._side(side).record.code)
+                    + ": "
+                )
                 lines.append(self._value(name, side), style="bold" if kept else "")
         self.query_one("#merge-detail", Static).update(lines)
 
@@ -206,17 +218,23 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
 
     def _cells(self, name: str) -> tuple[Text, Text]:
         """The two values of a row, the kept one marked."""
-        return tuple(Text((CHOSEN if self.choices[name] == side else NOT_CHOSEN)
-                          + self._value(name, side),
-                          style="bold" if self.choices[name] == side else "",
-                          no_wrap=True, overflow="ellipsis")
-                     for side in (A, B))
+        return tuple(
+            Text(
+                (CHOSEN if self.choices[name] == side else NOT_CHOSEN) + self._value(name, side),
+                style="bold" if self.choices[name] == side else "",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+            for side in (A, B)
+        )
 
     def _show_survivor(self) -> None:
         survivor, other = self._side(self.survivor), self._side(B if self.survivor == A else A)
-        words = (f"{survivor.record.code} survives and keeps its code; {other.record.code} is "
-                 f"archived and its code will find {survivor.record.code}. "
-                 f"{len(self.choices)} choice{'s' if len(self.choices) != 1 else ''}:")
+        words = (
+            f"{survivor.record.code} survives and keeps its code; {other.record.code} is "
+            f"archived and its code will find {survivor.record.code}. "
+            f"{len(self.choices)} choice{'s' if len(self.choices) != 1 else ''}:"
+        )
         self.query_one("#merge-survivor", Static).update(Text(safe(words)))
 
     def action_pick(self, side: str) -> None:
@@ -243,8 +261,11 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
 
     def chosen_values(self) -> dict[str, object]:
         """The fields whose value the survivor takes from the picked side."""
-        return {name: self._side(side).record.values[name]
-                for name, side in self.choices.items() if name != PORTAL_ROW}
+        return {
+            name: self._side(side).record.values[name]
+            for name, side in self.choices.items()
+            if name != PORTAL_ROW
+        }
 
     def action_merge(self) -> None:
         """Ask, then merge."""
@@ -260,28 +281,50 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
             "portal account move over; it is archived and its code finds the survivor. The "
             "merge can be undone from the survivor's History tab.",
             other=safe(f"{other.code} ({other.display_name})"),
-            survivor=safe(f"{survivor.code} ({survivor.display_name})"))
-        if not await self.app.push_screen_wait(ConfirmDialog("Merge Customers", question,
-                                                             yes_label="Merge")):
+            survivor=safe(f"{survivor.code} ({survivor.display_name})"),
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmDialog("Merge Customers", question, yes_label="Merge")
+        ):
             self.notify("Nothing was merged.", markup=False)
             return
         portal = self.choices.get(PORTAL_ROW)
         self._merging = True
-        self._merge(survivor.id, other.id, self.chosen_values(),
-                    self._side(portal).record.id if portal else None, self.app.settings.staff)
+        self._merge(
+            survivor.id,
+            other.id,
+            self.chosen_values(),
+            self._side(portal).record.id if portal else None,
+            self.app.settings.staff,
+        )
 
     @work(thread=True, exclusive=True, group="merge", exit_on_error=False)
-    def _merge(self, survivor_id: int, other_id: int, values: dict[str, object],
-               portal_from: int | None, staff: StaffSession) -> None:
+    def _merge(
+        self,
+        survivor_id: int,
+        other_id: int,
+        values: dict[str, object],
+        portal_from: int | None,
+        staff: StaffSession,
+    ) -> None:
         assert self.preview is not None
         try:
             with connection():
-                result = merge_customers(survivor_id, other_id, values, portal_from, staff,
-                                         expected_versions=self.preview.versions)
+                result = merge_customers(
+                    survivor_id,
+                    other_id,
+                    values,
+                    portal_from,
+                    staff,
+                    expected_versions=self.preview.versions,
+                )
         except ValidationFailed as failure:
             fields = ", ".join(label(name) for name in failure.errors)
-            self.app.call_from_thread(self._failed, f"The merged values do not fit together "
-                                      f"({fields}): {'; '.join(failure.errors.values())}")
+            self.app.call_from_thread(
+                self._failed,
+                f"The merged values do not fit together "
+                f"({fields}): {'; '.join(failure.errors.values())}",
+            )
         except (MergeRefused, CustomerNotFound) as refused:
             self.app.call_from_thread(self._failed, str(refused))
         else:
@@ -299,8 +342,9 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         self.notify(safe(message), title="Not merged", severity="error", markup=False)
 
     def _merged(self, result: MergeResult) -> None:
-        self.notify(f"Merged {safe(result.other.code)} into {safe(result.survivor.code)}.",
-                    markup=False)
+        self.notify(
+            f"Merged {safe(result.other.code)} into {safe(result.survivor.code)}.", markup=False
+        )
         self.dismiss(result.survivor.id)
 
 

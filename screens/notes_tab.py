@@ -129,8 +129,9 @@ class NoteList(RoleGated, KeepRunning, OptionList):
 
 def note_prompt(note: NoteRow) -> Text:
     """A note as the list shows it: a line of who, when and whom for, then the text."""
-    head = Text.assemble((f"{note.visibility} note", "bold"), "  ", when(note.created_at),
-                         "  ", safe(note.author))
+    head = Text.assemble(
+        (f"{note.visibility} note", "bold"), "  ", when(note.created_at), "  ", safe(note.author)
+    )
     return Text("\n").join([head, safe_lines(note.body, "  ")])
 
 
@@ -148,13 +149,17 @@ class NotesTab(RoleGated, RecordTab):
     def compose(self) -> ComposeResult:
         """The editor, the public switch and its message, then the notes."""
         with Vertical(id="note-editor"):
-            yield SafeTextArea(id="note-body", soft_wrap=True, show_line_numbers=False,
-                               placeholder="Type a note; ctrl+n adds it",
-                               max_length=MAX_NOTE_CHARS, paste_name="a note")
+            yield SafeTextArea(
+                id="note-body",
+                soft_wrap=True,
+                show_line_numbers=False,
+                placeholder="Type a note; ctrl+n adds it",
+                max_length=MAX_NOTE_CHARS,
+                paste_name="a note",
+            )
             with Horizontal(id="note-controls"):
                 yield Checkbox("Public (shown in the portal)", id="note-public")
-                yield Static(Content("ctrl+n adds · del deletes"),
-                             id="note-keys")
+                yield Static(Content("ctrl+n adds · del deletes"), id="note-keys")
             yield Static(id="note-error", markup=False)
         yield from self.compose_empty()
         yield NoteList(id="note-list")
@@ -228,10 +233,15 @@ class NotesTab(RoleGated, RecordTab):
         first = note.body.split("\n")[0]
         question = Content.from_markup(
             "Delete the $kind note by [b]$author[/b] ($when)?\n\n$start\n\nThe deletion is "
-            "recorded in the history.", kind=note.visibility.lower(), author=safe(note.author),
-            when=when(note.created_at), start=safe(first[:60] + ("…" if len(first) > 60 else "")))
-        dialog = ConfirmDialog("Delete Note", question, yes_label="Delete", focus_no=True,
-                               dangerous=True)
+            "recorded in the history.",
+            kind=note.visibility.lower(),
+            author=safe(note.author),
+            when=when(note.created_at),
+            start=safe(first[:60] + ("…" if len(first) > 60 else "")),
+        )
+        dialog = ConfirmDialog(
+            "Delete Note", question, yes_label="Delete", focus_no=True, dangerous=True
+        )
         if await self.app.push_screen_wait(dialog):
             self._delete(note.id, self.app.settings.staff)
         else:
@@ -243,12 +253,12 @@ class NotesTab(RoleGated, RecordTab):
             with connection():
                 note = delete_note(note_id, staff)
         except NoteRefused as refused:
-            self.app.call_from_thread(self.notify, safe(refused), title="Not deleted",
-                                      severity="warning", markup=False)
+            self.app.call_from_thread(
+                self.notify, safe(refused), title="Not deleted", severity="warning", markup=False
+            )
             return
         self.app.call_from_thread(self._deleted, note)
 
     def _deleted(self, note: NoteRow) -> None:
         self.notify(f"{note.visibility} note deleted.", markup=False)
         self.show_customer(note.customer_id)
-

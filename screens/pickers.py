@@ -180,8 +180,10 @@ class Picker(KeepRunning, Vertical):
         options = self.query_one(PickerList)
         options.clear_options()
         if self._shown:
-            options.add_options(Option(Text.assemble(name, ("  " + short_code(code), "dim")))
-                                for name, code in self._shown)
+            options.add_options(
+                Option(Text.assemble(name, ("  " + short_code(code), "dim")))
+                for name, code in self._shown
+            )
             options.highlighted = 0
         else:
             hint = self.empty_hint() if not self.choices() else f"No {self.NOUN} matches"

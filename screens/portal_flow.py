@@ -38,8 +38,13 @@ async def _in_thread(screen: Screen, work: Callable[[], T], name: str) -> T:
     and the calling screen's own worker-error handler does not report its failures twice.
     WorkerFailed carries a failure to the caller.
     """
-    worker = screen.app.run_worker(partial(with_connection, work), name=name,
-                                   group="portal-action", thread=True, exit_on_error=False)
+    worker = screen.app.run_worker(
+        partial(with_connection, work),
+        name=name,
+        group="portal-action",
+        thread=True,
+        exit_on_error=False,
+    )
     await worker.wait()
     return worker.result
 
@@ -61,35 +66,63 @@ def confirm_dialog(action: str, summary: PortalSummary, link_mode: bool) -> Conf
     """The Yes/No question for an action: what will happen, and to whom (and a warning when
     the address may be a look-alike)."""
     hours = int(portal_policy().temp_password_lifetime.total_seconds() // 3600)
-    secret = ("a one-time link to choose a password (valid 24 hours)" if link_mode else
-              f"a new temporary password (valid {hours} hours, to be changed at first sign-in)")
+    secret = (
+        "a one-time link to choose a password (valid 24 hours)"
+        if link_mode
+        else f"a new temporary password (valid {hours} hours, to be changed at first sign-in)"
+    )
     if action == ACTION_SEND and summary.on_its_way:
         question = Content.from_markup(
             "For [b]$name[/b] ($email), $underway.\n\nSend again? A new email with $secret "
             "replaces it: the one on its way stops working.",
-            underway=safe(summary.on_its_way), secret=secret, **_who(summary))
-        return ConfirmDialog("Send Activation Email", _warned(question, summary),
-                             yes_label="Send again", focus_no=True)
+            underway=safe(summary.on_its_way),
+            secret=secret,
+            **_who(summary),
+        )
+        return ConfirmDialog(
+            "Send Activation Email",
+            _warned(question, summary),
+            yes_label="Send again",
+            focus_no=True,
+        )
     if action == ACTION_SEND:
         question = Content.from_markup(
             "Email [b]$name[/b] ($email) $secret, and make their portal account active?",
-            secret=secret, **_who(summary))
-        return ConfirmDialog("Send Activation Email", _warned(question, summary),
-                             yes_label="Send")
+            secret=secret,
+            **_who(summary),
+        )
+        return ConfirmDialog("Send Activation Email", _warned(question, summary), yes_label="Send")
     if action == ACTION_LOCK:
         question = Content.from_markup(
             "Lock the portal account of [b]$name[/b] ($email)? The portal will refuse every "
-            "sign-in until staff use Reset Password and Unlock.", **_who(summary))
-        return ConfirmDialog("Lock Account", _warned(question, summary), yes_label="Lock",
-                             focus_no=True, ask_reason="Reason for locking", dangerous=True)
-    secret = ("a one-time link to choose a new password (valid 1 hour)" if link_mode else
-              f"a new temporary password (valid {hours} hours)")
+            "sign-in until staff use Reset Password and Unlock.",
+            **_who(summary),
+        )
+        return ConfirmDialog(
+            "Lock Account",
+            _warned(question, summary),
+            yes_label="Lock",
+            focus_no=True,
+            ask_reason="Reason for locking",
+            dangerous=True,
+        )
+    secret = (
+        "a one-time link to choose a new password (valid 1 hour)"
+        if link_mode
+        else f"a new temporary password (valid {hours} hours)"
+    )
     question = Content.from_markup(
         "Unlock the portal account of [b]$name[/b] ($email), clear failed sign-ins and email "
-        "$secret? Their current password stops working at once.", secret=secret,
-        **_who(summary))
-    return ConfirmDialog("Reset Password and Unlock", _warned(question, summary),
-                         yes_label="Reset and unlock", ask_reason="Reason for unlocking")
+        "$secret? Their current password stops working at once.",
+        secret=secret,
+        **_who(summary),
+    )
+    return ConfirmDialog(
+        "Reset Password and Unlock",
+        _warned(question, summary),
+        yes_label="Reset and unlock",
+        ask_reason="Reason for unlocking",
+    )
 
 
 def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, str]:
@@ -103,22 +136,37 @@ def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, str]:
     if action == ACTION_SEND:
         done = f"The portal account of {who} is active with a new {credential}"
         email = "the activation email"
-        sent = (f"An activation email with a one-time link has been sent to {who}." if link_mode
-                else f"A new password and activation email has been sent to {who}.")
+        sent = (
+            f"An activation email with a one-time link has been sent to {who}."
+            if link_mode
+            else f"A new password and activation email has been sent to {who}."
+        )
     else:
         done = f"The portal account of {who} has been unlocked with a new {credential}"
         email = "the email"
-        sent = (f"The portal account of {who} has been unlocked and "
-                + ("an email with a one-time link" if link_mode else "a new password email")
-                + " has been sent to them.")
+        sent = (
+            f"The portal account of {who} has been unlocked and "
+            + ("an email with a one-time link" if link_mode else "a new password email")
+            + " has been sent to them."
+        )
     if report.delivered and report.to_maildir:
-        return ((f"{done}; {email} was saved in {safe(report.destination)} — no mail server is "
-                "set up, so it has not left this machine."), "warning")
+        return (
+            (
+                f"{done}; {email} was saved in {safe(report.destination)} — no mail server is "
+                "set up, so it has not left this machine."
+            ),
+            "warning",
+        )
     if report.delivered:
         return sent, "information"
     if report.gave_up:
-        return ((f"{done}, but {email} could not be delivered: {safe(report.problem)}. "
-                "Do the action again once that is fixed."), "error")
+        return (
+            (
+                f"{done}, but {email} could not be delivered: {safe(report.problem)}. "
+                "Do the action again once that is fixed."
+            ),
+            "error",
+        )
     return f"{done}; {email} is queued, not sent yet: {safe(report.problem)}.", "warning"
 
 
@@ -128,7 +176,9 @@ async def run_actions_menu(screen: Screen, customer_id: int) -> None:
     settings = app.settings
     link_mode = bool(settings.portal_url)
     try:
-        summary = await _in_thread(screen, partial(portal_summary, customer_id, settings.staff), "portal-summary")
+        summary = await _in_thread(
+            screen, partial(portal_summary, customer_id, settings.staff), "portal-summary"
+        )
     except WorkerFailed as failure:
         explain_failure(app, failure.error, "Actions", EXPLAINED, title="Actions")
         return
@@ -139,10 +189,18 @@ async def run_actions_menu(screen: Screen, customer_id: int) -> None:
     if not await app.push_screen_wait(dialog):
         app.notify("Nothing was changed.", title=summary.choice(action).label, markup=False)
         return
-    work = partial(perform_action, action, customer_id, staff=settings.staff,
-                   expected_version=summary.version, mail_url=settings.mail_url,
-                   sender=settings.mail_from, portal_url=settings.portal_url,
-                   reason=dialog.reason, resend=action == ACTION_SEND and bool(summary.on_its_way))
+    work = partial(
+        perform_action,
+        action,
+        customer_id,
+        staff=settings.staff,
+        expected_version=summary.version,
+        mail_url=settings.mail_url,
+        sender=settings.mail_from,
+        portal_url=settings.portal_url,
+        reason=dialog.reason,
+        resend=action == ACTION_SEND and bool(summary.on_its_way),
+    )
     label = summary.choice(action).label
     try:
         report = await _in_thread(screen, work, f"portal-{action}")
@@ -152,4 +210,3 @@ async def run_actions_menu(screen: Screen, customer_id: int) -> None:
         return
     text, severity = outcome_message(report, link_mode)
     app.notify(text, title=label, severity=severity, markup=False, timeout=8)
-

@@ -38,8 +38,9 @@ def tell_paste(widget, pasted: Pasted, field: str, limit: int | None) -> None:
     """Say in a toast what was changed in a paste (nothing when it went in as it was)."""
     notice = pasted.notice(field, limit)
     if notice:
-        widget.notify(notice, title="Paste", markup=False,
-                      severity="warning" if pasted.cut else "information")
+        widget.notify(
+            notice, title="Paste", markup=False, severity="warning" if pasted.cut else "information"
+        )
 
 
 class SafeInput(KeepRunning, Input):

@@ -4,8 +4,9 @@ import unicodedata
 
 from rich.text import Text
 
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                          "\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 REPLACEMENT = "\ufffd"
 

@@ -52,7 +52,6 @@ class DetailApp(App):
                 box.cursor_blink = False
 
 
-
 @contextmanager
 def opened_sqlite(url: str) -> Iterator[str]:
     """An open, migrated SQLite file for tests of what is only shown (one engine is enough)."""
@@ -64,8 +63,15 @@ def opened_sqlite(url: str) -> Iterator[str]:
         close_database()
 
 
-ASKING = ("customer-conflict", "customer-leave", "customer-actions", "note-delete-ask",
-          "history-undo-ask", "merge-ask", "merge-flow")  # workers waiting on a dialog
+ASKING = (
+    "customer-conflict",
+    "customer-leave",
+    "customer-actions",
+    "note-delete-ask",
+    "history-undo-ask",
+    "merge-ask",
+    "merge-flow",
+)  # workers waiting on a dialog
 
 
 async def settle(pilot) -> None:

@@ -39,7 +39,8 @@ def named_staff(login: str, role: str = "administrator") -> StaffSession:
     SQLite snapshots that must not show the login of whoever runs the tests, and role tests.
     (On PostgreSQL the server still records the role it authenticated.)"""
     Staff.insert(login=login, role=role, added_by="tests").on_conflict(
-        conflict_target=[Staff.login], update={Staff.role: role}).execute()
+        conflict_target=[Staff.login], update={Staff.role: role}
+    ).execute()
     return StaffSession(login)
 
 
@@ -50,8 +51,9 @@ def no_source_delays(monkeypatch):
     monkeypatch.setattr("models.signin_limits.SOURCE_FREE_FAILURES", 1000)
 
 
-def make_customer(email: str = "jo@example.com", name: str = "Jo Bloggs",
-                  business: str = "Acme Ltd") -> int:
+def make_customer(
+    email: str = "jo@example.com", name: str = "Jo Bloggs", business: str = "Acme Ltd"
+) -> int:
     """A saved customer with a billing email; returns its id."""
     values = {"business_name": business, "contact_name": name, "billing_contact_name": name}
     if email:
@@ -101,8 +103,9 @@ def activated(email: str = "jo@example.com", portal_url: str = "") -> tuple[int,
     """A customer whose activation email was delivered: (customer id, temporary password or
     token from the email)."""
     customer_id = make_customer(email)
-    result = send_activation(customer_id, desk(), expected_version=0, sender=SENDER,
-                             portal_url=portal_url)
+    result = send_activation(
+        customer_id, desk(), expected_version=0, sender=SENDER, portal_url=portal_url
+    )
     return customer_id, secret_of(result.outbox_id)
 
 

@@ -36,8 +36,9 @@ async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
     """Pause until `condition()` holds (the palette searches in a thread)."""
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting; the screen shows:\n" \
-                                            f"{screen_text(pilot.app)}"
+        assert time.monotonic() < deadline, (
+            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
+        )
         await pilot.pause(0.05)
 
 
@@ -137,8 +138,10 @@ async def test_theme_choice_is_remembered_between_runs(db, db_url):
         assert json.loads(preferences_path().read_text())["theme"] == switched
 
 
-@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"theme": 7}',
-                                     '{"theme": "no-such-theme"}', b"\xff\xfe\x00"])
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", "[1, 2]", '{"theme": 7}', '{"theme": "no-such-theme"}', b"\xff\xfe\x00"],
+)
 async def test_a_bad_preferences_file_is_ignored_with_a_warning(db, db_url, content):
     path = preferences_path()
     path.parent.mkdir(parents=True)
@@ -212,8 +215,9 @@ TRUECOLOR = re.compile(rb"\x1b\[[0-9;]*?[34]8;2;(\d+);(\d+);(\d+)")
 
 def painted_colours(tmp_path, sqlite_url, **env) -> set[tuple[int, int, int]]:
     """The truecolor colours of custdesk's first screen, in a real pseudo-terminal."""
-    program = PtyProgram([sys.executable, "-m", "tui", "--db", sqlite_url],
-                         app_env(tmp_path, **env))
+    program = PtyProgram(
+        [sys.executable, "-m", "tui", "--db", sqlite_url], app_env(tmp_path, **env)
+    )
     try:
         output = program.read_until(b"1 customer", timeout=30)
         output += program.read_until_quiet(quiet=0.3)
@@ -233,7 +237,6 @@ def test_no_color_paints_in_greys_only(tmp_path, sqlite_url):
     assert greys and all(len(set(colour)) == 1 for colour in greys), greys
 
 
-
 async def test_errors_stay_until_dismissed_with_ctrl_x(db_url, db):
     from tui.app import CustdeskApp
     from tui.settings import at_the_desk, resolve_settings
@@ -251,8 +254,7 @@ async def test_errors_stay_until_dismissed_with_ctrl_x(db_url, db):
         assert not list(app._notifications)
 
 
-async def test_ctrl_x_dismisses_messages_first_and_cuts_in_a_field_when_there_are_none(db_url,
-                                                                                    db):
+async def test_ctrl_x_dismisses_messages_first_and_cuts_in_a_field_when_there_are_none(db_url, db):
     app = make_app(db_url)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)

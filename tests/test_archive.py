@@ -22,8 +22,12 @@ def acme(db):
 
 
 def last_event(customer_id: int) -> AuditEvent:
-    return (AuditEvent.select().where(AuditEvent.customer == customer_id)
-            .order_by(AuditEvent.id.desc()).first())
+    return (
+        AuditEvent.select()
+        .where(AuditEvent.customer == customer_id)
+        .order_by(AuditEvent.id.desc())
+        .first()
+    )
 
 
 def test_archiving_marks_the_customer_bumps_its_version_and_is_audited(acme):
@@ -90,7 +94,11 @@ def test_an_archived_customer_cannot_sign_in_to_the_portal(db, monkeypatch):
 
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
     record = create_customer({"contact_name": "Jo", "billing_email": "jo@example.com"}, desk())
-    password = secret_of(send_activation(record.id, desk(), expected_version=seen(record.id), sender=SENDER).outbox_id)
+    password = secret_of(
+        send_activation(
+            record.id, desk(), expected_version=seen(record.id), sender=SENDER
+        ).outbox_id
+    )
     archive_customer(record.id, desk())
     result = sign_in("jo@example.com", password, "a long new password 42")
     assert not result.accepted

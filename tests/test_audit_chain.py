@@ -39,18 +39,24 @@ def test_both_chains_hold_after_ordinary_work(db):
     assert check.broken is None
     assert check.checked["audit_event"] >= 4 and check.checked["access_log_entry"] == 2
     assert AuditEvent.get(AuditEvent.action == "audit_verified").detail == (
-        "Checked the audit trail: both chains hold")
+        "Checked the audit trail: both chains hold"
+    )
 
 
 def test_a_changed_row_is_named(db):
     some_history()
     victim = AuditEvent.select().order_by(AuditEvent.seq).offset(1).first()
-    database.execute_sql("UPDATE audit_event SET detail = 'nothing to see' WHERE id = %s"
-                         .replace("%s", database.param), (victim.id,))
+    database.execute_sql(
+        "UPDATE audit_event SET detail = 'nothing to see' WHERE id = %s".replace(
+            "%s", database.param
+        ),
+        (victim.id,),
+    )
     checked, broken = verify_chain("audit_event")
     assert (checked, broken.row_id, broken.seq) == (1, victim.id, 2)
-    assert broken.describe() == (f"audit_event row {victim.id} (chain place 2): changed since "
-                                 "it was written")
+    assert broken.describe() == (
+        f"audit_event row {victim.id} (chain place 2): changed since it was written"
+    )
 
 
 def test_a_removed_row_and_removed_last_rows_are_named(db):
@@ -68,17 +74,20 @@ def test_a_changed_access_log_row_is_named(db):
     entry = AccessLogEntry.select().order_by(AccessLogEntry.seq).first()
     AccessLogEntry.update(success=True).where(AccessLogEntry.id == entry.id).execute()
     assert verify_trail(desk()).broken.describe() == (
-        f"access_log_entry row {entry.id} (chain place 1): changed since it was written")
+        f"access_log_entry row {entry.id} (chain place 1): changed since it was written"
+    )
 
 
 def test_a_row_inserted_behind_custdesks_back_is_named_on_sqlite(db):
     some_history()
     if not is_sqlite():
         pytest.skip("on PostgreSQL the server links every inserted row (next test)")
-    database.execute_sql("INSERT INTO audit_event (staff, at, action, changes, detail, "
-                         "client_address, terminal, host, result, row_hash) VALUES ('ceo', "
-                         "'2026-01-01 00:00:00', 'updated', '{}', 'forged', '', '', '', 'done', "
-                         "'')")
+    database.execute_sql(
+        "INSERT INTO audit_event (staff, at, action, changes, detail, "
+        "client_address, terminal, host, result, row_hash) VALUES ('ceo', "
+        "'2026-01-01 00:00:00', 'updated', '{}', 'forged', '', '', '', 'done', "
+        "'')"
+    )
     broken = verify_chain("audit_event")[1]
     assert broken.problem == "inserted behind custdesk's back (it has no place in the chain)"
 
@@ -87,10 +96,12 @@ def test_postgresql_links_every_row_whatever_the_client_sends(db):
     if is_sqlite():
         pytest.skip("the server's trigger is PostgreSQL's")
     some_history()
-    database.execute_sql("INSERT INTO audit_event (staff, at, action, changes, detail, "
-                         "client_address, terminal, host, result, seq, row_hash) VALUES ('ceo', "
-                         "'2026-01-01 00:00:00', 'updated', '{}', 'forged', '', '', '', 'done', "
-                         "999, 'not a hash')")
+    database.execute_sql(
+        "INSERT INTO audit_event (staff, at, action, changes, detail, "
+        "client_address, terminal, host, result, seq, row_hash) VALUES ('ceo', "
+        "'2026-01-01 00:00:00', 'updated', '{}', 'forged', '', '', '', 'done', "
+        "999, 'not a hash')"
+    )
     forged = AuditEvent.get(AuditEvent.detail == "forged")
     assert forged.staff == desk().login and forged.seq != 999
     assert verify_chain("audit_event")[1] is None
@@ -138,23 +149,29 @@ def test_audit_verify_exits_1_naming_the_first_changed_row(db, db_url):
     AuditEvent.update(staff="someone else").where(AuditEvent.id == victim.id).execute()
     broken = run_custdesk("--db", db_url, "audit", "verify")
     assert broken.returncode == 1
-    assert broken.stderr == (f"custdesk: the audit trail does not hold: audit_event row "
-                             f"{victim.id} (chain place 1): changed since it was written\n")
+    assert broken.stderr == (
+        f"custdesk: the audit trail does not hold: audit_event row "
+        f"{victim.id} (chain place 1): changed since it was written\n"
+    )
 
 
 def test_audit_export_on_the_command_line_and_a_bad_date(db, db_url):
     some_history()
     jsonl = run_custdesk("--db", db_url, "audit", "export")
     assert jsonl.returncode == 0, jsonl.stderr
-    assert all(json.loads(line)["trail"] in ("audit", "access")
-               for line in jsonl.stdout.splitlines())
-    csv_out = run_custdesk("--db", db_url, "audit", "export", "--format", "csv", "--since",
-                           "2000-01-01")
+    assert all(
+        json.loads(line)["trail"] in ("audit", "access") for line in jsonl.stdout.splitlines()
+    )
+    csv_out = run_custdesk(
+        "--db", db_url, "audit", "export", "--format", "csv", "--since", "2000-01-01"
+    )
     assert csv_out.stdout.startswith("trail,seq,at,")
     bad = run_custdesk("--db", db_url, "audit", "export", "--since", "last tuesday")
     assert bad.returncode == 2
-    assert bad.stderr == ("custdesk: --since 'last tuesday' is not a date: use YYYY-MM-DD or "
-                          "YYYY-MM-DDTHH:MM (UTC).\n")
+    assert bad.stderr == (
+        "custdesk: --since 'last tuesday' is not a date: use YYYY-MM-DD or "
+        "YYYY-MM-DDTHH:MM (UTC).\n"
+    )
 
 
 # ------------------------------------------------------------------ many staff at once

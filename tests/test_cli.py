@@ -48,16 +48,24 @@ def test_demo_count_must_be_positive(tmp_path, capsys):
 
 
 def test_installed_command_reports_unreachable_server_without_traceback(tmp_path):
-    result = run_custdesk("--db", "postgresql://nobody@127.0.0.1:1/nothing", "demo",
-                          env={"CUSTDESK_DATA_DIR": str(tmp_path)})
+    result = run_custdesk(
+        "--db",
+        "postgresql://nobody@127.0.0.1:1/nothing",
+        "demo",
+        env={"CUSTDESK_DATA_DIR": str(tmp_path)},
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("custdesk: Cannot reach PostgreSQL")
     assert "Traceback" not in result.stderr
 
 
 def test_a_password_in_the_database_url_is_never_printed(tmp_path):
-    result = run_custdesk("--db", "postgresql://nobody:s3cret-pw@127.0.0.1:1/nothing", "demo",
-                          env={"CUSTDESK_DATA_DIR": str(tmp_path)})
+    result = run_custdesk(
+        "--db",
+        "postgresql://nobody:s3cret-pw@127.0.0.1:1/nothing",
+        "demo",
+        env={"CUSTDESK_DATA_DIR": str(tmp_path)},
+    )
     assert result.returncode == 2
     assert "nobody:***@127.0.0.1:1/nothing" in result.stderr
     assert "s3cret-pw" not in result.stderr + result.stdout
@@ -66,8 +74,10 @@ def test_a_password_in_the_database_url_is_never_printed(tmp_path):
 def test_display_url_hides_only_the_password():
     from models.db import display_url
 
-    assert (display_url("postgresql://bob:p%40ss@db.example:5432/shop?sslmode=require")
-            == "postgresql://bob:***@db.example:5432/shop?sslmode=require")
+    assert (
+        display_url("postgresql://bob:p%40ss@db.example:5432/shop?sslmode=require")
+        == "postgresql://bob:***@db.example:5432/shop?sslmode=require"
+    )
     assert display_url("postgresql://bob@db.example/shop") == "postgresql://bob@db.example/shop"
     assert display_url("sqlite:///tmp/a.db") == "sqlite:///tmp/a.db"
 
@@ -79,8 +89,13 @@ def test_default_database_lives_in_the_data_folder(tmp_path):
 
 
 def test_python_dash_m_tui_works(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "tui", "--help"], capture_output=True,
-                            text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0
     assert "custdesk" in result.stdout and "--demo" in result.stdout
 
@@ -92,12 +107,23 @@ def test_bad_demo_count_is_status_2(tmp_path, count, capsys):
 
 def test_opening_the_app_does_not_import_the_subcommands_and_dialogs():
     """What the first paint needs only: CSV, mail, portal and dialog code load on first use."""
-    later = ["tui.commands.csv_import", "tui.commands.csv_export", "tui.commands.outbox",
-             "tui.commands.portal", "models.customer_import", "models.customer_export",
-             "models.mail", "models.duplicates", "models.validation", "screens.csv_dialog",
-             "screens.customer_detail", "screens.demo_dialog", "tui.mail_worker"]
-    code = ("import sys, tui.cli, tui.app; "
-            f"print(sorted(m for m in {later!r} if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    later = [
+        "tui.commands.csv_import",
+        "tui.commands.csv_export",
+        "tui.commands.outbox",
+        "tui.commands.portal",
+        "models.customer_import",
+        "models.customer_export",
+        "models.mail",
+        "models.duplicates",
+        "models.validation",
+        "screens.csv_dialog",
+        "screens.customer_detail",
+        "screens.demo_dialog",
+        "tui.mail_worker",
+    ]
+    code = f"import sys, tui.cli, tui.app; print(sorted(m for m in {later!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -18,10 +18,15 @@ def subcommand_paths(parser: argparse.ArgumentParser, path=()) -> list[tuple[str
     return found
 
 
-REQUIRED = {"import": ["f.csv"], "export": ["f.csv"], "portal-login": ["a@example.com"],
-            "portal-activate": ["token"], "staff add": ["login", "--role", "staff"],
-            "staff set-role": ["login", "staff"], "staff remove": ["login"],
-            }  # positional arguments of the subcommands that have them
+REQUIRED = {
+    "import": ["f.csv"],
+    "export": ["f.csv"],
+    "portal-login": ["a@example.com"],
+    "portal-activate": ["token"],
+    "staff add": ["login", "--role", "staff"],
+    "staff set-role": ["login", "staff"],
+    "staff remove": ["login"],
+}  # positional arguments of the subcommands that have them
 
 
 def parse(words: list[str]) -> argparse.Namespace:
@@ -40,16 +45,26 @@ def test_every_subcommand_takes_db_and_mail_after_its_name():
 
 
 def test_the_option_after_the_subcommand_wins_and_one_not_repeated_is_kept():
-    args = parse(["--db", "sqlite:///first.db", "--mail", "maildir:m", "outbox",
-                  "--db", "sqlite:///second.db"])
+    args = parse(
+        [
+            "--db",
+            "sqlite:///first.db",
+            "--mail",
+            "maildir:m",
+            "outbox",
+            "--db",
+            "sqlite:///second.db",
+        ]
+    )
     assert (args.db, args.mail) == ("sqlite:///second.db", "maildir:m")
     assert (parse(["outbox"]).db, parse(["outbox"]).mail) == (None, None)
 
 
 def test_outbox_with_db_after_it_uses_that_database(tmp_path):
     target = tmp_path / "after.db"
-    result = run_custdesk("outbox", "--db", f"sqlite:///{target}",
-                          "--mail", f"maildir:{tmp_path / 'mail'}")
+    result = run_custdesk(
+        "outbox", "--db", f"sqlite:///{target}", "--mail", f"maildir:{tmp_path / 'mail'}"
+    )
     assert result.returncode == 0, result.stderr
     assert target.exists()
     assert not (tmp_path / "data" / "custdesk.db").exists()

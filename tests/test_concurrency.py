@@ -24,12 +24,19 @@ def _create_many(url: str, start_at: float, worker: int, count: int) -> list[str
     """Create `count` customers, starting with the others at `start_at`; returns their codes."""
     _open(url)
     time.sleep(max(0.0, start_at - time.time()))
-    return [create_customer({"contact_name": f"Worker {worker} #{i}"}, identify()).code
-            for i in range(count)]
+    return [
+        create_customer({"contact_name": f"Worker {worker} #{i}"}, identify()).code
+        for i in range(count)
+    ]
 
 
-def _save_once(url: str, start_at: float, customer_id: int, version: int, values: dict,
-               ) -> str:
+def _save_once(
+    url: str,
+    start_at: float,
+    customer_id: int,
+    version: int,
+    values: dict,
+) -> str:
     """Save one edit to a customer loaded at `version`; returns 'saved' or 'conflict'."""
     from models.customers import CustomerRecord, SaveConflict, save_customer
 
@@ -65,8 +72,9 @@ def _pool(size: int):
 def test_processes_creating_at_once_get_unique_codes_and_lose_nothing(db, db_url):
     start_at = time.time() + 1.5
     with _pool(PROCESSES) as pool:
-        results = pool.starmap(_create_many, [(db_url, start_at, w, CUSTOMERS_EACH)
-                                              for w in range(PROCESSES)])
+        results = pool.starmap(
+            _create_many, [(db_url, start_at, w, CUSTOMERS_EACH) for w in range(PROCESSES)]
+        )
     codes = [code for batch in results for code in batch]
     assert len(codes) == len(set(codes)) == PROCESSES * CUSTOMERS_EACH
     assert Customer.select().count() == PROCESSES * CUSTOMERS_EACH
@@ -77,22 +85,28 @@ def test_two_processes_saving_one_customer_get_one_success_and_one_conflict(db, 
     record = create_customer(_BASE, identify())
     start_at = time.time() + 1.5
     with _pool(2) as pool:
-        outcomes = pool.starmap(_save_once, [
-            (db_url, start_at, record.id, record.version, {"contact_name": "Ada King"}),
-            (db_url, start_at, record.id, record.version, {"business_name": "Acme Group"}),
-        ])
+        outcomes = pool.starmap(
+            _save_once,
+            [
+                (db_url, start_at, record.id, record.version, {"contact_name": "Ada King"}),
+                (db_url, start_at, record.id, record.version, {"business_name": "Acme Group"}),
+            ],
+        )
     assert sorted(outcomes) == ["conflict", "saved"]
     final = load_customer(record.id)
     assert final.version == record.version + 1
-    changed = {"contact_name": final.values["contact_name"] == "Ada King",
-               "business_name": final.values["business_name"] == "Acme Group"}
+    changed = {
+        "contact_name": final.values["contact_name"] == "Ada King",
+        "business_name": final.values["business_name"] == "Acme Group",
+    }
     assert sum(changed.values()) == 1  # exactly one edit landed, the other was refused, not merged
 
 
 def _activated_customer(number: int) -> int:
     """A customer with a billing email whose portal account is active."""
-    customer = create_customer({"contact_name": f"Jo {number}",
-                                "billing_email": f"jo{number}@example.com"}, identify())
+    customer = create_customer(
+        {"contact_name": f"Jo {number}", "billing_email": f"jo{number}@example.com"}, identify()
+    )
     send_activation(customer.id, identify(), expected_version=0, sender=SENDER)
     return customer.id
 

@@ -21,32 +21,65 @@ from models.tables import AuditEvent, Customer, PortalAccount
 from tui.cli import main
 
 ZOE = {
-    "code": "ZOE-1", "business_name": "=SUM(A1) Café Zoë", "contact_name": "Zoë Müller-Strauß",
-    "billing_contact_name": "Zoë Müller", "billing_business_name": "+Café Zoë SARL",
-    "billing_street1": "12 Rue de la Paix", "billing_street2": "Bâtiment B, 3e étage",
-    "billing_city": "Montréal", "billing_country": "CA", "billing_state": "QC",
-    "billing_postal_code": "H2X 1Y4", "billing_phone": "+1 514 555 0199",
-    "billing_fax": "514 555 0198", "billing_email": "zoe@example.com",
-    "shipping_contact_name": "-Zoë Dépôt", "shipping_business_name": "@Zoë Entrepôt",
-    "shipping_street1": "500 Market St", "shipping_street2": "Unit 7",
-    "shipping_city": "San Francisco", "shipping_country": "US", "shipping_state": "California",
-    "shipping_postal_code": "94103", "shipping_phone": "+1 415 555 0100",
-    "shipping_fax": "+1 415 555 0101", "shipping_email": "depot@example.com",
-    "tax_exempt": "state", "vat_number": "FR40303265045", "accepts_marketing": True,
+    "code": "ZOE-1",
+    "business_name": "=SUM(A1) Café Zoë",
+    "contact_name": "Zoë Müller-Strauß",
+    "billing_contact_name": "Zoë Müller",
+    "billing_business_name": "+Café Zoë SARL",
+    "billing_street1": "12 Rue de la Paix",
+    "billing_street2": "Bâtiment B, 3e étage",
+    "billing_city": "Montréal",
+    "billing_country": "CA",
+    "billing_state": "QC",
+    "billing_postal_code": "H2X 1Y4",
+    "billing_phone": "+1 514 555 0199",
+    "billing_fax": "514 555 0198",
+    "billing_email": "zoe@example.com",
+    "shipping_contact_name": "-Zoë Dépôt",
+    "shipping_business_name": "@Zoë Entrepôt",
+    "shipping_street1": "500 Market St",
+    "shipping_street2": "Unit 7",
+    "shipping_city": "San Francisco",
+    "shipping_country": "US",
+    "shipping_state": "California",
+    "shipping_postal_code": "94103",
+    "shipping_phone": "+1 415 555 0100",
+    "shipping_fax": "+1 415 555 0101",
+    "shipping_email": "depot@example.com",
+    "tax_exempt": "state",
+    "vat_number": "FR40303265045",
+    "accepts_marketing": True,
     "wholesale": True,
 }
 ACME = {
-    "code": "acme-2", "business_name": "'=already quoted", "contact_name": "Ada \"Quotes\" King",
-    "billing_contact_name": "Ada, Countess", "billing_business_name": "Acme UK",
-    "billing_street1": "1 High St", "billing_street2": "Floor 2", "billing_city": "London",
-    "billing_country": "United Kingdom", "billing_state": "", "billing_postal_code": "sw1a1aa",
-    "billing_phone": "020 7946 0018", "billing_fax": "020 7946 0019",
-    "billing_email": "ada@example.co.uk", "shipping_contact_name": "Bob",
-    "shipping_business_name": "Acme Depot", "shipping_street1": "2 Low Rd",
-    "shipping_street2": "Gate 3", "shipping_city": "Dublin", "shipping_country": "IE",
-    "shipping_state": "D", "shipping_postal_code": "D02 X285", "shipping_phone": "+353 1 555 0100",
-    "shipping_fax": "+353 1 555 0101", "shipping_email": "depot@example.ie",
-    "tax_exempt": "country", "vat_number": "GB980780684", "accepts_marketing": False,
+    "code": "acme-2",
+    "business_name": "'=already quoted",
+    "contact_name": 'Ada "Quotes" King',
+    "billing_contact_name": "Ada, Countess",
+    "billing_business_name": "Acme UK",
+    "billing_street1": "1 High St",
+    "billing_street2": "Floor 2",
+    "billing_city": "London",
+    "billing_country": "United Kingdom",
+    "billing_state": "",
+    "billing_postal_code": "sw1a1aa",
+    "billing_phone": "020 7946 0018",
+    "billing_fax": "020 7946 0019",
+    "billing_email": "ada@example.co.uk",
+    "shipping_contact_name": "Bob",
+    "shipping_business_name": "Acme Depot",
+    "shipping_street1": "2 Low Rd",
+    "shipping_street2": "Gate 3",
+    "shipping_city": "Dublin",
+    "shipping_country": "IE",
+    "shipping_state": "D",
+    "shipping_postal_code": "D02 X285",
+    "shipping_phone": "+353 1 555 0100",
+    "shipping_fax": "+353 1 555 0101",
+    "shipping_email": "depot@example.ie",
+    "tax_exempt": "country",
+    "vat_number": "GB980780684",
+    "accepts_marketing": False,
     "wholesale": True,
 }
 PLAIN = {"code": "B-3", "contact_name": "Bob Plain"}
@@ -69,9 +102,15 @@ def test_export_writes_the_header_and_customers_in_code_order(db):
     zoe = rows[2]
     assert zoe["Billing State/Province"] == "CA-QC"
     assert (zoe["Tax Exempt"], zoe["Accepts Marketing"], zoe["Wholesale"]) == (
-        "State-Provincial", "Yes", "Yes")
+        "State-Provincial",
+        "Yes",
+        "Yes",
+    )
     assert (rows[1]["Tax Exempt"], rows[1]["Wholesale"], rows[1]["Billing Email"]) == (
-        "No", "No", "")
+        "No",
+        "No",
+        "",
+    )
 
 
 def test_formula_like_values_are_escaped_for_spreadsheets(db):
@@ -109,7 +148,8 @@ def test_pages_follow_each_other_without_gaps_or_repeats(db, monkeypatch):
     out = io.StringIO()
     assert write_customers(out, desk(), progress=lambda *step: seen.append(step)) == 10
     assert [row["Customer Code"] for row in exported_rows(out.getvalue())] == [
-        code for code in codes if code not in archived]
+        code for code in codes if code not in archived
+    ]
     assert [done for _, done, _ in seen] == [2, 4, 7, 10, 10]
     assert {total for _, _, total in seen} == {10}
 
@@ -121,8 +161,9 @@ def test_an_empty_database_exports_the_header_only(db):
 
 
 def test_round_trip_gives_the_same_customers(db, tmp_path):
-    originals = {values["code"]: create_customer(values, desk()).values
-                 for values in (ZOE, ACME, PLAIN)}
+    originals = {
+        values["code"]: create_customer(values, desk()).values for values in (ZOE, ACME, PLAIN)
+    }
     path = tmp_path / "customers.csv"
     assert export_to_file(path, desk()) == 3
     PortalAccount.delete().execute()
@@ -131,8 +172,7 @@ def test_round_trip_gives_the_same_customers(db, tmp_path):
     with preview_import(path) as preview:
         assert (preview.to_create, preview.bad_rows) == (3, 0), preview.problems
         apply_import(preview, desk())
-    imported = {customer.code: load_customer(customer.id).values
-                for customer in Customer.select()}
+    imported = {customer.code: load_customer(customer.id).values for customer in Customer.select()}
     assert imported == originals
     assert originals["ZOE-1"]["business_name"] == "=SUM(A1) Café Zoë"
 
@@ -174,6 +214,7 @@ def test_a_folder_that_does_not_exist_is_unwritable(db, tmp_path):
 
 # --- the command line ---------------------------------------------------------------------
 
+
 def custdesk(capsys, db_url: str, *args: str) -> tuple[int, str, str]:
     """Run the custdesk command line in-process; returns (status, stdout, stderr)."""
     close_database()
@@ -188,8 +229,7 @@ def test_export_command_writes_the_file(db, db_url, tmp_path, capsys):
     status, out, _ = custdesk(capsys, db_url, "export", str(path))
     assert status == 0
     assert out.startswith(f"Exported 1 customer to {path} in ")
-    assert [row["Contact Name"] for row in exported_rows(path.read_text("utf-8"))] == [
-        "Bob Plain"]
+    assert [row["Contact Name"] for row in exported_rows(path.read_text("utf-8"))] == ["Bob Plain"]
 
 
 def test_export_command_refuses_to_overwrite_without_force(db, db_url, tmp_path, capsys):

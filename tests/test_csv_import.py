@@ -51,10 +51,14 @@ def nothing_changed(before: int) -> bool:
 
 # --- importing good files ----------------------------------------------------------------
 
+
 def test_import_creates_every_row_with_audit_events(db, tmp_path):
-    path = write_csv(tmp_path, f"{GOOD_HEADER}\n"
-                               "A-1,Acme Ltd,Ada,ada@example.com,United Kingdom,Yes\n"
-                               "B-2,,Bob Brown,,,no\n")
+    path = write_csv(
+        tmp_path,
+        f"{GOOD_HEADER}\n"
+        "A-1,Acme Ltd,Ada,ada@example.com,United Kingdom,Yes\n"
+        "B-2,,Bob Brown,,,no\n",
+    )
     start = change_count()
     with preview_import(path) as preview:
         assert (preview.rows, preview.to_create, preview.bad_rows) == (2, 2, 0)
@@ -66,7 +70,9 @@ def test_import_creates_every_row_with_audit_events(db, tmp_path):
     assert customer("B-2").contact_name == "Bob Brown"
     events = list(AuditEvent.select().order_by(AuditEvent.id))
     assert [(e.action, e.staff, e.customer_id) for e in events] == [
-        ("imported", desk().login, acme.id), ("imported", desk().login, customer("B-2").id)]
+        ("imported", desk().login, acme.id),
+        ("imported", desk().login, customer("B-2").id),
+    ]
     assert events[0].detail == "created from customers.csv line 2"
     assert event_changes(events[0])["business_name"] == (None, "Acme Ltd")
     assert change_count() == start + 2
@@ -77,7 +83,11 @@ def test_a_missing_optional_column_leaves_the_field_empty(db, tmp_path):
         apply_import(preview, desk())
     zoe = Customer.get()
     assert (zoe.contact_name, zoe.business_name, zoe.tax_exempt, zoe.accepts_marketing) == (
-        "Zoë", "", "no", False)
+        "Zoë",
+        "",
+        "no",
+        False,
+    )
 
 
 def test_header_names_match_without_case_or_extra_spaces(db, tmp_path):
@@ -93,29 +103,49 @@ def test_blank_codes_are_generated_skipping_codes_in_the_file_and_database(db, t
     with preview_import(path) as preview:
         apply_import(preview, desk())
     names = dict(Customer.select(Customer.contact_name, Customer.code).tuples())
-    assert names == {"Existing": "cst-000002", "Typed": "CST-000001",
-                     "First": "CST-000003", "Second": "CST-000004"}
+    assert names == {
+        "Existing": "cst-000002",
+        "Typed": "CST-000001",
+        "First": "CST-000003",
+        "Second": "CST-000004",
+    }
 
 
 def test_yes_no_and_tax_exempt_words(db, tmp_path):
-    path = write_csv(tmp_path, "Contact Name,Tax Exempt,Accepts Marketing,Wholesale\n"
-                               "A,No,yes,NO\nB,All,Y,false\nC,state-provincial,TRUE,0\n"
-                               "D,Country taxes,1,\nE,,No,No\n")
+    path = write_csv(
+        tmp_path,
+        "Contact Name,Tax Exempt,Accepts Marketing,Wholesale\n"
+        "A,No,yes,NO\nB,All,Y,false\nC,state-provincial,TRUE,0\n"
+        "D,Country taxes,1,\nE,,No,No\n",
+    )
     with preview_import(path) as preview:
         apply_import(preview, desk())
-    rows = {name: (tax, marketing, wholesale) for name, tax, marketing, wholesale in
-            Customer.select(Customer.contact_name, Customer.tax_exempt,
-                            Customer.accepts_marketing, Customer.wholesale).tuples()}
-    assert rows == {"A": ("no", True, False), "B": ("all", True, False),
-                    "C": ("state", True, False), "D": ("country", True, False),
-                    "E": ("no", False, False)}
+    rows = {
+        name: (tax, marketing, wholesale)
+        for name, tax, marketing, wholesale in Customer.select(
+            Customer.contact_name,
+            Customer.tax_exempt,
+            Customer.accepts_marketing,
+            Customer.wholesale,
+        ).tuples()
+    }
+    assert rows == {
+        "A": ("no", True, False),
+        "B": ("all", True, False),
+        "C": ("state", True, False),
+        "D": ("country", True, False),
+        "E": ("no", False, False),
+    }
 
 
 def test_a_leading_apostrophe_before_a_formula_sign_is_removed(db, tmp_path):
-    path = write_csv(tmp_path, "Customer Code,Business Name,Billing Telephone\n"
-                               "A-1,'=SUM(A1),'+1 416 555 0199\n"
-                               "B-2,'Tis the Season,\n"
-                               "C-3,''@home,\n")
+    path = write_csv(
+        tmp_path,
+        "Customer Code,Business Name,Billing Telephone\n"
+        "A-1,'=SUM(A1),'+1 416 555 0199\n"
+        "B-2,'Tis the Season,\n"
+        "C-3,''@home,\n",
+    )
     with preview_import(path) as preview:
         apply_import(preview, desk())
     assert customer("A-1").business_name == "=SUM(A1)"
@@ -133,15 +163,19 @@ def test_a_header_only_file_imports_nothing(db, tmp_path, capsys, db_url):
 
 # --- bad rows ----------------------------------------------------------------------------
 
+
 def test_bad_rows_are_listed_with_line_column_and_message_and_nothing_is_imported(db, tmp_path):
-    path = write_csv(tmp_path, f"{GOOD_HEADER}\n"
-                               "A-1,Acme,,not-an-email,GB,Yes\n"
-                               "B-2,Bravo,,,Atlantis,maybe\n"
-                               "C-3,Charlie,,,,\n"
-                               "a-1,Again,,,,\n"
-                               "D-4,Too,many,,,,,\n"
-                               "E-5,Too few\n"
-                               "F-6,,,,,No\n")
+    path = write_csv(
+        tmp_path,
+        f"{GOOD_HEADER}\n"
+        "A-1,Acme,,not-an-email,GB,Yes\n"
+        "B-2,Bravo,,,Atlantis,maybe\n"
+        "C-3,Charlie,,,,\n"
+        "a-1,Again,,,,\n"
+        "D-4,Too,many,,,,,\n"
+        "E-5,Too few\n"
+        "F-6,,,,,No\n",
+    )
     start = change_count()
     with preview_import(path) as preview:
         assert not preview.ok
@@ -175,8 +209,9 @@ def test_a_code_in_use_is_a_bad_row_without_update(db, db_url, tmp_path, capsys)
     path = write_csv(tmp_path, "Customer Code,Business Name\nacme-1,Acme Group\nNEW-1,New\n")
     status, out, _ = custdesk(capsys, db_url, "import", str(path))
     assert status == 1
-    assert ("Line 2, Customer Code: Customer Code acme-1 is already used by ACME-1 (Acme Ltd)."
-            in out)
+    assert (
+        "Line 2, Customer Code: Customer Code acme-1 is already used by ACME-1 (Acme Ltd)." in out
+    )
     assert "1 row uses a code of existing customers: add --update" in out
     assert Customer.select().count() == 1
     assert customer("ACME-1").business_name == "Acme Ltd"
@@ -185,11 +220,18 @@ def test_a_code_in_use_is_a_bad_row_without_update(db, db_url, tmp_path, capsys)
 def test_an_archived_customers_code_is_a_bad_row_even_with_update(db, tmp_path):
     record = create_customer({"code": "OLD-1", "business_name": "Old Ltd"}, desk())
     Customer.update(archived_at=Customer.created_at).where(Customer.id == record.id).execute()
-    with preview_import(write_csv(tmp_path, "Customer Code,Business Name\nOLD-1,New\n"),
-                        update=True) as preview:
-        assert preview.problems == [RowProblem(2, "Customer Code", "Customer Code OLD-1 belongs "
-                                               "to an archived customer (Old Ltd); restore it "
-                                               "or use another code.")]
+    with preview_import(
+        write_csv(tmp_path, "Customer Code,Business Name\nOLD-1,New\n"), update=True
+    ) as preview:
+        assert preview.problems == [
+            RowProblem(
+                2,
+                "Customer Code",
+                "Customer Code OLD-1 belongs "
+                "to an archived customer (Old Ltd); restore it "
+                "or use another code.",
+            )
+        ]
 
 
 def test_problems_beyond_the_limit_are_counted(db, tmp_path, monkeypatch):
@@ -201,12 +243,23 @@ def test_problems_beyond_the_limit_are_counted(db, tmp_path, monkeypatch):
 
 # --- --update ----------------------------------------------------------------------------
 
+
 def test_update_matches_codes_without_case_and_bumps_the_version(db, db_url, tmp_path, capsys):
-    acme = create_customer({"code": "ACME-1", "business_name": "Acme Ltd",
-                            "billing_city": "Leeds", "billing_country": "GB"}, desk())
+    acme = create_customer(
+        {
+            "code": "ACME-1",
+            "business_name": "Acme Ltd",
+            "billing_city": "Leeds",
+            "billing_country": "GB",
+        },
+        desk(),
+    )
     same = create_customer({"code": "SAME-1", "business_name": "Same"}, desk())
-    path = write_csv(tmp_path, "Customer Code,Business Name,Billing Country\n"
-                               "acme-1,Acme Group,GB\nSAME-1,Same,\nNEW-1,New,\n")
+    path = write_csv(
+        tmp_path,
+        "Customer Code,Business Name,Billing Country\n"
+        "acme-1,Acme Group,GB\nSAME-1,Same,\nNEW-1,New,\n",
+    )
     status, out, _ = custdesk(capsys, db_url, "import", "--update", str(path))
     assert status == 0, out
     assert "3 rows: 1 to create, 1 to update, 1 unchanged, 0 bad." in out
@@ -219,8 +272,10 @@ def test_update_matches_codes_without_case_and_bumps_the_version(db, db_url, tmp
     assert load_customer(same.id).version == same.version
     event = AuditEvent.get(AuditEvent.detail == "updated from customers.csv line 2")
     assert event.action == "imported" and event.customer_id == acme.id
-    assert event_changes(event) == {"code": ("ACME-1", "acme-1"),
-                                    "business_name": ("Acme Ltd", "Acme Group")}
+    assert event_changes(event) == {
+        "code": ("ACME-1", "acme-1"),
+        "business_name": ("Acme Ltd", "Acme Group"),
+    }
 
 
 def test_update_needs_the_code_column(db, tmp_path):
@@ -229,12 +284,13 @@ def test_update_needs_the_code_column(db, tmp_path):
 
 
 def test_update_validates_the_merged_customer(db, tmp_path):
-    create_customer({"code": "US-1", "business_name": "Acme", "billing_country": "US",
-                     "billing_state": "CA"}, desk())
+    create_customer(
+        {"code": "US-1", "business_name": "Acme", "billing_country": "US", "billing_state": "CA"},
+        desk(),
+    )
     path = write_csv(tmp_path, "Customer Code,Billing Country\nUS-1,Canada\n")
     with preview_import(path, update=True) as preview:
-        assert [(p.line, p.column) for p in preview.problems] == [
-            (2, "Billing State/Province")]
+        assert [(p.line, p.column) for p in preview.problems] == [(2, "Billing State/Province")]
 
 
 def test_a_change_after_the_preview_stops_the_whole_import(db, tmp_path):
@@ -258,6 +314,7 @@ def test_a_code_taken_after_the_preview_stops_the_whole_import(db, tmp_path):
 
 
 # --- progress and cancel ------------------------------------------------------------------
+
 
 def test_progress_reports_each_stage_to_the_end(db, tmp_path, monkeypatch):
     monkeypatch.setattr("models.customer_import.BATCH_ROWS", 2)
@@ -307,33 +364,51 @@ def test_progress_line_draws_on_a_terminal_only(tmp_path):
 # --- bad files ---------------------------------------------------------------------------
 
 BAD_FILES = {
-    "latin-1": ("Customer Code,Business Name\nA-1,Caf\xe9\n".encode("latin-1"),
-                "The file is not UTF-8 at line 2 (byte 0xE9)"),
-    "utf-16": ("Customer Code,Business Name\nA-1,Acme\n".encode("utf-16"),
-               "The file is UTF-16, not UTF-8"),
-    "binary": (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + os.urandom(64),
-               "Line 1 contains NUL bytes: this is a binary file"),
-    "nul in a row": (b"Customer Code,Business Name\nA-1,Ac\x00me\n",
-                     "Line 2 contains NUL bytes"),
+    "latin-1": (
+        "Customer Code,Business Name\nA-1,Caf\xe9\n".encode("latin-1"),
+        "The file is not UTF-8 at line 2 (byte 0xE9)",
+    ),
+    "utf-16": (
+        "Customer Code,Business Name\nA-1,Acme\n".encode("utf-16"),
+        "The file is UTF-16, not UTF-8",
+    ),
+    "binary": (
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + os.urandom(64),
+        "Line 1 contains NUL bytes: this is a binary file",
+    ),
+    "nul in a row": (b"Customer Code,Business Name\nA-1,Ac\x00me\n", "Line 2 contains NUL bytes"),
     "empty": (b"", "The file is empty"),
     "blank lines only": (b"\xef\xbb\xbf\n  \n\n", "The file is empty"),
-    "unknown columns": ("Customer Code,Bussiness Name,Colour\nA-1,Acme,red\n",
-                        ("Line 1: unknown columns 'Bussiness Name' (did you mean 'Business "
-                         "Name'?), 'Colour'.")),
-    "semicolons": ("Customer Code;Business Name\nA-1;Acme\n",
-                   "the columns must be separated by commas"),
-    "no name column": ("Customer Code,Billing City\nA-1,Paris\n",
-                       "Missing column: the file needs Business Name or Contact Name."),
-    "column twice": ("Business Name,business name\nA,B\n",
-                     "Line 1: the column Business Name appears twice."),
+    "unknown columns": (
+        "Customer Code,Bussiness Name,Colour\nA-1,Acme,red\n",
+        ("Line 1: unknown columns 'Bussiness Name' (did you mean 'Business Name'?), 'Colour'."),
+    ),
+    "semicolons": (
+        "Customer Code;Business Name\nA-1;Acme\n",
+        "the columns must be separated by commas",
+    ),
+    "no name column": (
+        "Customer Code,Billing City\nA-1,Paris\n",
+        "Missing column: the file needs Business Name or Contact Name.",
+    ),
+    "column twice": (
+        "Business Name,business name\nA,B\n",
+        "Line 1: the column Business Name appears twice.",
+    ),
     "blank column name": ("Business Name,,City\n", "column 2 of the header has no name"),
     "stray quote": ('Customer Code,Business Name\nA-1,"Acme" Ltd\n', "Line 2: stray quote"),
-    "unclosed quote": ('Customer Code,Business Name\nA-1,"Acme Ltd\nB-2,Other\n',
-                       "Line 2: a quoted field runs past the end of the line"),
-    "10 MB field": ("Customer Code,Business Name\nA-1," + "x" * 10_000_000 + "\n",
-                    "Line 2 is longer than 64 KB"),
-    "carriage returns only": ("Customer Code,Business Name\rA-1,Acme\r",
-                              "Line 1: a carriage return inside an unquoted field"),
+    "unclosed quote": (
+        'Customer Code,Business Name\nA-1,"Acme Ltd\nB-2,Other\n',
+        "Line 2: a quoted field runs past the end of the line",
+    ),
+    "10 MB field": (
+        "Customer Code,Business Name\nA-1," + "x" * 10_000_000 + "\n",
+        "Line 2 is longer than 64 KB",
+    ),
+    "carriage returns only": (
+        "Customer Code,Business Name\rA-1,Acme\r",
+        "Line 1: a carriage return inside an unquoted field",
+    ),
 }
 
 
@@ -369,7 +444,8 @@ def test_a_file_that_cannot_be_read_exits_2(kind, db, db_url, tmp_path, capsys):
     status, _, err = custdesk(capsys, db_url, "import", str(path))
     assert status == 2
     assert err == f"custdesk: Cannot read {path}: " + (
-        "No such file or directory.\n" if kind == "missing" else "Is a directory.\n")
+        "No such file or directory.\n" if kind == "missing" else "Is a directory.\n"
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
@@ -394,8 +470,10 @@ def test_dry_run_prints_the_preview_and_imports_nothing(db, db_url, tmp_path, ca
     path = write_csv(tmp_path, f"{','.join(HEADER[:3])}\nA-1,Acme,Ada\n")
     status, out, _ = custdesk(capsys, db_url, "import", "--dry-run", str(path))
     assert status == 0
-    assert out.splitlines() == [f"{path}: 1 row: 1 to create, 0 bad.",
-                                "Dry run: nothing was imported."]
+    assert out.splitlines() == [
+        f"{path}: 1 row: 1 to create, 0 bad.",
+        "Dry run: nothing was imported.",
+    ]
     assert Customer.select().count() == 0
 
 

@@ -93,8 +93,9 @@ def notes(app) -> list[str]:
 
 def audit_events(customer_id: int) -> list[AuditEvent]:
     with database.connection_context():
-        return list(AuditEvent.select().where(AuditEvent.customer == customer_id)
-                    .order_by(AuditEvent.id))
+        return list(
+            AuditEvent.select().where(AuditEvent.customer == customer_id).order_by(AuditEvent.id)
+        )
 
 
 def reload(customer_id: int):
@@ -202,9 +203,14 @@ async def test_invalid_fields_are_marked_focused_and_nothing_is_saved(db_url_ope
         await pilot.press("f2")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        expected = validate_customer({**SAMPLE, "contact_name": "Jane Q. Doe",
-                                      "billing_email": "jane at example",
-                                      "billing_postal_code": "12345"}).errors
+        expected = validate_customer(
+            {
+                **SAMPLE,
+                "contact_name": "Jane Q. Doe",
+                "billing_email": "jane at example",
+                "billing_postal_code": "12345",
+            }
+        ).errors
         assert set(expected) == {"billing_postal_code", "billing_email"}
         for name, message in expected.items():
             assert row(screen, name).message == message
@@ -214,8 +220,9 @@ async def test_invalid_fields_are_marked_focused_and_nothing_is_saved(db_url_ope
         assert not row(screen, "contact_name").has_class("-invalid")
         assert screen.query_one(TabbedContent).active == "addresses"
         assert app.focused is box(screen, "billing_postal_code")  # the first in form order
-        assert notes(app)[-1] == ("Not saved: 2 fields to correct: Billing Postal/Zip Code, "
-                                  "Billing Email.")
+        assert notes(app)[-1] == (
+            "Not saved: 2 fields to correct: Billing Postal/Zip Code, Billing Email."
+        )
         assert reload(customer.id).version == customer.version
         # correcting a field clears its mark; the other stays until it is corrected too
         await pilot.press("end", "ctrl+u", *"M5V 3L9")
@@ -228,7 +235,10 @@ async def test_invalid_fields_are_marked_focused_and_nothing_is_saved(db_url_ope
         assert not screen.query(".field-row.-invalid")
     saved = reload(customer.id).values
     assert (saved["billing_postal_code"], saved["billing_email"], saved["contact_name"]) == (
-        "M5V 3L9", "jane.q@example.com", "Jane Q. Doe")
+        "M5V 3L9",
+        "jane.q@example.com",
+        "Jane Q. Doe",
+    )
 
 
 async def test_leaving_an_edited_field_marks_it_before_saving(shown):
@@ -256,7 +266,8 @@ async def test_a_taken_code_is_marked_at_the_code_field(db_url_open, customer):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert row(screen, "code").message == (
-            "Customer Code cst-000001 is already used by CST-000001 (Maple Leaf Supplies).")
+            "Customer Code cst-000001 is already used by CST-000001 (Maple Leaf Supplies)."
+        )
         assert screen.query_one(TabbedContent).active == "info"
         assert app.focused is box(screen, "code")
     assert reload(other.id).code == "B-1"
@@ -276,7 +287,10 @@ async def test_options_tab_saves_choice_and_switches_by_keys(db_url_open, custom
         await settle(pilot)
     saved = reload(customer.id).values
     assert (saved["tax_exempt"], saved["accepts_marketing"], saved["wholesale"]) == (
-        "country", False, True)
+        "country",
+        False,
+        True,
+    )
 
 
 # ------------------------------------------------------------------------- pickers
@@ -354,7 +368,8 @@ async def test_state_list_follows_the_country_and_explains_when_empty(shown):
         await pilot.press("enter")
         await type_into(pilot, screen, "billing_state", "x")
         assert str(options.get_option_at_index(0).prompt) == (
-            "This country has no states or provinces")
+            "This country has no states or provinces"
+        )
 
 
 # ------------------------------------------------------------------------- copy billing
@@ -371,8 +386,16 @@ async def test_copy_billing_to_shipping(shown):
         await pilot.press("ctrl+s")
         await settle(pilot)
     saved = reload(customer.id).values
-    for part in ("contact_name", "street1", "city", "country", "state", "postal_code",
-                 "phone", "email"):
+    for part in (
+        "contact_name",
+        "street1",
+        "city",
+        "country",
+        "state",
+        "postal_code",
+        "phone",
+        "email",
+    ):
         assert saved[f"shipping_{part}"] == saved[f"billing_{part}"] != ""
 
 
@@ -427,8 +450,9 @@ async def test_new_customer_gets_a_generated_code(db_url_open, customer):
         assert header(screen, "code") == "New customer"
         assert app.focused is box(screen, "business_name")
         await pilot.press("ctrl+o")
-        assert notes(app)[-1] == ("Save the new customer first: portal actions need a saved "
-                                  "customer.")
+        assert notes(app)[-1] == (
+            "Save the new customer first: portal actions need a saved customer."
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert row(screen, "business_name").message == "Enter a Business Name or a Contact Name."
@@ -461,21 +485,28 @@ async def test_missing_customer_says_so_and_goes_back(shown):
 
 async def save_elsewhere(db_url: str, customer_id: int, values: dict[str, object]) -> None:
     """Another staff member's save: another process, with its own connection to the database."""
-    script = ("import sys; from models.db import open_database; "
-              "from models.customers import load_customer, save_customer; "
-              "from models.staff import identify; "
-              "open_database(sys.argv[1]); "
-              f"save_customer(load_customer({customer_id}), {values!r}, identify())")
-    process = await asyncio.create_subprocess_exec(sys.executable, "-c", script, db_url,
-                                                   cwd=REPO)
+    script = (
+        "import sys; from models.db import open_database; "
+        "from models.customers import load_customer, save_customer; "
+        "from models.staff import identify; "
+        "open_database(sys.argv[1]); "
+        f"save_customer(load_customer({customer_id}), {values!r}, identify())"
+    )
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", script, db_url, cwd=REPO)
     assert await asyncio.wait_for(process.wait(), 60) == 0
 
 
 async def test_conflict_keeps_mine_field_by_field(db_url_open, customer):
     async with detail(db_url_open, customer.id) as (app, pilot, screen):
-        await save_elsewhere(db_url_open, customer.id,
-                       {"business_name": "Maple Leaf Wholesale", "billing_city": "Ottawa",
-                        "contact_name": "Jane Doe-Smith"})
+        await save_elsewhere(
+            db_url_open,
+            customer.id,
+            {
+                "business_name": "Maple Leaf Wholesale",
+                "billing_city": "Ottawa",
+                "contact_name": "Jane Doe-Smith",
+            },
+        )
         await type_into(pilot, screen, "business_name", "Maple Leaf Retail")
         await type_into(pilot, screen, "contact_name", "J. Doe")
         await type_into(pilot, screen, "vat_number", "")  # unchanged: not part of the save
@@ -499,14 +530,18 @@ async def test_conflict_keeps_mine_field_by_field(db_url_open, customer):
         assert box(screen, "billing_city").value == "Ottawa"
     saved = reload(customer.id)
     assert saved.version == customer.version + 2
-    assert (saved.values["business_name"], saved.values["contact_name"],
-            saved.values["billing_city"], saved.values["billing_street1"]) == (
-        "Maple Leaf Retail", "Jane Doe-Smith", "Ottawa", "200 King St")
+    assert (
+        saved.values["business_name"],
+        saved.values["contact_name"],
+        saved.values["billing_city"],
+        saved.values["billing_street1"],
+    ) == ("Maple Leaf Retail", "Jane Doe-Smith", "Ottawa", "200 King St")
     events = audit_events(customer.id)
     assert [event.staff for event in events[-2:]] == [desk().login, desk().login]
     assert event_changes(events[-1]) == {
         "business_name": ("Maple Leaf Wholesale", "Maple Leaf Retail"),
-        "billing_street1": ("100 Queen St W", "200 King St")}
+        "billing_street1": ("100 Queen St W", "200 King St"),
+    }
 
 
 async def test_conflict_reload_drops_my_edits_and_cancel_keeps_them(db_url_open, customer):
@@ -591,8 +626,7 @@ async def test_hostile_stored_text_shows_literally_and_never_reaches_the_termina
             await pilot.press(tab)
             await pilot.pause()
             text = screen_text(app)
-            assert not any(ord(char) < 0x20 or char == "\u202e" for char in text
-                           if char != "\n")
+            assert not any(ord(char) < 0x20 or char == "\u202e" for char in text if char != "\n")
         await pilot.press("f2")
         await pilot.pause()
         text = screen_text(app)

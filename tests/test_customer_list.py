@@ -32,9 +32,10 @@ def add(code: str, **values) -> int:
 def many(count: int) -> list[str]:
     """`count` customers whose codes and business names sort the same way; their codes."""
     codes = [f"CST-{n:06d}" for n in range(1, count + 1)]
-    Customer.insert_many([(code, code.casefold(), f"Business {code[-6:]}") for code in codes],
-                         fields=[Customer.code, Customer.code_key,
-                                 Customer.business_name]).execute()
+    Customer.insert_many(
+        [(code, code.casefold(), f"Business {code[-6:]}") for code in codes],
+        fields=[Customer.code, Customer.code_key, Customer.business_name],
+    ).execute()
     return codes
 
 
@@ -44,8 +45,10 @@ def make_app(db_url: str) -> CustdeskApp:
 
 def screen_text(app) -> str:
     """What the terminal shows, as plain text lines."""
-    return "\n".join("".join(segment.text for segment in strip)
-                     for strip in app.screen._compositor.render_strips())
+    return "\n".join(
+        "".join(segment.text for segment in strip)
+        for strip in app.screen._compositor.render_strips()
+    )
 
 
 def summary(app) -> str:
@@ -61,16 +64,20 @@ async def settle(pilot, until=lambda: True, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         await pilot.pause()
-        reading = [worker for worker in pilot.app.workers
-                   if worker.group.startswith("customer-") and not worker.is_finished]
+        reading = [
+            worker
+            for worker in pilot.app.workers
+            if worker.group.startswith("customer-") and not worker.is_finished
+        ]
         listing = isinstance(pilot.app.screen, CustomerListScreen)
         counted = not listing or table(pilot.app).total is not None  # counts wait for a pause
         checked = not listing or not table(pilot.app).flags_waiting  # so do duplicate checks
         if not reading and counted and checked and until():
             await pilot.pause()
             return
-        assert time.monotonic() < deadline, f"gave up waiting; the screen shows:\n" \
-                                            f"{screen_text(pilot.app)}"
+        assert time.monotonic() < deadline, (
+            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
+        )
         await pilot.pause(0.02)
 
 
@@ -80,9 +87,15 @@ async def type_search(pilot, text: str) -> None:
 
 
 async def test_first_screen_lists_customers_with_their_count(db, db_url):
-    add("A-1", business_name="Acme Ltd", contact_name="Ada Lovelace",
-        billing_email="ada@acme.example", billing_phone="+15550100", billing_city="Leeds",
-        billing_country="GB")
+    add(
+        "A-1",
+        business_name="Acme Ltd",
+        contact_name="Ada Lovelace",
+        billing_email="ada@acme.example",
+        billing_phone="+15550100",
+        billing_city="Leeds",
+        billing_country="GB",
+    )
     locked = add("B-2", business_name="Bravo", contact_name="Bob")
     PortalAccount.insert(customer=locked, status="locked").execute()
     app = make_app(db_url)
@@ -90,8 +103,7 @@ async def test_first_screen_lists_customers_with_their_count(db, db_url):
         await settle(pilot)
         shown = screen_text(app)
         assert summary(app) == "2 customers"
-        for title in ("Code", "Business Name ▲", "Contact", "Email", "Telephone", "City",
-                      "Portal"):
+        for title in ("Code", "Business Name ▲", "Contact", "Email", "Telephone", "City", "Portal"):
             assert title in shown
         first, second = shown.splitlines()[3:5]
         assert first.startswith("›A-1") and "Acme Ltd" in first and "Leeds" in first
@@ -119,15 +131,19 @@ async def test_search_follows_each_keystroke(db, db_url):
         assert not app._notifications  # no read failed or was reported twice
 
 
-@pytest.mark.parametrize("term, expected", [
-    ("JOSE", "2 matches 'JOSE'"),
-    ("zurich", "1 match 'zurich'"),
-    ("555 01", "1 match '555 01'"),
-    ("j", "2 matches 'j'"),
-    ("qqq", "No customer matches 'qqq'"),
-])
+@pytest.mark.parametrize(
+    "term, expected",
+    [
+        ("JOSE", "2 matches 'JOSE'"),
+        ("zurich", "1 match 'zurich'"),
+        ("555 01", "1 match '555 01'"),
+        ("j", "2 matches 'j'"),
+        ("qqq", "No customer matches 'qqq'"),
+    ],
+)
 async def test_search_ignores_accents_reads_digits_and_says_when_nothing_matches(
-        db, db_url, term, expected):
+    db, db_url, term, expected
+):
     add("C-1", contact_name="José Núñez")
     add("C-2", contact_name="Jose Smith", billing_city="Zürich")
     add("C-3", contact_name="Ann", billing_phone="+15550100")
@@ -227,14 +243,21 @@ async def test_ctrl_o_opens_the_actions_menu_for_the_highlighted_customer(db, db
 
 def _add_in_another_process(db_url: str, name: str) -> None:
     """Save a customer the way another desk's custdesk process would."""
-    script = ("import sys\nfrom models.db import open_database\n"
-              "from models.upgrade import upgrade_database\n"
-              "from models.customers import create_customer\n"
-              "from models.staff import identify\n"
-              "open_database(sys.argv[1]); upgrade_database()\n"
-              "create_customer({'business_name': sys.argv[2]}, identify())\n")
-    subprocess.run([sys.executable, "-c", script, db_url, name], cwd=REPO, check=True,
-                   capture_output=True, timeout=60)
+    script = (
+        "import sys\nfrom models.db import open_database\n"
+        "from models.upgrade import upgrade_database\n"
+        "from models.customers import create_customer\n"
+        "from models.staff import identify\n"
+        "open_database(sys.argv[1]); upgrade_database()\n"
+        "create_customer({'business_name': sys.argv[2]}, identify())\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, db_url, name],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 async def test_ctrl_r_shows_what_another_process_saved(db, db_url):
@@ -250,7 +273,8 @@ async def test_ctrl_r_shows_what_another_process_saved(db, db_url):
 
 
 async def test_the_list_notices_changes_by_itself_and_only_then_reads_again(
-        db, db_url, monkeypatch):
+    db, db_url, monkeypatch
+):
     monkeypatch.setattr(customer_list, "CHANGE_CHECK_SECONDS", 0.2)  # 2 s in real life
     create_customer({"business_name": "Alpha"}, desk())
     app = make_app(db_url)
@@ -268,9 +292,15 @@ async def test_the_list_notices_changes_by_itself_and_only_then_reads_again(
 
 
 async def test_hostile_names_show_literally_and_do_nothing(db, db_url):
-    names = ["Acme [/] Ltd", "[@click=app.quit]x[/]", "[b]Bold[/b] [link=http://x]y",
-             "Evil \x1b[2J\x1b]52;c;aGk=\x07 Co", "\u202eReversed", "Zero\u200bWidth",
-             "漢字商事ｶﾀｶﾅ"]
+    names = [
+        "Acme [/] Ltd",
+        "[@click=app.quit]x[/]",
+        "[b]Bold[/b] [link=http://x]y",
+        "Evil \x1b[2J\x1b]52;c;aGk=\x07 Co",
+        "\u202eReversed",
+        "Zero\u200bWidth",
+        "漢字商事ｶﾀｶﾅ",
+    ]
     for number, name in enumerate(names):
         add(f"H-{number}", business_name=name, contact_name=name)
     app = make_app(db_url)

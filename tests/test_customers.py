@@ -13,9 +13,13 @@ from models.customers import (
 )
 from models.tables import AuditEvent, Customer
 
-ACME = {"business_name": "Acme Ltd", "contact_name": "Ada Lovelace",
-        "billing_email": "ada@example.com", "billing_country": "GB",
-        "billing_postal_code": "SW1A 1AA"}
+ACME = {
+    "business_name": "Acme Ltd",
+    "contact_name": "Ada Lovelace",
+    "billing_email": "ada@example.com",
+    "billing_country": "GB",
+    "billing_postal_code": "SW1A 1AA",
+}
 
 
 def test_blank_code_is_generated_in_sequence(db):
@@ -42,7 +46,8 @@ def test_duplicate_code_regardless_of_case_names_the_holder(db):
     with pytest.raises(ValidationFailed) as caught:
         create_customer({"contact_name": "Bob", "code": "vip-1"}, desk())
     assert caught.value.errors["code"] == (
-        "Customer Code vip-1 is already used by VIP-1 (Acme Ltd).")
+        "Customer Code vip-1 is already used by VIP-1 (Acme Ltd)."
+    )
     assert Customer.select().count() == 1
 
 
@@ -63,9 +68,15 @@ def test_code_can_be_edited(db):
 
 def test_invalid_input_returns_every_error_and_saves_nothing(db):
     with pytest.raises(ValidationFailed) as caught:
-        create_customer({"business_name": "", "contact_name": "",
-                         "billing_email": "not-an-email", "billing_country": "Atlantis"},
-                        desk())
+        create_customer(
+            {
+                "business_name": "",
+                "contact_name": "",
+                "billing_email": "not-an-email",
+                "billing_country": "Atlantis",
+            },
+            desk(),
+        )
     errors = caught.value.errors
     assert {"business_name", "billing_email", "billing_country"} <= set(errors)
     assert Customer.select().count() == 0
@@ -73,9 +84,16 @@ def test_invalid_input_returns_every_error_and_saves_nothing(db):
 
 
 def test_values_are_cleaned_before_they_are_stored(db):
-    record = create_customer({"business_name": "  Acme  ", "billing_country": "canada",
-                              "billing_state": "Ontario", "billing_postal_code": "k1a0b1",
-                              "billing_phone": "(613) 555-0123"}, desk())
+    record = create_customer(
+        {
+            "business_name": "  Acme  ",
+            "billing_country": "canada",
+            "billing_state": "Ontario",
+            "billing_postal_code": "k1a0b1",
+            "billing_phone": "(613) 555-0123",
+        },
+        desk(),
+    )
     assert record.values["business_name"] == "Acme"
     assert record.values["billing_country"] == "CA"
     assert record.values["billing_state"] == "CA-ON"
@@ -127,16 +145,24 @@ def test_a_conflict_names_who_saved_last_and_when_from_the_audit_trail(db):
     mine = create_customer(ACME, desk())
     save_customer(load_customer(mine.id), {"contact_name": "Ada King"}, desk())
     save_customer(load_customer(mine.id), {"billing_city": "London"}, desk())
-    last = AuditEvent.select().where(AuditEvent.action == "updated").order_by(
-        AuditEvent.id.desc()).get()
+    last = (
+        AuditEvent.select()
+        .where(AuditEvent.action == "updated")
+        .order_by(AuditEvent.id.desc())
+        .get()
+    )
     with pytest.raises(SaveConflict) as caught:
         save_customer(mine, {"business_name": "Acme Group"}, desk())
     conflict = caught.value
     assert (conflict.saved_by.staff, conflict.saved_by.at, conflict.saves) == (
-        desk().login, last.at, 2)
+        desk().login,
+        last.at,
+        2,
+    )
     assert conflict.who_and_when(now=last.at) == (
         f"{desk().login} saved this customer at {last.at:%H:%M} UTC "
-        "(after 1 other save since you opened it).")
+        "(after 1 other save since you opened it)."
+    )
 
 
 def test_a_conflict_after_an_import_or_an_archive_says_so_with_the_day():
@@ -145,26 +171,39 @@ def test_a_conflict_after_an_import_or_an_archive_says_so_with_the_day():
     from models.save_conflict import OtherSave
 
     at = datetime(2026, 3, 14, 14, 2)
-    assert (OtherSave("ada", at).sentence(now=datetime(2026, 3, 14, 23, 0))
-            == "ada saved this customer at 14:02 UTC")
-    assert (OtherSave("bob", at, "imported").sentence(now=datetime(2026, 3, 15, 9, 0))
-            == "bob updated this customer from a CSV file on 2026-03-14 at 14:02 UTC")
-    assert (OtherSave("cy", at, "archived").sentence(now=at)
-            == "cy archived this customer at 14:02 UTC")
+    assert (
+        OtherSave("ada", at).sentence(now=datetime(2026, 3, 14, 23, 0))
+        == "ada saved this customer at 14:02 UTC"
+    )
+    assert (
+        OtherSave("bob", at, "imported").sentence(now=datetime(2026, 3, 15, 9, 0))
+        == "bob updated this customer from a CSV file on 2026-03-14 at 14:02 UTC"
+    )
+    assert (
+        OtherSave("cy", at, "archived").sentence(now=at) == "cy archived this customer at 14:02 UTC"
+    )
 
 
 def test_a_conflict_keeps_the_clerks_edits_only_where_they_chose(db):
     mine = create_customer(ACME, desk())
-    save_customer(load_customer(mine.id), {"contact_name": "Ada King",
-                                           "business_name": "Acme Holdings"}, desk())
+    save_customer(
+        load_customer(mine.id),
+        {"contact_name": "Ada King", "business_name": "Acme Holdings"},
+        desk(),
+    )
     with pytest.raises(SaveConflict) as caught:
-        save_customer(mine, {"business_name": "Acme Group", "contact_name": "Ada King",
-                             "billing_city": "Leeds"}, desk())
+        save_customer(
+            mine,
+            {"business_name": "Acme Group", "contact_name": "Ada King", "billing_city": "Leeds"},
+            desk(),
+        )
     conflict = caught.value
     assert conflict.contested == ["business_name"]  # both changed it, to different values
     assert conflict.kept_edits(frozenset()) == {"billing_city": "Leeds"}
     assert conflict.kept_edits(frozenset({"business_name"})) == {
-        "business_name": "Acme Group", "billing_city": "Leeds"}
+        "business_name": "Acme Group",
+        "billing_city": "Leeds",
+    }
 
 
 def test_timestamps_are_utc(db):

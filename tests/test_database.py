@@ -92,7 +92,7 @@ def test_a_killed_writer_leaves_the_file_intact(sqlite_url, tmp_path):
     open_database(sqlite_url)
     upgrade_database()
     close_database()
-    path = sqlite_url[len("sqlite:///"):]
+    path = sqlite_url[len("sqlite:///") :]
     raw = sqlite3.connect(path)
     raw.execute("BEGIN IMMEDIATE")
     raw.execute("UPDATE counter SET value = 99 WHERE name = 'customer_code'")

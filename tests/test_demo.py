@@ -84,8 +84,12 @@ def test_codes_skip_codes_already_held_and_never_clash(db):
     create_customer({"contact_name": "Ada Lovelace"}, desk())  # generated: CST-000001
     create_customer({"contact_name": "Typed By Hand", "code": "cst-000003"}, desk())
     assert fill_demo_database(desk(), 5, seed=1) == 5
-    demo_codes = {c.code for c in Customer.select().where(
-        Customer.contact_name.not_in(["Ada Lovelace", "Typed By Hand"]))}
+    demo_codes = {
+        c.code
+        for c in Customer.select().where(
+            Customer.contact_name.not_in(["Ada Lovelace", "Typed By Hand"])
+        )
+    }
     assert demo_codes == {"CST-000002", "CST-000004", "CST-000005", "CST-000006", "CST-000007"}
     assert fill_demo_database(desk(), 3, seed=1) == 3  # a second fill goes on from the counter
     assert Customer.select().where(Customer.code == "CST-000010").exists()
@@ -208,8 +212,10 @@ def test_a_cancel_after_the_first_batch_keeps_exactly_that_batch(db, monkeypatch
 def test_progress_rises_to_the_count_when_the_cancel_is_never_set(db, monkeypatch):
     monkeypatch.setattr(demo, "TRANSACTION_ROWS", 40)
     reported = []
-    assert fill_demo_database(desk(), 130, seed=14, progress=reported.append,
-                              cancel=threading.Event()) == 130
+    assert (
+        fill_demo_database(desk(), 130, seed=14, progress=reported.append, cancel=threading.Event())
+        == 130
+    )
     assert reported == [40, 80, 120, 130]
     assert Customer.select().count() == 130
 
@@ -286,10 +292,15 @@ class DemoProcess:
     def __init__(self, *args: str, ignore_interrupts: bool = False):
         self.terminal, replica = os.openpty()
         self.process = subprocess.Popen(
-            [*CUSTDESK, "demo", *args], stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=replica, text=True,
+            [*CUSTDESK, "demo", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=replica,
+            text=True,
             preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-            if ignore_interrupts else None)
+            if ignore_interrupts
+            else None,
+        )
         os.close(replica)
         self.drawn = ""
 
@@ -360,8 +371,9 @@ def test_every_city_and_number_pattern_gives_valid_customers():
         for city in country.cities:
             for pattern in (*city.phones, *country.mobiles):
                 address = generator.address(country, city, "Ann Example", "", "", fax=False)
-                values = {f"billing_{part}": value
-                          for part, value in zip(demo.ADDRESS_PARTS, address)}
+                values = {
+                    f"billing_{part}": value for part, value in zip(demo.ADDRESS_PARTS, address)
+                }
                 values["billing_phone"] = generator.phone(country, pattern)
                 assert_valid_and_clean({"contact_name": "Ann Example", **values})
 
@@ -371,8 +383,9 @@ def test_vat_numbers_are_valid_for_their_country(country):
     generator = DemoGenerator(seed=10)
     for _ in range(20):
         number = vat_number(country, generator.rng)
-        assert_valid_and_clean({"business_name": "Acme", "billing_country": country,
-                                "vat_number": number})
+        assert_valid_and_clean(
+            {"business_name": "Acme", "billing_country": country, "vat_number": number}
+        )
 
 
 def test_generated_rows_cover_the_required_countries(generated):
@@ -396,15 +409,17 @@ def test_name_pools_hold_the_accented_names_search_must_find():
 
 def test_polish_women_get_the_feminine_surname(generated):
     names = {row[CUSTOMER_COLUMNS.index("contact_name")] for row in generated}
-    assert not any(name.startswith(("Agnieszka ", "Katarzyna ")) and name.endswith("ski")
-                   for name in names)
+    assert not any(
+        name.startswith(("Agnieszka ", "Katarzyna ")) and name.endswith("ski") for name in names
+    )
 
 
 def test_same_seed_gives_the_same_customers():
     first = DemoGenerator(seed=11, now=FIXED_NOW)
     second = DemoGenerator(seed=11, now=FIXED_NOW)
-    assert ([first.customer_row(f"CST-{n:06d}", FIXED_NOW) for n in range(1, 50)]
-            == [second.customer_row(f"CST-{n:06d}", FIXED_NOW) for n in range(1, 50)])
+    assert [first.customer_row(f"CST-{n:06d}", FIXED_NOW) for n in range(1, 50)] == [
+        second.customer_row(f"CST-{n:06d}", FIXED_NOW) for n in range(1, 50)
+    ]
 
 
 def test_a_fill_tells_the_postgresql_planner_the_new_size(db, db_url):
@@ -414,5 +429,6 @@ def test_a_fill_tells_the_postgresql_planner_the_new_size(db, db_url):
 
     fill_demo_database(desk(), 200, seed=3)
     reltuples = database.execute_sql(
-        "SELECT reltuples FROM pg_class WHERE oid = 'customer'::regclass").fetchone()[0]
+        "SELECT reltuples FROM pg_class WHERE oid = 'customer'::regclass"
+    ).fetchone()[0]
     assert reltuples == 200

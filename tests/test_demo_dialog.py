@@ -35,8 +35,9 @@ async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
     """Pause until `condition()` holds (the fill runs in a thread)."""
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting; the screen shows:\n" \
-                                            f"{screen_text(pilot.app)}"
+        assert time.monotonic() < deadline, (
+            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
+        )
         await pilot.pause(0.02)
 
 
@@ -71,8 +72,9 @@ async def test_enter_adds_the_default_thousand_and_toasts(db, db_url):
         assert "Customers to add (1 to 1,000,000):" in screen_text(app)
         await pilot.press("enter")
         assert await toasted(pilot) == ["Added 1,000 demo customers."]
-        await settle(pilot, lambda: str(app.screen.query_one("#summary").render())
-                     == "1,000 customers")
+        await settle(
+            pilot, lambda: str(app.screen.query_one("#summary").render()) == "1,000 customers"
+        )
     assert results == [1000]
     assert Customer.select().count() == 1000
 
@@ -115,16 +117,19 @@ async def test_escape_stops_a_large_fill_after_the_batch_being_written(db, db_ur
     assert added % demo.TRANSACTION_ROWS == 0
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("", "Customers to add is empty: type a whole number from 1 to 1,000,000."),
-    ("abc", "Customers to add must be a whole number from 1 to 1,000,000."),
-    ("0", "Customers to add must be a whole number from 1 to 1,000,000."),
-    ("-5", "Customers to add must be a whole number from 1 to 1,000,000."),
-    ("1000001", "Customers to add must be a whole number from 1 to 1,000,000."),
-    ("2.5", "Customers to add must be a whole number from 1 to 1,000,000."),
-    ("12,34", "Customers to add must be a whole number from 1 to 1,000,000."),
-    ("9" * 5000, "Customers to add must be a whole number from 1 to 1,000,000."),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Customers to add is empty: type a whole number from 1 to 1,000,000."),
+        ("abc", "Customers to add must be a whole number from 1 to 1,000,000."),
+        ("0", "Customers to add must be a whole number from 1 to 1,000,000."),
+        ("-5", "Customers to add must be a whole number from 1 to 1,000,000."),
+        ("1000001", "Customers to add must be a whole number from 1 to 1,000,000."),
+        ("2.5", "Customers to add must be a whole number from 1 to 1,000,000."),
+        ("12,34", "Customers to add must be a whole number from 1 to 1,000,000."),
+        ("9" * 5000, "Customers to add must be a whole number from 1 to 1,000,000."),
+    ],
+)
 async def test_a_bad_count_names_the_field_and_starts_nothing(db, db_url, typed, message):
     app = make_app(db_url)
     results = []
@@ -160,7 +165,8 @@ async def test_only_if_empty_adds_nothing_to_a_database_with_customers(db, db_ur
         await open_dialog(pilot, results, only_if_empty=True)
         await pilot.press("enter")
         assert await toasted(pilot) == [
-            "The database already has customers: no demo customers were added."]
+            "The database already has customers: no demo customers were added."
+        ]
     assert results == [0] and Customer.select().count() == 1
 
 
@@ -175,8 +181,9 @@ async def test_a_database_failure_says_why_and_what_was_kept(db, db_url):
         await pilot.press("enter")
         field = dialog.query_one("#demo-count", Input)
         await wait_until(pilot, lambda: not dialog.has_class("-running") and field.has_focus)
-        assert report(app) == ("The database did not answer: no such table: note. "
-                               "No demo customers were added.")
+        assert report(app) == (
+            "The database did not answer: no such table: note. No demo customers were added."
+        )
         assert app.screen is dialog and not field.disabled
         assert not toasts(app)
         await pilot.press("escape")
@@ -189,15 +196,18 @@ async def test_an_unexpected_failure_is_reported_and_the_batches_before_it_kept(
         pytest.skip("fails the second batch with a SQLite trigger")
     database.execute_sql(
         "CREATE TRIGGER refuse_second_batch BEFORE INSERT ON customer "
-        "WHEN NEW.code = 'CST-002001' BEGIN SELECT RAISE(ABORT, 'refused by a test'); END")
+        "WHEN NEW.code = 'CST-002001' BEGIN SELECT RAISE(ABORT, 'refused by a test'); END"
+    )
     app = make_app(db_url)
     results = []
     async with app.run_test(notifications=True, size=SIZE) as pilot:
         dialog = await open_dialog(pilot, results)
         await type_count(pilot, "5000")
         await wait_until(pilot, lambda: not dialog.has_class("-running"))
-        assert report(app) == ("Adding demo customers stopped on an unexpected error. "
-                               "The 2,000 demo customers added before that are kept.")
+        assert report(app) == (
+            "Adding demo customers stopped on an unexpected error. "
+            "The 2,000 demo customers added before that are kept."
+        )
         await wait_until(pilot, lambda: any("refused by a test" in text for text in toasts(app)))
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, CustomerListScreen))

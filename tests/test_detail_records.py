@@ -46,8 +46,12 @@ def toasts(app) -> list[str]:
 
 def actions(customer_id: int) -> list[str]:
     with database.connection_context():
-        return [event.action for event in AuditEvent.select()
-                .where(AuditEvent.customer == customer_id).order_by(AuditEvent.id)]
+        return [
+            event.action
+            for event in AuditEvent.select()
+            .where(AuditEvent.customer == customer_id)
+            .order_by(AuditEvent.id)
+        ]
 
 
 def notes_of(customer_id: int):
@@ -90,7 +94,8 @@ async def test_add_internal_and_public_notes_listed_newest_first(db_url, custome
     stored = notes_of(customer.id)
     assert [(n.body, n.public, n.author) for n in stored] == [
         ("Your order ships Monday", True, desk().login),
-        ("Called about\nthe invoice", False, desk().login)]
+        ("Called about\nthe invoice", False, desk().login),
+    ]
     assert actions(customer.id)[-2:] == ["note_added", "note_added"]
 
 
@@ -119,16 +124,24 @@ async def test_delete_asks_first_and_the_deletion_is_recorded(db_url, customer):
     assert actions(customer.id)[-1] == "note_deleted"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("   \n ", "The note is empty; type some text first."),
-    ("x" * (MAX_NOTE_CHARS + 1), "The note is too long (4,001 characters; at most 4,000)."),
-    ("ok\nbell \x07 here", ("The note contains a control or invisible character (U+0007) on "
-                            "line 2; remove it.")),
-    ("hidden \u202e text", ("The note contains a control or invisible character (U+202E) on "
-                            "line 1; remove it.")),
-])
-async def test_a_bad_note_is_refused_beside_the_editor_and_changes_nothing(db_url, customer,
-                                                                         text, message):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("   \n ", "The note is empty; type some text first."),
+        ("x" * (MAX_NOTE_CHARS + 1), "The note is too long (4,001 characters; at most 4,000)."),
+        (
+            "ok\nbell \x07 here",
+            ("The note contains a control or invisible character (U+0007) on line 2; remove it."),
+        ),
+        (
+            "hidden \u202e text",
+            ("The note contains a control or invisible character (U+202E) on line 1; remove it."),
+        ),
+    ],
+)
+async def test_a_bad_note_is_refused_beside_the_editor_and_changes_nothing(
+    db_url, customer, text, message
+):
     async with detail(db_url, customer.id) as (app, pilot, screen):
         await pilot.press("f5")
         await settle(pilot)
@@ -185,10 +198,13 @@ async def test_access_log_shows_a_portal_sign_in_attempt(db_url, customer):
 
 async def test_undo_a_merge_from_the_history(db_url, customer):
     with database.connection_context():
-        other = create_customer({"business_name": "Maple Leaf Supply Co",
-                                 "billing_email": "orders@maple.example"}, desk())
-        merge_customers(customer.id, other.id, {"billing_email": "orders@maple.example"},
-                        None, desk())
+        other = create_customer(
+            {"business_name": "Maple Leaf Supply Co", "billing_email": "orders@maple.example"},
+            desk(),
+        )
+        merge_customers(
+            customer.id, other.id, {"billing_email": "orders@maple.example"}, None, desk()
+        )
     async with detail(db_url, customer.id) as (app, pilot, screen):
         assert str(screen.query_one("#row-billing_email", FieldRow).value) == "orders@maple.example"
         await pilot.press("f6")
@@ -222,8 +238,9 @@ async def test_typing_an_existing_billing_email_on_a_new_customer_warns(db_url, 
         await pilot.pause(0.4)
         await settle(pilot)
         assert warning.display
-        assert str(warning.render()) == ("Likely duplicate of CST-000001 (Maple Leaf Supplies): "
-                                         "same billing email")
+        assert str(warning.render()) == (
+            "Likely duplicate of CST-000001 (Maple Leaf Supplies): same billing email"
+        )
         await pilot.press("backspace")
         await pilot.pause(0.4)
         await settle(pilot)
@@ -263,9 +280,14 @@ async def merging(url: str, a_id: int, b_id: int):
 
 async def test_the_merge_dialog_picks_values_with_arrows_and_merges(db_url, customer):
     with database.connection_context():
-        other = create_customer({"business_name": "Maple Leaf Supply Co",
-                                 "contact_name": "Jane Doe",
-                                 "billing_email": "orders@maple.example"}, desk())
+        other = create_customer(
+            {
+                "business_name": "Maple Leaf Supply Co",
+                "contact_name": "Jane Doe",
+                "billing_email": "orders@maple.example",
+            },
+            desk(),
+        )
     async with merging(db_url, customer.id, other.id) as (app, pilot, dialog):
         await pilot.pause(0.1)
         text = screen_text(app)
@@ -314,7 +336,12 @@ async def test_the_merge_dialog_swaps_the_survivor_and_cancels(db_url, customer)
 async def test_when_both_have_portal_accounts_the_clerk_picks_one(db_url, customer):
     with database.connection_context():
         other_id, _secret = activated("pat@example.com")
-        send_activation(customer.id, desk(), expected_version=seen(customer.id), sender="Desk <desk@shop.example>")
+        send_activation(
+            customer.id,
+            desk(),
+            expected_version=seen(customer.id),
+            sender="Desk <desk@shop.example>",
+        )
         kept = PortalAccount.get(PortalAccount.customer == other_id).id
     async with merging(db_url, customer.id, other_id) as (app, pilot, dialog):
         assert "Portal account" in screen_text(app)

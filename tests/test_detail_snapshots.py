@@ -33,13 +33,21 @@ def with_records(customer_id: int) -> None:
     add_note(customer_id, "Prefers invoices by post.\nAsk for Jane.", False, named_staff("seed"))
     add_note(customer_id, "Your order ships on Monday.", True, named_staff("seed"))
     save_customer(load_customer(customer_id), {"contact_name": "Jane Roe"}, named_staff("seed"))
-    send_activation(customer_id, named_staff("seed"), expected_version=seen(customer_id), sender="Desk <desk@shop.example>")
+    send_activation(
+        customer_id,
+        named_staff("seed"),
+        expected_version=seen(customer_id),
+        sender="Desk <desk@shop.example>",
+    )
     sign_in("jane@example.com", "not the password", address="203.0.113.9")
     sign_in("nobody@example.com", "guess", address="198.51.100.7")
     # the activation's history line quotes the real expiry time of its temporary password
     AuditEvent.delete().where(AuditEvent.action.startswith("portal_")).execute()
-    for table, column in ((Note, Note.created_at), (AuditEvent, AuditEvent.at),
-                          (AccessLogEntry, AccessLogEntry.at)):
+    for table, column in (
+        (Note, Note.created_at),
+        (AuditEvent, AuditEvent.at),
+        (AccessLogEntry, AccessLogEntry.at),
+    ):
         table.update({column: FIXED_TIME}).execute()
 
 
@@ -70,8 +78,9 @@ def record_tab_matches(snap_compare, fixed_customer, tab: str, size: str) -> boo
     """Whether a record tab at one size looks as its snapshot does."""
     url, customer_id = fixed_customer
     app = DetailApp(url, customer_id, steady_cursor=True)
-    return snap_compare(app, terminal_size=SIZES[size], run_before=loaded,
-                        press=[RECORD_TABS[tab], "wait:300"])
+    return snap_compare(
+        app, terminal_size=SIZES[size], run_before=loaded, press=[RECORD_TABS[tab], "wait:300"]
+    )
 
 
 @pytest.mark.parametrize("tab", RECORD_TABS)

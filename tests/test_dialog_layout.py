@@ -27,10 +27,14 @@ from tests.test_portal_screens import app_for, choose, toasts, until
 from tests.test_sixteen_colours import shown
 
 SMALL, BIG = (80, 24), (200, 60)
-LONG_NAME = ("Maple [/] Leaf [b]Supplies[/b] & Hardware Wholesale Incorporated of Greater "
-             "Toronto and the Golden Horseshoe Region")[:100]
-LONG_EMAIL = ("accounts.payable.and.receivable.department.ops"
-              "@maple-leaf-supplies-and-hardware-wholesale-incorporated.billing.ca")
+LONG_NAME = (
+    "Maple [/] Leaf [b]Supplies[/b] & Hardware Wholesale Incorporated of Greater "
+    "Toronto and the Golden Horseshoe Region"
+)[:100]
+LONG_EMAIL = (
+    "accounts.payable.and.receivable.department.ops"
+    "@maple-leaf-supplies-and-hardware-wholesale-incorporated.billing.ca"
+)
 KEYS = "y Yes · n No · Esc cancels · Enter: highlighted button"
 
 
@@ -48,8 +52,8 @@ def squeezed(text: str) -> str:
 
 def inside(app, widget: Widget) -> str:
     """The characters the screen shows in a widget's region."""
-    rows = shown(app).splitlines()[widget.region.y:widget.region.bottom]
-    return "\n".join(row[widget.region.x:widget.region.right] for row in rows)
+    rows = shown(app).splitlines()[widget.region.y : widget.region.bottom]
+    return "\n".join(row[widget.region.x : widget.region.right] for row in rows)
 
 
 # ------------------------------------------------------------------------- confirm
@@ -58,7 +62,9 @@ def inside(app, widget: Widget) -> str:
 async def test_a_long_question_scrolls_and_the_keys_stay(sqlite_db):
     assert (len(LONG_NAME), len(LONG_EMAIL)) == (100, 113)  # as long as the fields allow
     customer_id = make_customer(email=LONG_EMAIL, business=LONG_NAME)
-    send_activation(customer_id, desk(), expected_version=seen(customer_id), sender="Desk <desk@shop.example>")
+    send_activation(
+        customer_id, desk(), expected_version=seen(customer_id), sender="Desk <desk@shop.example>"
+    )
     app = app_for(sqlite_db, customer_id)
     async with app.run_test(notifications=True, size=SMALL) as pilot:
         dialog = await choose(pilot, "r")  # Reset Password and Unlock, with a reason field
@@ -73,8 +79,7 @@ async def test_a_long_question_scrolls_and_the_keys_stay(sqlite_db):
         await pilot.pause()
         assert scroll.scroll_y == scroll.max_scroll_y
         assert end in squeezed(inside(app, scroll)) and KEYS in shown(app)
-        assert squeezed(LONG_EMAIL) in squeezed(str(dialog.query_one("#confirm-question")
-                                                    .render()))
+        assert squeezed(LONG_EMAIL) in squeezed(str(dialog.query_one("#confirm-question").render()))
         await pilot.press("y")
         await until(pilot, lambda: toasts(app))
         assert not isinstance(app.screen, ConfirmDialog)
@@ -161,8 +166,10 @@ async def test_a_short_report_is_no_stop_for_tab(sqlite_db, tmp_path):
 
 
 def test_a_wrapped_problem_hangs_under_its_line_number():
-    text = ("file.csv: 1 row: 0 to create, 1 bad.\n"
-            "  Line 2, Billing Country: Billing Country 'Far Away' is not a country.")
+    text = (
+        "file.csv: 1 row: 0 to create, 1 bad.\n"
+        "  Line 2, Billing Country: Billing Country 'Far Away' is not a country."
+    )
     report = ReportText(text)
     strips = report.render_strips(30, None, Style(), RenderOptions(Style.parse, {}))
     lines = [strip.text.rstrip() for strip in strips]
@@ -181,16 +188,19 @@ async def open_merge(pilot) -> MergeDialog:
     for key in ("m", "ctrl+x", "down", "m"):
         await settle_app(pilot)
         await pilot.press(key)
-    await until(pilot, lambda: isinstance(pilot.app.screen, MergeDialog)
-                and pilot.app.screen.preview is not None)
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, MergeDialog) and pilot.app.screen.preview is not None,
+    )
     await settle_app(pilot)
     return pilot.app.screen
 
 
 async def test_the_merge_dialog_shows_the_highlighted_values_in_full(sqlite_db):
     first = create_customer({**MAPLE, "business_name": LONG_NAME}, desk())
-    second = create_customer({**MAPLE_AGAIN, "business_name": LONG_NAME[:-1] + "X",
-                              "billing_email": LONG_EMAIL}, desk())
+    second = create_customer(
+        {**MAPLE_AGAIN, "business_name": LONG_NAME[:-1] + "X", "billing_email": LONG_EMAIL}, desk()
+    )
     app = make_app(sqlite_db)
     async with app.run_test(notifications=True, size=SMALL) as pilot:
         dialog = await open_merge(pilot)

@@ -33,27 +33,60 @@ from tui.settings import at_the_desk, resolve_settings
 
 SIZES = {"80x24": (80, 24), "200x60": (200, 60)}
 FIXED_TIME = datetime(2026, 3, 14, 9, 26)
-MAPLE = {"code": "CST-000001", **{name: value for name, value in SAMPLE.items()
-                                  if name not in ("tax_exempt", "accepts_marketing")}}
-MAPLE_AGAIN = {**MAPLE, "code": "CST-000002", "business_name": "Maple Leaf Supplies Inc.",
-               "contact_name": "J. Doe", "billing_city": "Ottawa",
-               "billing_phone": "+1 613 555 0199",
-               "billing_email": "accounts@mapleleaf.example"}  # a likely duplicate, to merge
-OTHERS = [{"code": "CST-000003", "business_name": "Northwind Traders",
-           "contact_name": "Nancy Davolio", "billing_city": "Seattle"},
-          {"code": "CST-000004", "business_name": "Zenith Optics", "contact_name": "Zoe Park",
-           "billing_city": "London"}]
+MAPLE = {
+    "code": "CST-000001",
+    **{
+        name: value
+        for name, value in SAMPLE.items()
+        if name not in ("tax_exempt", "accepts_marketing")
+    },
+}
+MAPLE_AGAIN = {
+    **MAPLE,
+    "code": "CST-000002",
+    "business_name": "Maple Leaf Supplies Inc.",
+    "contact_name": "J. Doe",
+    "billing_city": "Ottawa",
+    "billing_phone": "+1 613 555 0199",
+    "billing_email": "accounts@mapleleaf.example",
+}  # a likely duplicate, to merge
+OTHERS = [
+    {
+        "code": "CST-000003",
+        "business_name": "Northwind Traders",
+        "contact_name": "Nancy Davolio",
+        "billing_city": "Seattle",
+    },
+    {
+        "code": "CST-000004",
+        "business_name": "Zenith Optics",
+        "contact_name": "Zoe Park",
+        "billing_city": "London",
+    },
+]
 HEADER = "Customer Code,Business Name,Contact Name,Billing Email,Billing Country,Wholesale\n"
-BAD_CSV = (HEADER + "A-1,Acme,,not-an-email,GB,Yes\n"
-           "B-2,Bravo,,,Atlantis,maybe\n"
-           "C-3,Charlie,,,,\n"
-           "a-1,Again,,,,\n"
-           "D-4,Too,many,,,,,\n"
-           "E-5,Too few\n")
-GOOD_CSV = (HEADER + "N-1,Nordic Timber,Nils Berg,nils@nordic.example,Sweden,Yes\n"
-            "G-1,Globex,Hank Scorpio,,GB,no\n")
-WAITING_ON_A_DIALOG = {"actions-menu", "list-archive", "list-csv", "list-merge",
-                       "customer-actions", "customer-leave", "customer-conflict", "merge-ask"}
+BAD_CSV = (
+    HEADER + "A-1,Acme,,not-an-email,GB,Yes\n"
+    "B-2,Bravo,,,Atlantis,maybe\n"
+    "C-3,Charlie,,,,\n"
+    "a-1,Again,,,,\n"
+    "D-4,Too,many,,,,,\n"
+    "E-5,Too few\n"
+)
+GOOD_CSV = (
+    HEADER + "N-1,Nordic Timber,Nils Berg,nils@nordic.example,Sweden,Yes\n"
+    "G-1,Globex,Hank Scorpio,,GB,no\n"
+)
+WAITING_ON_A_DIALOG = {
+    "actions-menu",
+    "list-archive",
+    "list-csv",
+    "list-merge",
+    "customer-actions",
+    "customer-leave",
+    "customer-conflict",
+    "merge-ask",
+}
 
 Step = str | Callable[..., Awaitable[None]]  # a key, or something done between keys
 
@@ -71,8 +104,13 @@ def app(sqlite_url, tmp_path, monkeypatch):
     maple = create_customer(MAPLE, desk())
     for values in (MAPLE_AGAIN, *OTHERS):
         create_customer(values, desk())
-    PortalAccount.insert(customer=maple.id, status="active", password_hash="not a real hash",
-                         login_email="jane@example.com", last_sign_in_at=FIXED_TIME).execute()
+    PortalAccount.insert(
+        customer=maple.id,
+        status="active",
+        password_hash="not a real hash",
+        login_email="jane@example.com",
+        last_sign_in_at=FIXED_TIME,
+    ).execute()
     yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
     close_database()
 
@@ -80,8 +118,11 @@ def app(sqlite_url, tmp_path, monkeypatch):
 async def settle(pilot) -> None:
     """Let the workers finish (not those waiting on a dialog) and the screen catch up."""
     for _ in range(3):  # a finished worker may start the next one
-        working = [worker for worker in pilot.app.workers
-                   if worker.group not in WAITING_ON_A_DIALOG and not worker.is_finished]
+        working = [
+            worker
+            for worker in pilot.app.workers
+            if worker.group not in WAITING_ON_A_DIALOG and not worker.is_finished
+        ]
         if working:  # (an empty list would mean every worker)
             await asyncio.wait_for(pilot.app.workers.wait_for_complete(working), 20)
         await pilot.pause()
@@ -89,16 +130,21 @@ async def settle(pilot) -> None:
 
 def typed(text: str) -> Step:
     """A step: type the text, key by key."""
+
     async def run(pilot) -> None:
         await pilot.press(*text)
+
     return run
 
 
 async def saved_elsewhere(_pilot) -> None:
     """A step: another staff member saves the customer that is open."""
     maple = Customer.get(Customer.code == MAPLE["code"])
-    theirs = {"business_name": "Maple Leaf Wholesale", "billing_city": "Ottawa",
-              "contact_name": "Jane Doe-Smith"}
+    theirs = {
+        "business_name": "Maple Leaf Wholesale",
+        "billing_city": "Ottawa",
+        "contact_name": "Jane Doe-Smith",
+    }
     save_customer(load_customer(maple.id), theirs, named_staff("ada"))
     AuditEvent.update(at=FIXED_TIME).where(AuditEvent.customer == maple.id).execute()
 
@@ -110,9 +156,12 @@ async def demo_dialog(pilot) -> None:
 
 def is_open(kind: type[Picker]) -> Callable[[object], bool]:
     """Whether the screen shows the customer with the list of a picker of `kind` open."""
+
     def check(app) -> bool:
-        return (isinstance(app.screen, CustomerDetailScreen)
-                and any(picker.is_open for picker in app.screen.query(kind)))
+        return isinstance(app.screen, CustomerDetailScreen) and any(
+            picker.is_open for picker in app.screen.query(kind)
+        )
+
     return check
 
 
@@ -133,8 +182,10 @@ DIALOGS: dict[str, tuple[list[Step], Callable[[object], bool]]] = {
     "export_exists": (["e", "ctrl+u", typed("taken.csv"), "enter"], on_top(CsvExportDialog)),
     "conflict": (["enter", saved_elsewhere, *EDITS[1:], "ctrl+s"], on_top(ConflictDialog)),
     "unsaved": ([*EDITS, "escape"], on_top(UnsavedDialog)),
-    "country_picker": (["enter", "f3", *["tab"] * 5, "ctrl+u", typed("united")],
-                       is_open(CountryPicker)),
+    "country_picker": (
+        ["enter", "f3", *["tab"] * 5, "ctrl+u", typed("united")],
+        is_open(CountryPicker),
+    ),
     "state_picker": (["enter", "f3", *["tab"] * 6, "ctrl+u", "down"], is_open(StatePicker)),
     "demo": ([demo_dialog], on_top(DemoDialog)),
 }
@@ -142,6 +193,7 @@ DIALOGS: dict[str, tuple[list[Step], Callable[[object], bool]]] = {
 
 def driven(steps: list[Step], shown: list[bool], check: Callable[[object], bool]):
     """A run_before step: wait for the list, do the steps, then note whether `check` holds."""
+
     async def run(pilot) -> None:
         await list_shown(pilot)
         for step in steps:
@@ -151,6 +203,7 @@ def driven(steps: list[Step], shown: list[bool], check: Callable[[object], bool]
                 await step(pilot)
             await settle(pilot)
         shown.append(check(pilot.app))
+
     return run
 
 

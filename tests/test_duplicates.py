@@ -17,9 +17,14 @@ from models.duplicates import (
 )
 from models.engine import write_transaction
 
-ACME = {"business_name": "Acme Trading Ltd", "contact_name": "Ada Lovelace",
-        "billing_email": "Ada.Lovelace@Example.com", "billing_country": "GB",
-        "billing_postal_code": "SW1A 1AA", "billing_phone": "+44 20 7946 0000"}
+ACME = {
+    "business_name": "Acme Trading Ltd",
+    "contact_name": "Ada Lovelace",
+    "billing_email": "Ada.Lovelace@Example.com",
+    "billing_country": "GB",
+    "billing_postal_code": "SW1A 1AA",
+    "billing_phone": "+44 20 7946 0000",
+}
 
 
 def customer(**values) -> int:
@@ -38,21 +43,25 @@ def test_name_key_folds_case_accents_and_punctuation():
     assert name_key(None) == ""
 
 
-@pytest.mark.parametrize("first, second, similar", [
-    ("Acme Trading Ltd", "ACME Trading, Ltd.", True),
-    ("Acme Trading Ltd", "Acme Tradng Ltd", True),
-    ("José Núñez", "Jose Nunez", True),
-    ("Acme Trading Ltd", "Zenith Widgets Inc", False),
-    ("Ada Lovelace", "Alan Turing", False),
-    ("", "", False),
-])
+@pytest.mark.parametrize(
+    "first, second, similar",
+    [
+        ("Acme Trading Ltd", "ACME Trading, Ltd.", True),
+        ("Acme Trading Ltd", "Acme Tradng Ltd", True),
+        ("José Núñez", "Jose Nunez", True),
+        ("Acme Trading Ltd", "Zenith Widgets Inc", False),
+        ("Ada Lovelace", "Alan Turing", False),
+        ("", "", False),
+    ],
+)
 def test_similar_names(first, second, similar):
     assert similar_names(name_key(first), name_key(second)) is similar
 
 
 def test_same_email_is_found_regardless_of_case(acme):
-    [match] = find_duplicates_of({"contact_name": "Someone", "billing_email":
-                                  " ada.lovelace@EXAMPLE.COM "})
+    [match] = find_duplicates_of(
+        {"contact_name": "Someone", "billing_email": " ada.lovelace@EXAMPLE.COM "}
+    )
     assert (match.customer_id, match.code, match.name) == (acme, "ACME", "Acme Trading Ltd")
     assert match.message == "Likely duplicate of ACME (Acme Trading Ltd): same billing email"
 
@@ -63,25 +72,43 @@ def test_same_telephone_is_found_however_it_is_typed(acme):
 
 
 def test_similar_names_at_the_same_postal_code_are_found(acme):
-    [match] = find_duplicates_of({"business_name": "ACME Trading, Ltd.",
-                                  "billing_country": "GB", "billing_postal_code": "sw1a1aa"})
+    [match] = find_duplicates_of(
+        {
+            "business_name": "ACME Trading, Ltd.",
+            "billing_country": "GB",
+            "billing_postal_code": "sw1a1aa",
+        }
+    )
     assert match.reason == "similar business name at the same postal code"
-    [by_contact] = find_duplicates_of({"contact_name": "Ada Lovelase",
-                                       "billing_postal_code": "SW1A 1AA"})
+    [by_contact] = find_duplicates_of(
+        {"contact_name": "Ada Lovelase", "billing_postal_code": "SW1A 1AA"}
+    )
     assert by_contact.reason == "similar contact name at the same postal code"
 
 
-@pytest.mark.parametrize("values", [
-    {"business_name": "Acme Trading Ltd", "billing_country": "GB",
-     "billing_postal_code": "EC1A 1BB"},
-    {"business_name": "Acme Trading Ltd", "billing_country": "IE",
-     "billing_postal_code": "SW1A1AA"},
-    {"business_name": "Zenith Widgets", "billing_country": "GB",
-     "billing_postal_code": "SW1A 1AA"},
-    {"billing_email": "someone.else@example.com", "billing_phone": "+44 20 7946 0001"},
-    {"billing_email": "not an email", "billing_phone": "call me", "billing_postal_code": "!"},
-    {},
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {
+            "business_name": "Acme Trading Ltd",
+            "billing_country": "GB",
+            "billing_postal_code": "EC1A 1BB",
+        },
+        {
+            "business_name": "Acme Trading Ltd",
+            "billing_country": "IE",
+            "billing_postal_code": "SW1A1AA",
+        },
+        {
+            "business_name": "Zenith Widgets",
+            "billing_country": "GB",
+            "billing_postal_code": "SW1A 1AA",
+        },
+        {"billing_email": "someone.else@example.com", "billing_phone": "+44 20 7946 0001"},
+        {"billing_email": "not an email", "billing_phone": "call me", "billing_postal_code": "!"},
+        {},
+    ],
+)
 def test_no_match_without_a_shared_key(acme, values):
     assert find_duplicates_of(values) == []
 
@@ -95,11 +122,16 @@ def test_archived_customers_and_the_excluded_one_do_not_count(acme):
 def test_best_reasons_first_and_at_most_the_limit(acme):
     same_phone = customer(contact_name="Bob", billing_phone="+44 20 7946 0000")
     for number in range(4):
-        customer(business_name=f"Acme Trading Ltd{number}", billing_country="GB",
-                 billing_postal_code="SW1A 1AA")
+        customer(
+            business_name=f"Acme Trading Ltd{number}",
+            billing_country="GB",
+            billing_postal_code="SW1A 1AA",
+        )
     matches = find_duplicates_of(ACME, limit=3)
     assert [(m.customer_id, m.reason) for m in matches[:2]] == [
-        (acme, "same billing email"), (same_phone, "same billing telephone")]
+        (acme, "same billing email"),
+        (same_phone, "same billing telephone"),
+    ]
     assert len(matches) == 3
     assert len(find_duplicates_of(ACME, limit=10)) == 6
 
@@ -107,14 +139,18 @@ def test_best_reasons_first_and_at_most_the_limit(acme):
 def test_flags_for_a_page_name_the_other_customer(acme):
     twin = customer(code="TWIN", contact_name="Twin", billing_email="ada.lovelace@example.com")
     alone = customer(code="ALONE", contact_name="Nobody Like Me")
-    near = customer(code="NEAR", business_name="Acme Trading Limited", billing_country="GB",
-                    billing_postal_code="sw1a 1aa")
+    near = customer(
+        code="NEAR",
+        business_name="Acme Trading Limited",
+        billing_country="GB",
+        billing_postal_code="sw1a 1aa",
+    )
     flags = duplicate_flags([acme, twin, alone, near])
     assert flags == {
         acme: "Likely duplicate of TWIN (Twin): same billing email",
         twin: "Likely duplicate of ACME (Acme Trading Ltd): same billing email",
         near: "Likely duplicate of ACME (Acme Trading Ltd): similar business name at the "
-              "same postal code",
+        "same postal code",
     }
     assert duplicate_flags([]) == {}
 
@@ -124,7 +160,8 @@ def test_flags_ignore_archived_others_but_flag_an_archived_row(acme):
     archive_customer(twin, desk())
     assert duplicate_flags([acme]) == {}
     assert duplicate_flags([twin]) == {
-        twin: "Likely duplicate of ACME (Acme Trading Ltd): same billing telephone"}
+        twin: "Likely duplicate of ACME (Acme Trading Ltd): same billing telephone"
+    }
 
 
 def _plan(sql: str, params: tuple) -> str:
@@ -143,11 +180,16 @@ def test_every_look_up_uses_an_index_never_a_scan(acme, caplog):
     caplog.set_level(logging.DEBUG, logger="peewee")
     find_duplicates_of(ACME)
     duplicate_flags([acme])
-    statements = [record.msg for record in caplog.records
-                  if isinstance(record.msg, tuple) and record.msg[0].startswith("SELECT")]
+    statements = [
+        record.msg
+        for record in caplog.records
+        if isinstance(record.msg, tuple) and record.msg[0].startswith("SELECT")
+    ]
     assert len(statements) >= 5
     for sql, params in statements:
         plan = _plan(sql, tuple(params))
         assert "Seq Scan" not in plan and "SCAN " not in plan.replace("COVERING INDEX", ""), (
-            sql, plan)
+            sql,
+            plan,
+        )
         assert "INDEX" in plan.upper() or "PRIMARY KEY" in plan, (sql, plan)

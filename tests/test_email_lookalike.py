@@ -18,37 +18,71 @@ SIZE = (80, 24)
 CYRILLIC_A = "\u0430"
 MIXED_DOMAIN = f"jo@p{CYRILLIC_A}ypal.com"  # "paypal" with a Cyrillic а
 WHOLE_CYRILLIC = "jo@\u0430\u0440\u0440\u04cf\u0435.com"  # аррӏе: reads "apple"
-MIXED_WARNING = ("Check this address: “p\u0430ypal” mixes Latin and Cyrillic letters, as "
-                 "look-alike addresses do.")
+MIXED_WARNING = (
+    "Check this address: “p\u0430ypal” mixes Latin and Cyrillic letters, as "
+    "look-alike addresses do."
+)
 
 
 # --- the rule ---
 
 
-@pytest.mark.parametrize("address, warning", [
-    (MIXED_DOMAIN, MIXED_WARNING),
-    ("jo@xn--pypal-4ve.com", MIXED_WARNING),  # the same domain, as stored (punycode)
-    ("j\u043ehn@example.com", ("Check this address: “j\u043ehn” mixes Latin and Cyrillic "
-                              "letters, as look-alike addresses do.")),
-    (WHOLE_CYRILLIC, ("Check this address: its domain \u0430\u0440\u0440\u04cf\u0435.com is "
-                     "written in letters that look like Latin ones; it reads as apple.com but "
-                     "is not that domain.")),
-    ("jo@xn--80ak6aa92e.com", ("Check this address: its domain \u0430\u0440\u0440\u04cf\u0435.com"
-                              " is written in letters that look like Latin ones; it reads as "
-                              "apple.com but is not that domain.")),
-    ("jo@\u0261oogle.com", ("Check this address: its domain \u0261oogle.com is written in "
-                           "letters that look like Latin ones; it reads as google.com but is "
-                           "not that domain.")),  # Latin small script g
-])
+@pytest.mark.parametrize(
+    "address, warning",
+    [
+        (MIXED_DOMAIN, MIXED_WARNING),
+        ("jo@xn--pypal-4ve.com", MIXED_WARNING),  # the same domain, as stored (punycode)
+        (
+            "j\u043ehn@example.com",
+            (
+                "Check this address: “j\u043ehn” mixes Latin and Cyrillic "
+                "letters, as look-alike addresses do."
+            ),
+        ),
+        (
+            WHOLE_CYRILLIC,
+            (
+                "Check this address: its domain \u0430\u0440\u0440\u04cf\u0435.com is "
+                "written in letters that look like Latin ones; it reads as apple.com but "
+                "is not that domain."
+            ),
+        ),
+        (
+            "jo@xn--80ak6aa92e.com",
+            (
+                "Check this address: its domain \u0430\u0440\u0440\u04cf\u0435.com"
+                " is written in letters that look like Latin ones; it reads as "
+                "apple.com but is not that domain."
+            ),
+        ),
+        (
+            "jo@\u0261oogle.com",
+            (
+                "Check this address: its domain \u0261oogle.com is written in "
+                "letters that look like Latin ones; it reads as google.com but is "
+                "not that domain."
+            ),
+        ),  # Latin small script g
+    ],
+)
 def test_look_alike_addresses_are_warned_about(address, warning):
     assert lookalike_warning(address) == warning
 
 
-@pytest.mark.parametrize("address", [
-    "jane@example.com", "jo@b\u00fccher.de", "jo@xn--bcher-kva.de", ("ivan@\u043f\u0440\u0438"
-    "\u043c\u0435\u0440.\u0440\u0444"), "\u7530\u4e2d@\u4f8b\u3048.jp", "jos\u00e9@example.com",
-    "", None, "not an address",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "jane@example.com",
+        "jo@b\u00fccher.de",
+        "jo@xn--bcher-kva.de",
+        ("ivan@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"),
+        "\u7530\u4e2d@\u4f8b\u3048.jp",
+        "jos\u00e9@example.com",
+        "",
+        None,
+        "not an address",
+    ],
+)
 def test_ordinary_and_international_addresses_are_not(address):
     assert lookalike_warning(address) == ""
 
@@ -61,12 +95,15 @@ def test_punycode_labels_are_shown_in_unicode():
 # --- stored in ASCII ---
 
 
-@pytest.mark.parametrize("typed, stored", [
-    ("Jo@B\u00fccher.DE", "Jo@xn--bcher-kva.de"),
-    ("jo@xn--bcher-kva.de", "jo@xn--bcher-kva.de"),
-    (MIXED_DOMAIN, "jo@xn--pypal-4ve.com"),
-    ("jos\u00e9@example.com", "jos\u00e9@example.com"),  # no ASCII form: kept, needs SMTPUTF8
-])
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("Jo@B\u00fccher.DE", "Jo@xn--bcher-kva.de"),
+        ("jo@xn--bcher-kva.de", "jo@xn--bcher-kva.de"),
+        (MIXED_DOMAIN, "jo@xn--pypal-4ve.com"),
+        ("jos\u00e9@example.com", "jos\u00e9@example.com"),  # no ASCII form: kept, needs SMTPUTF8
+    ],
+)
 def test_an_international_domain_is_stored_in_its_ascii_form(typed, stored):
     result = validate_customer({"business_name": "Acme", "billing_email": typed})
     assert result.ok and result.values["billing_email"] == stored
@@ -79,14 +116,18 @@ def test_an_international_domain_is_stored_in_its_ascii_form(typed, stored):
 
 def test_the_import_preview_lists_look_alike_addresses(db, tmp_path):
     path = tmp_path / "customers.csv"
-    path.write_text("Business Name,Billing Email,Shipping Email\n"
-                    "Good Ltd,jane@example.com,\n"
-                    f"Pay Ltd,{MIXED_DOMAIN},{WHOLE_CYRILLIC}\n", encoding="utf-8")
+    path.write_text(
+        "Business Name,Billing Email,Shipping Email\n"
+        "Good Ltd,jane@example.com,\n"
+        f"Pay Ltd,{MIXED_DOMAIN},{WHOLE_CYRILLIC}\n",
+        encoding="utf-8",
+    )
     with preview_import(path) as preview:
         assert preview.ok and preview.to_create == 2
         assert [(w.line, w.column, w.message) for w in preview.warnings] == [
             (3, "Billing Email", MIXED_WARNING),
-            (3, "Shipping Email", lookalike_warning(WHOLE_CYRILLIC))]
+            (3, "Shipping Email", lookalike_warning(WHOLE_CYRILLIC)),
+        ]
 
 
 @pytest.fixture

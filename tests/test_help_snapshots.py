@@ -18,18 +18,24 @@ def app(sqlite_url):
     upgrade_database()
     for n in range(30):
         code = f"CST-{n + 1:06d}"
-        Customer.insert(code=code, code_key=code.casefold(), business_name=f"Business {n:02d}",
-                        contact_name=f"Contact {n:02d}").execute()
+        Customer.insert(
+            code=code,
+            code_key=code.casefold(),
+            business_name=f"Business {n:02d}",
+            contact_name=f"Contact {n:02d}",
+        ).execute()
     yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
     close_database()
 
 
 def after(*keys):
     """A run_before step: let the list's reads finish, then press the keys."""
+
     async def run(pilot):
         await settle(pilot)
         await pilot.press(*keys)
         await pilot.pause()
+
     return run
 
 
@@ -42,8 +48,7 @@ def test_help_scrolled_to_the_end(app, snap_compare):
 
 
 def test_help_in_the_light_theme(app, snap_compare):
-    assert snap_compare(app, terminal_size=(80, 24),
-                        run_before=after("ctrl+t", "question_mark"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after("ctrl+t", "question_mark"))
 
 
 def test_help_at_200x60(app, snap_compare):

@@ -26,28 +26,51 @@ from models.portal_signin import sign_in
 @pytest.fixture
 def acme(db):
     """A customer created with a few fields set."""
-    return create_customer({"code": "ACME", "business_name": "Acme Ltd",
-                            "billing_country": "GB", "billing_phone": "+44 20 7946 0000",
-                            "wholesale": True}, desk())
+    return create_customer(
+        {
+            "code": "ACME",
+            "business_name": "Acme Ltd",
+            "billing_country": "GB",
+            "billing_phone": "+44 20 7946 0000",
+            "wholesale": True,
+        },
+        desk(),
+    )
 
 
 def test_creation_lists_each_value_set(acme):
     [row] = customer_history(acme.id)
     assert (row.title, row.staff, row.action) == ("Created", desk().login, "created")
-    assert set(row.lines) == {"Customer Code: ACME", "Business Name: Acme Ltd",
-                              "Billing Country: GB", "Billing Telephone: +44 20 7946 0000",
-                              "Wholesale: Yes", "Tax Exempt: No"}
+    assert set(row.lines) == {
+        "Customer Code: ACME",
+        "Business Name: Acme Ltd",
+        "Billing Country: GB",
+        "Billing Telephone: +44 20 7946 0000",
+        "Wholesale: Yes",
+        "Tax Exempt: No",
+    }
     assert not row.undoable
 
 
 def test_a_change_shows_label_before_and_after_in_words(acme):
-    save_customer(acme, {"business_name": "Acme Limited", "wholesale": False,
-                         "tax_exempt": "state", "billing_phone": ""}, desk())
+    save_customer(
+        acme,
+        {
+            "business_name": "Acme Limited",
+            "wholesale": False,
+            "tax_exempt": "state",
+            "billing_phone": "",
+        },
+        desk(),
+    )
     row = customer_history(acme.id)[0]
     assert (row.title, row.staff) == ("Updated", desk().login)
-    assert set(row.lines) == {"Business Name: Acme Ltd → Acme Limited", "Wholesale: Yes → No",
-                              "Tax Exempt: No → State-Provincial taxes",
-                              "Billing Telephone: +44 20 7946 0000 → (blank)"}
+    assert set(row.lines) == {
+        "Business Name: Acme Ltd → Acme Limited",
+        "Wholesale: Yes → No",
+        "Tax Exempt: No → State-Provincial taxes",
+        "Billing Telephone: +44 20 7946 0000 → (blank)",
+    }
 
 
 def test_newest_first_across_every_kind_of_event(acme):
@@ -57,8 +80,12 @@ def test_newest_first_across_every_kind_of_event(acme):
     restore_customer(acme.id, desk())
     rows = customer_history(acme.id)
     assert [(r.title, r.staff) for r in rows] == [
-        ("Restored", desk().login), ("Archived", desk().login), ("Note deleted", desk().login),
-        ("Note added", desk().login), ("Created", desk().login)]
+        ("Restored", desk().login),
+        ("Archived", desk().login),
+        ("Note deleted", desk().login),
+        ("Note added", desk().login),
+        ("Created", desk().login),
+    ]
     assert rows[3].lines == (f"Added public note #{note.id}: first line second",)
     assert rows[0].at >= rows[-1].at
 
@@ -87,8 +114,10 @@ def test_unknown_actions_and_fields_are_spelled_out(acme):
         record_event(acme.id, desk(), "loyalty_points_added", detail="+10")
     rows = customer_history(acme.id)
     assert (rows[0].title, rows[0].lines) == ("Loyalty points added", ("+10",))
-    assert (rows[1].title, rows[1].lines) == ("Portal: Frobnicate widget",
-                                              ("Colour: red → (blank)",))
+    assert (rows[1].title, rows[1].lines) == (
+        "Portal: Frobnicate widget",
+        ("Colour: red → (blank)",),
+    )
     assert action_title("") == "(no action)"
 
 
@@ -116,12 +145,15 @@ def test_the_access_log_lists_sign_in_attempts_newest_first(db):
     sign_in("jo@example.com", temporary, NEW_PASSWORD, address="203.0.113.8")
     sign_in("kim@example.com", "wrong")
     rows = access_log(customer_id, desk())
-    assert [(r.outcome, r.address) for r in rows] == [("Success", "203.0.113.8"),
-                                                      ("Failed", "203.0.113.7")]
+    assert [(r.outcome, r.address) for r in rows] == [
+        ("Success", "203.0.113.8"),
+        ("Failed", "203.0.113.7"),
+    ]
     assert rows[0].reason == "signed in; own password set"
     assert rows[1].reason == "wrong password (1 in a row)"
     assert rows[0].email == "jo@example.com"
     assert rows[0].at >= rows[1].at
     assert [r.reason for r in access_log(customer_id, desk(), limit=1, before_id=rows[0].id)] == [
-        "wrong password (1 in a row)"]
+        "wrong password (1 in a row)"
+    ]
     assert len(access_log(other_id, desk())) == 1

@@ -20,13 +20,17 @@ from screens.customer_list import CustomerListScreen
 from tui.app import CustdeskApp
 from tui.settings import at_the_desk, resolve_settings
 
-HEADER = ("Business Name,Contact Name,Billing Email,Billing Telephone,Billing Country,"
-          "Billing Postal/Zip Code")
-ROWS = ["Acme Ltd,Ada,ada@example.com,,GB,",                   # line 2: by email
-        "Phoneco,Pat,,+44 20 7946 0000,GB,",                   # line 3: by telephone
-        "Crème Brûlée SARL,Chloé,,,FR,75001",                  # line 4: by name at the postal code
-        "Bare Name Ltd,,,,,",                                  # line 5: names and nothing else
-        "Bare Name Ltd,,,,,"]                                  # line 6: identical to line 5
+HEADER = (
+    "Business Name,Contact Name,Billing Email,Billing Telephone,Billing Country,"
+    "Billing Postal/Zip Code"
+)
+ROWS = [
+    "Acme Ltd,Ada,ada@example.com,,GB,",  # line 2: by email
+    "Phoneco,Pat,,+44 20 7946 0000,GB,",  # line 3: by telephone
+    "Crème Brûlée SARL,Chloé,,,FR,75001",  # line 4: by name at the postal code
+    "Bare Name Ltd,,,,,",  # line 5: names and nothing else
+    "Bare Name Ltd,,,,,",
+]  # line 6: identical to line 5
 SIMILAR = "similar business name at the same postal code"
 BARE = "same name, and neither has a billing email, telephone or postal code"
 
@@ -51,6 +55,7 @@ def codes() -> list[str]:
 
 # --- models ------------------------------------------------------------------------------
 
+
 def test_running_a_file_without_codes_twice_creates_nothing_new(db, tmp_path):
     path = write(tmp_path, ROWS)
     first, result = imported(path)
@@ -65,16 +70,19 @@ def test_running_a_file_without_codes_twice_creates_nothing_new(db, tmp_path):
         (3, "Likely duplicate of CST-000002 (Phoneco): same billing telephone"),
         (4, f"Likely duplicate of CST-000003 (Crème Brûlée SARL): {SIMILAR}"),
         (5, f"Likely duplicate of CST-000004 (Bare Name Ltd): {BARE}"),
-        (6, f"Likely duplicate of CST-000004 (Bare Name Ltd): {BARE}")]
+        (6, f"Likely duplicate of CST-000004 (Bare Name Ltd): {BARE}"),
+    ]
     assert Customer.select().count() == 4
     assert AuditEvent.select().count() == 4  # the skipped rows wrote nothing
 
 
 def test_similar_rows_are_found_however_they_are_typed(db, tmp_path):
     imported(write(tmp_path, ROWS[:4], "first.csv"))
-    typed = ["Someone,,ADA@Example.COM ,,,",
-             "Other,,,020 7946 0000,GB,",
-             "CREME BRULEE S.A.R.L.,,,,FR,75001"]
+    typed = [
+        "Someone,,ADA@Example.COM ,,,",
+        "Other,,,020 7946 0000,GB,",
+        "CREME BRULEE S.A.R.L.,,,,FR,75001",
+    ]
     with preview_import(write(tmp_path, typed, "second.csv")) as preview:
         assert [row.line for row in preview.duplicates] == [2, 3, 4]
         assert preview.to_create == 0
@@ -83,10 +91,12 @@ def test_similar_rows_are_found_however_they_are_typed(db, tmp_path):
 def test_what_is_not_a_duplicate(db, tmp_path):
     imported(write(tmp_path, ROWS[:4], "first.csv"))
     archive_customer(Customer.get(Customer.code == "CST-000001").id, desk())
-    rows = ["Acme Ltd,Ada,ada@example.com,,GB,",  # its match is archived
-            "Crème Brûlée SARL,,,,FR,75002",      # same name, another postal code
-            "Bare Name Ltd,,bare@example.com,,,",  # an email tells it apart
-            "Zenith Widgets,,,,FR,75001"]          # another name at the postal code
+    rows = [
+        "Acme Ltd,Ada,ada@example.com,,GB,",  # its match is archived
+        "Crème Brûlée SARL,,,,FR,75002",  # same name, another postal code
+        "Bare Name Ltd,,bare@example.com,,,",  # an email tells it apart
+        "Zenith Widgets,,,,FR,75001",
+    ]  # another name at the postal code
     with preview_import(write(tmp_path, rows, "second.csv")) as preview:
         assert (preview.to_create, preview.duplicates) == (4, [])
 
@@ -106,13 +116,17 @@ def test_likely_duplicates_are_created_when_chosen_all_or_by_line(db, tmp_path):
 
 def test_rows_updating_a_customer_by_code_are_not_duplicates(db, tmp_path):
     path = tmp_path / "coded.csv"
-    path.write_text("Customer Code,Business Name,Billing Email\nA-1,Acme,a@example.com\n"
-                    "A-2,Acme Two,a@example.com\n", encoding="utf-8")
+    path.write_text(
+        "Customer Code,Business Name,Billing Email\nA-1,Acme,a@example.com\n"
+        "A-2,Acme Two,a@example.com\n",
+        encoding="utf-8",
+    )
     with preview_import(path) as preview:  # line 3 shares line 2's email: not identical
         assert (preview.to_create, preview.duplicate_count) == (2, 0)
         apply_import(preview, desk())
-    path.write_text("Customer Code,Business Name,Billing Email\nA-1,Acme Ltd,a@example.com\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Customer Code,Business Name,Billing Email\nA-1,Acme Ltd,a@example.com\n", encoding="utf-8"
+    )
     with preview_import(path, update=True) as preview:
         assert (preview.to_update, preview.duplicate_count) == (1, 0)
 
@@ -120,11 +134,20 @@ def test_rows_updating_a_customer_by_code_are_not_duplicates(db, tmp_path):
 def test_the_look_up_is_a_few_queries_a_batch_not_one_a_row(db, tmp_path, monkeypatch):
     monkeypatch.setattr("models.customer_import.BATCH_ROWS", 100)
     for number in range(30):
-        create_customer({"business_name": f"Shop {number}", "billing_email":
-                         f"s{number}@example.com", "billing_postal_code": f"{number:05d}"},
-                        desk())
-    rows = [f"Shop {n % 30},,s{n % 30}@example.com,,,{n % 40:05d}" if n % 2
-            else f"Zed Q{n},,,,,{n % 40:05d}" for n in range(400)]  # half match, half are new
+        create_customer(
+            {
+                "business_name": f"Shop {number}",
+                "billing_email": f"s{number}@example.com",
+                "billing_postal_code": f"{number:05d}",
+            },
+            desk(),
+        )
+    rows = [
+        f"Shop {n % 30},,s{n % 30}@example.com,,,{n % 40:05d}"
+        if n % 2
+        else f"Zed Q{n},,,,,{n % 40:05d}"
+        for n in range(400)
+    ]  # half match, half are new
     statements: list[str] = []
 
     class Counting(logging.Handler):
@@ -148,6 +171,7 @@ def test_the_look_up_is_a_few_queries_a_batch_not_one_a_row(db, tmp_path, monkey
 
 # --- the command line --------------------------------------------------------------------
 
+
 def test_the_command_line_skips_duplicates_unless_told(db, db_url, tmp_path):
     path = write(tmp_path, ROWS)
     first = run_custdesk("--db", db_url, "import", str(path))
@@ -168,14 +192,16 @@ def test_the_command_line_skips_duplicates_unless_told(db, db_url, tmp_path):
 
 
 def test_a_bad_duplicates_choice_is_a_usage_error(db, db_url, tmp_path):
-    result = run_custdesk("--db", db_url, "import", str(write(tmp_path, ROWS)),
-                          "--duplicates", "maybe")
+    result = run_custdesk(
+        "--db", db_url, "import", str(write(tmp_path, ROWS)), "--duplicates", "maybe"
+    )
     assert result.returncode == 2
     assert "invalid choice: 'maybe'" in result.stderr and "Traceback" not in result.stderr
     assert Customer.select().count() == 0
 
 
 # --- the dialog --------------------------------------------------------------------------
+
 
 async def until(pilot, condition, seconds: float = 20) -> None:
     """Pause until a condition holds (the file's work runs in a thread)."""
@@ -185,8 +211,9 @@ async def until(pilot, condition, seconds: float = 20) -> None:
         await pilot.pause(0.05)
 
 
-async def test_the_dialog_lists_duplicates_and_creates_the_ticked_ones(db, db_url, tmp_path,
-                                                                      monkeypatch):
+async def test_the_dialog_lists_duplicates_and_creates_the_ticked_ones(
+    db, db_url, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     path = write(tmp_path, ROWS)
     imported(path)
@@ -200,13 +227,16 @@ async def test_the_dialog_lists_duplicates_and_creates_the_ticked_ones(db, db_ur
         await pilot.press("ctrl+u", *path.name, "enter")
         await until(pilot, lambda: dialog.has_class("-can-import"))
         report = str(dialog.query_one("#csv-report").render())
-        assert report.startswith("customers.csv: 5 rows: 0 to create, 5 likely duplicates, "
-                                 "0 bad.\nLikely duplicates (listed below) are skipped")
+        assert report.startswith(
+            "customers.csv: 5 rows: 0 to create, 5 likely duplicates, "
+            "0 bad.\nLikely duplicates (listed below) are skipped"
+        )
         assert dialog.has_class("-duplicates")
         rows = dialog.query_one("#csv-dup-rows", SelectionList)
         assert [str(rows.get_option_at_index(i).prompt) for i in range(2)] == [
             "Line 2: Likely duplicate of CST-000001 (Acme Ltd): same billing email",
-            "Line 3: Likely duplicate of CST-000002 (Phoneco): same billing telephone"]
+            "Line 3: Likely duplicate of CST-000002 (Phoneco): same billing telephone",
+        ]
         assert app.focused.id == "csv-import"
         await pilot.press("shift+tab", "shift+tab")  # Import → Check file → the rows
         assert app.focused is rows
@@ -220,15 +250,16 @@ async def test_the_dialog_lists_duplicates_and_creates_the_ticked_ones(db, db_ur
         await until(pilot, lambda: isinstance(app.screen, CustomerListScreen))
         await asyncio.sleep(0)
         toasts = [n.message for n in app._notifications]
-        assert ("Imported customers.csv: 1 created, 0 updated, 0 unchanged, "
-                "4 likely duplicates skipped.") in toasts
+        assert (
+            "Imported customers.csv: 1 created, 0 updated, 0 unchanged, "
+            "4 likely duplicates skipped."
+        ) in toasts
     open_database(db_url)
     assert Customer.select().where(Customer.business_name == "Acme Ltd").count() == 2
     assert Customer.select().count() == 5
 
 
-async def test_create_all_in_the_dialog_creates_every_duplicate(db, db_url, tmp_path,
-                                                                monkeypatch):
+async def test_create_all_in_the_dialog_creates_every_duplicate(db, db_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = write(tmp_path, ROWS)
     imported(path)

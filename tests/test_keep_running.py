@@ -23,8 +23,14 @@ SIZE = (80, 24)
 @pytest.fixture
 def customer(db):
     """One customer, found by typing part of its name."""
-    return create_customer({"business_name": "Maple Leaf Supplies", "contact_name": "Jane Doe",
-                            "billing_email": "jane@example.com"}, desk()).id
+    return create_customer(
+        {
+            "business_name": "Maple Leaf Supplies",
+            "contact_name": "Jane Doe",
+            "billing_email": "jane@example.com",
+        },
+        desk(),
+    ).id
 
 
 def error_toasts(app) -> list:
@@ -49,7 +55,8 @@ def broken(*_args) -> None:
 
 
 async def test_an_error_in_an_action_is_shown_and_the_typed_edit_is_kept_and_saved(
-        customer, db_url, monkeypatch):
+    customer, db_url, monkeypatch
+):
     monkeypatch.setattr(CustomerDetailScreen, "action_copy_billing", broken)
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -70,8 +77,9 @@ async def test_an_error_in_an_action_is_shown_and_the_typed_edit_is_kept_and_sav
     assert "Traceback (most recent call last)" in log and "ZeroDivisionError" in log
 
 
-async def test_an_error_in_a_screen_handler_leaves_the_screen_working(customer, db_url,
-                                                                     monkeypatch):
+async def test_an_error_in_a_screen_handler_leaves_the_screen_working(
+    customer, db_url, monkeypatch
+):
     monkeypatch.setattr(CustomerDetailScreen, "on_descendant_blur", broken)
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -92,8 +100,7 @@ async def test_an_error_in_a_screen_handler_leaves_the_screen_working(customer, 
     assert error_log_path().read_text().count("ZeroDivisionError: a [b]bug[/b]") >= 2
 
 
-async def test_an_error_in_a_list_action_leaves_the_list_answering(customer, db_url,
-                                                                  monkeypatch):
+async def test_an_error_in_a_list_action_leaves_the_list_answering(customer, db_url, monkeypatch):
     monkeypatch.setattr(CustomerListScreen, "action_next_sort", broken)
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -114,8 +121,7 @@ class UnbuildableScreen(KeepRunning, Screen):
         yield
 
 
-async def test_a_screen_that_cannot_be_built_stops_the_app_with_one_line(customer, db_url,
-                                                                        capsys):
+async def test_a_screen_that_cannot_be_built_stops_the_app_with_one_line(customer, db_url, capsys):
     app = make_app(db_url)
     with pytest.raises(KeyError):
         async with app.run_test(size=SIZE) as pilot:
@@ -125,8 +131,10 @@ async def test_a_screen_that_cannot_be_built_stops_the_app_with_one_line(custome
     assert app.return_code == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    assert err.strip() == ("custdesk stopped after an unexpected error (KeyError); the details "
-                           f"are in {error_log_path()}")
+    assert err.strip() == (
+        "custdesk stopped after an unexpected error (KeyError); the details "
+        f"are in {error_log_path()}"
+    )
     log = error_log_path().read_text()
     assert "Traceback (most recent call last)" in log and "no such thing" in log
 
@@ -144,7 +152,10 @@ def test_every_screen_and_widget_of_custdesk_keeps_running():
     for module_info in pkgutil.iter_modules(screens.__path__):
         module = importlib.import_module(f"screens.{module_info.name}")
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if (cls.__module__ == module.__name__ and issubclass(cls, MessagePump)
-                    and not issubclass(cls, KeepRunning)):
+            if (
+                cls.__module__ == module.__name__
+                and issubclass(cls, MessagePump)
+                and not issubclass(cls, KeepRunning)
+            ):
                 missing.append(f"{module.__name__}.{name}")
     assert not missing, f"these do not mix in KeepRunning: {missing}"

@@ -52,11 +52,18 @@ def db_url(sqlite_url):
 @pytest.fixture
 def two_customers(db):
     """Two customers; the one the clerk wants is found by part of its name: (Acme, Northwind)."""
-    acme = create_customer({"code": "A-1", "business_name": "Acme Ltd",
-                            "billing_email": "acme@example.com"}, desk())
-    northwind = create_customer({"code": "N-7", "business_name": "Northwind Traders",
-                                 "contact_name": "Nancy", "billing_email": "nancy@example.com"},
-                                desk())
+    acme = create_customer(
+        {"code": "A-1", "business_name": "Acme Ltd", "billing_email": "acme@example.com"}, desk()
+    )
+    northwind = create_customer(
+        {
+            "code": "N-7",
+            "business_name": "Northwind Traders",
+            "contact_name": "Nancy",
+            "billing_email": "nancy@example.com",
+        },
+        desk(),
+    )
     return acme.id, northwind.id
 
 
@@ -79,8 +86,9 @@ async def calm(pilot, until=lambda: True, timeout: float = 10.0) -> None:
         await pilot.pause()
         if not busy(pilot.app) and until():
             return
-        assert time.monotonic() < deadline, f"gave up waiting; the screen shows:\n" \
-                                            f"{screen_text(pilot.app)}"
+        assert time.monotonic() < deadline, (
+            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
+        )
         await pilot.pause(0.02)
 
 
@@ -137,8 +145,14 @@ async def test_edit_a_field_and_save(two_customers, db_url):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
         await open_northwind(pilot)
-        await keys(pilot, "tab", "end", *" Ltd", "ctrl+s",  # code → business name
-                   until=toasted(app, "Customer N-7 saved."))
+        await keys(
+            pilot,
+            "tab",
+            "end",
+            *" Ltd",
+            "ctrl+s",  # code → business name
+            until=toasted(app, "Customer N-7 saved."),
+        )
         await keys(pilot, "escape", until=lambda: on(app, CustomerListScreen))
         assert table(app).current_row.business_name == "Northwind Traders Ltd"  # read afresh
     assert load_customer(northwind).values["business_name"] == "Northwind Traders Ltd"
@@ -150,8 +164,15 @@ async def test_ctrl_x_dismisses_the_error_of_a_refused_save(two_customers, db_ur
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
         await open_northwind(pilot)
-        await keys(pilot, "tab", "ctrl+u", "tab", "ctrl+u", "ctrl+s",  # no name left
-                   until=toasted(app, "Not saved: 1 field to correct: Business Name."))
+        await keys(
+            pilot,
+            "tab",
+            "ctrl+u",
+            "tab",
+            "ctrl+u",
+            "ctrl+s",  # no name left
+            until=toasted(app, "Not saved: 1 field to correct: Business Name."),
+        )
         assert app.focused.id == "business_name"  # the field to correct
         await keys(pilot, "ctrl+x")
         assert toasts(app) == []  # an error toast stays until dismissed; ctrl+x dismisses it
@@ -166,8 +187,14 @@ async def test_new_customer(two_customers, db_url):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
         await keys(pilot, "n", until=lambda: on(app, CustomerDetailScreen))
-        await keys(pilot, *"Zephyr Cafe", "tab", *"Zoe Quinn", "ctrl+s",  # business, contact
-                   until=lambda: any(t.startswith("Customer ") for t in toasts(app)))
+        await keys(
+            pilot,
+            *"Zephyr Cafe",
+            "tab",
+            *"Zoe Quinn",
+            "ctrl+s",  # business, contact
+            until=lambda: any(t.startswith("Customer ") for t in toasts(app)),
+        )
         created = Customer.get(Customer.business_name == "Zephyr Cafe")
         assert toasts(app) == [f"Customer {created.code} created."]
         await keys(pilot, "escape", until=lambda: on(app, CustomerListScreen))
@@ -188,9 +215,11 @@ async def test_send_activation_email(two_customers, db_url, tmp_path):
         await keys(pilot, "s", until=lambda: on(app, ConfirmDialog))
         await keys(pilot, "y", until=lambda: toasts(app))
         [toast] = toasts(app)
-        assert toast.startswith("The portal account of Northwind Traders (nancy@example.com) "
-                                "is active with a new temporary password; the activation email "
-                                "was saved in the Maildir")
+        assert toast.startswith(
+            "The portal account of Northwind Traders (nancy@example.com) "
+            "is active with a new temporary password; the activation email "
+            "was saved in the Maildir"
+        )
     assert PortalAccount.get(PortalAccount.customer == northwind).status == PORTAL_ACTIVE
     [email] = OutboxMessage.select().where(OutboxMessage.customer == northwind)
     assert email.status == "sent" and email.to_address == "nancy@example.com"
@@ -208,10 +237,16 @@ async def test_lock_with_a_reason(two_customers, db_url):
         await keys(pilot, "l", until=lambda: on(app, ConfirmDialog))
         await keys(pilot, "shift+tab", "shift+tab")  # No (focused first) → Yes → the reason
         assert app.focused.id == "confirm-reason"
-        await keys(pilot, *"chargeback", "enter", "enter",  # to Yes, then Yes
-                   until=lambda: toasts(app))
+        await keys(
+            pilot,
+            *"chargeback",
+            "enter",
+            "enter",  # to Yes, then Yes
+            until=lambda: toasts(app),
+        )
         assert toasts(app) == [
-            "The portal account of Northwind Traders (nancy@example.com) has been locked."]
+            "The portal account of Northwind Traders (nancy@example.com) has been locked."
+        ]
         assert "Portal: locked" in screen_text(app)
     account = PortalAccount.get(PortalAccount.customer == northwind)
     assert account.status == PORTAL_LOCKED and account.lock_reason == "chargeback"
@@ -231,7 +266,8 @@ async def test_reset_password_and_unlock(two_customers, db_url):
             await keys(pilot, "y", until=lambda: toasts(app))
             assert toasts(app) == [
                 "The portal account of Northwind Traders (nancy@example.com) has been unlocked "
-                "and a new password email has been sent to them."]
+                "and a new password email has been sent to them."
+            ]
     finally:
         server.stop()
     assert PortalAccount.get(PortalAccount.customer == northwind).status == PORTAL_ACTIVE
@@ -281,10 +317,19 @@ async def test_merge_two_customers(two_customers, db_url):
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
-        await keys(pilot, "m", until=toasted(
-            app, "A-1 (Acme Ltd) is marked: press m on another customer to merge the two."))
-        await keys(pilot, "down", "m", until=lambda: on(app, MergeDialog)
-                   and app.screen.preview is not None)
+        await keys(
+            pilot,
+            "m",
+            until=toasted(
+                app, "A-1 (Acme Ltd) is marked: press m on another customer to merge the two."
+            ),
+        )
+        await keys(
+            pilot,
+            "down",
+            "m",
+            until=lambda: on(app, MergeDialog) and app.screen.preview is not None,
+        )
         await keys(pilot, "right")  # the first differing field (business name): keep Northwind's
         await keys(pilot, "ctrl+s", until=lambda: on(app, ConfirmDialog))
         await keys(pilot, "y", until=toasted(app, "Merged N-7 into A-1."))
@@ -317,8 +362,9 @@ async def test_archive_with_delete_and_restore_with_r(two_customers, db_url):
 async def test_import_a_csv_file_by_its_path(two_customers, db_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the path is typed relative to where custdesk runs
     (tmp_path / "in").mkdir()
-    write_csv(tmp_path / "in" / "new customers.csv",
-              [["Z-1", "Zenith Foods", "z@zenith.example", "GB"]])
+    write_csv(
+        tmp_path / "in" / "new customers.csv", [["Z-1", "Zenith Foods", "z@zenith.example", "GB"]]
+    )
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await calm(pilot)
@@ -367,17 +413,35 @@ async def test_help_lists_every_list_task_and_the_palette_opens_a_customer(two_c
         await calm(pilot)
         await keys(pilot, "question_mark", until=lambda: on(app, HelpScreen))
         shown = str(app.screen.query_one("#help-keys", Static).render())
-        for task in ("Search", "Open", "New", "Actions", "Archive", "Show/hide archived",
-                     "Restore archived", "Mark to merge", "Import CSV", "Export CSV",
-                     "Command palette"):
+        for task in (
+            "Search",
+            "Open",
+            "New",
+            "Actions",
+            "Archive",
+            "Show/hide archived",
+            "Restore archived",
+            "Mark to merge",
+            "Import CSV",
+            "Export CSV",
+            "Command palette",
+        ):
             assert task in shown, task
         await keys(pilot, "escape", until=lambda: on(app, CustomerListScreen))
         await keys(pilot, "ctrl+p", until=lambda: CommandPalette.is_open(app))
-        await keys(pilot, *"n-7", until=lambda: "N-7  Northwind Traders · Nancy"
-                   in screen_text(app))
-        await keys(pilot, "enter", until=lambda: on(app, CustomerDetailScreen)
-                   and app.screen.query_one("#business_name").value)
+        await keys(
+            pilot, *"n-7", until=lambda: "N-7  Northwind Traders · Nancy" in screen_text(app)
+        )
+        await keys(
+            pilot,
+            "enter",
+            until=lambda: (
+                on(app, CustomerDetailScreen) and app.screen.query_one("#business_name").value
+            ),
+        )
         assert app.screen.customer_id == northwind
-        assert app.screen.query_one("#business_name").value == \
-            load_customer(northwind).values["business_name"]
+        assert (
+            app.screen.query_one("#business_name").value
+            == load_customer(northwind).values["business_name"]
+        )
         assert toasts(app) == []

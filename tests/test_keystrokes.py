@@ -23,8 +23,15 @@ def customer(db, monkeypatch):
     """Two customers; the one the clerk wants is found by part of its name."""
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
     create_customer({"business_name": "Acme Ltd", "billing_email": "acme@example.com"}, desk())
-    return create_customer({"business_name": "Ørsted Fiskeri", "billing_email": "o@example.dk",
-                            "billing_country": "DK", "billing_postal_code": "8000"}, desk()).id
+    return create_customer(
+        {
+            "business_name": "Ørsted Fiskeri",
+            "billing_email": "o@example.dk",
+            "billing_country": "DK",
+            "billing_postal_code": "8000",
+        },
+        desk(),
+    ).id
 
 
 async def press_all(pilot, keys: list[str]) -> None:
@@ -65,7 +72,7 @@ async def test_correct_a_billing_postal_code(customer, db_url):
         await press_all(pilot, [*SEARCH, "down"])
         await pilot.press("enter")
         await settle(pilot, until=lambda: isinstance(app.screen, CustomerDetailScreen))
-        await press_all(pilot, keys[len(SEARCH) + 2:])
+        await press_all(pilot, keys[len(SEARCH) + 2 :])
         await app.workers.wait_for_complete()
         await settle(pilot)
     assert load_customer(customer).values["billing_postal_code"] == "8200"

@@ -1,4 +1,5 @@
 from portal_support import desk
+
 """Archive, restore, duplicate flags, import and export from the customer list, by keys only."""
 
 import os
@@ -27,14 +28,18 @@ async def idle(pilot, until=lambda: True, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         await pilot.pause()
-        busy = [worker for worker in pilot.app.workers if not worker.is_finished
-                and worker.group.startswith(BUSY_GROUPS)]
+        busy = [
+            worker
+            for worker in pilot.app.workers
+            if not worker.is_finished and worker.group.startswith(BUSY_GROUPS)
+        ]
         if not busy and until():
             if isinstance(pilot.app.screen, CustomerListScreen):
                 await settle(pilot)
             return
-        assert time.monotonic() < deadline, f"gave up waiting; the screen shows:\n" \
-                                            f"{screen_text(pilot.app)}"
+        assert time.monotonic() < deadline, (
+            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
+        )
         await pilot.pause(0.02)
 
 
@@ -47,8 +52,11 @@ def row_note(app) -> str:
 
 
 def listed_codes(app) -> list[str]:
-    return [line[1:].split()[0] for line in screen_text(app).splitlines()[3:]
-            if line[1:].strip() and line[1:].split()[0][:2] in ("A-", "B-", "C-", "N-")]
+    return [
+        line[1:].split()[0]
+        for line in screen_text(app).splitlines()[3:]
+        if line[1:].strip() and line[1:].split()[0][:2] in ("A-", "B-", "C-", "N-")
+    ]
 
 
 async def test_delete_archives_after_a_confirm_and_a_restores_it(db, db_url):
@@ -73,8 +81,13 @@ async def test_delete_archives_after_a_confirm_and_a_restores_it(db, db_url):
         assert Customer.get(Customer.code == "A-1").archived_at is not None
 
         await pilot.press("a")  # show archived customers, marked
-        await idle(pilot, lambda: listed_codes(app) == ["A-1", "B-2"]
-                   and summary(app) == "2 customers (archived shown)")
+        await idle(
+            pilot,
+            lambda: (
+                listed_codes(app) == ["A-1", "B-2"]
+                and summary(app) == "2 customers (archived shown)"
+            ),
+        )
         archived_line = screen_text(app).splitlines()[3]
         assert archived_line.startswith("›A-1") and archived_line.rstrip().endswith("archived")
         assert row_note(app) == "Archived: r restores"
@@ -85,8 +98,9 @@ async def test_delete_archives_after_a_confirm_and_a_restores_it(db, db_url):
         await idle(pilot, lambda: "Restored A-1 (Acme [/] Ltd)." in toasts(app))
         assert Customer.get(Customer.code == "A-1").archived_at is None
         await pilot.press("a")  # archived hidden again: A-1 is back as a live customer
-        await idle(pilot, lambda: listed_codes(app) == ["A-1", "B-2"]
-                   and summary(app) == "2 customers")
+        await idle(
+            pilot, lambda: listed_codes(app) == ["A-1", "B-2"] and summary(app) == "2 customers"
+        )
         actions = [event.action for event in AuditEvent.select().order_by(AuditEvent.id)]
         assert actions[-2:] == ["archived", "restored"]
 
@@ -150,8 +164,13 @@ async def test_import_a_csv_file_from_the_list(db, db_url, tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     customer(code="A-1", business_name="Acme")
     source = tmp_path / "new.csv"
-    write_csv(source, [["N-1", "Newco [b]x[/b]", "n1@newco.example", "GB"],
-                       ["N-2", "Nextco", "n2@nextco.example", "FR"]])
+    write_csv(
+        source,
+        [
+            ["N-1", "Newco [b]x[/b]", "n1@newco.example", "GB"],
+            ["N-2", "Nextco", "n2@nextco.example", "FR"],
+        ],
+    )
     app = make_app(db_url)
     async with app.run_test(notifications=True, size=SIZE) as pilot:
         await settle(pilot)
@@ -176,19 +195,27 @@ async def test_a_bad_csv_file_shows_why_and_changes_nothing(db, db_url, tmp_path
     unknown = tmp_path / "unknown.csv"
     write_csv(unknown, [["N-1", "Newco"]], header=["Customer Code", "Busines Name"])
     bad_rows = tmp_path / "bad.csv"
-    write_csv(bad_rows, [["N-1", "Newco", "not an email", "GB"],
-                         ["A-1", "Clash", "a@b.example", "GB"],
-                         ["N-3", "\x1b[2J[/]Evil", "e@evil.example", "ZZ"]])
+    write_csv(
+        bad_rows,
+        [
+            ["N-1", "Newco", "not an email", "GB"],
+            ["A-1", "Clash", "a@b.example", "GB"],
+            ["N-3", "\x1b[2J[/]Evil", "e@evil.example", "ZZ"],
+        ],
+    )
     app = make_app(db_url)
     async with app.run_test(notifications=True, size=SIZE) as pilot:
         await settle(pilot)
         await open_dialog(pilot, "i", unknown)
         await pilot.press("enter")
-        await idle(pilot, lambda: "unknown column" in str(app.screen.query_one("#csv-report")
-                                                          .render()))
+        await idle(
+            pilot, lambda: "unknown column" in str(app.screen.query_one("#csv-report").render())
+        )
         report = str(app.screen.query_one("#csv-report").render())
-        assert report == ("Line 1: unknown column 'Busines Name' (did you mean 'Business Name'?)."
-                          " Nothing was changed.")
+        assert report == (
+            "Line 1: unknown column 'Busines Name' (did you mean 'Business Name'?)."
+            " Nothing was changed."
+        )
         assert not app.screen.has_class("-can-import")
         assert app.focused is app.screen.query_one("#csv-path")  # enter checks again
 
@@ -218,7 +245,8 @@ async def test_import_updates_existing_customers_when_asked(db, db_url, tmp_path
         await pilot.press("tab", "space", "tab", "enter")  # tick Update, press Check file
         await idle(pilot, lambda: app.screen.has_class("-can-import"))
         assert str(app.screen.query_one("#csv-report").render()) == (
-            "update.csv: 1 row: 0 to create, 1 to update, 0 unchanged, 0 bad.")
+            "update.csv: 1 row: 0 to create, 1 to update, 0 unchanged, 0 bad."
+        )
         await pilot.press("enter")
         await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
         assert "Imported update.csv: 0 created, 1 updated, 0 unchanged." in toasts(app)
@@ -248,15 +276,16 @@ async def test_export_to_a_file_from_the_list(db, db_url, tmp_path, monkeypatch)
     assert lines[2].startswith("B-2,Bravo,")
 
 
-
 def feed_fifo(path, first: list[str], rest: list[str], go_on: threading.Event) -> threading.Thread:
     """Write `first` lines to a named pipe, wait for `go_on`, then write `rest` and close it."""
+
     def write() -> None:
         with open(path, "w", encoding="utf-8") as pipe:
             pipe.write("".join(line + "\n" for line in first))
             pipe.flush()
             go_on.wait(10)
             pipe.write("".join(line + "\n" for line in rest))
+
     thread = threading.Thread(target=write, daemon=True)
     thread.start()
     return thread
@@ -268,8 +297,9 @@ async def test_escape_cancels_a_running_check(db, db_url, tmp_path, monkeypatch)
     os.mkfifo(fifo)
     rows = [f"N-{n},Name {n},n{n}@example.com" for n in range(1200)]
     go_on = threading.Event()
-    feeder = feed_fifo(fifo, ["Customer Code,Business Name,Billing Email", *rows[:600]],
-                       rows[600:], go_on)
+    feeder = feed_fifo(
+        fifo, ["Customer Code,Business Name,Billing Email", *rows[:600]], rows[600:], go_on
+    )
     app = make_app(db_url)
     async with app.run_test(notifications=True, size=SIZE) as pilot:
         await settle(pilot)
@@ -285,8 +315,9 @@ async def test_escape_cancels_a_running_check(db, db_url, tmp_path, monkeypatch)
         assert str(app.screen.query_one("#csv-report").render()) == "Cancelling…"
         go_on.set()
         await idle(pilot, lambda: not app.screen.has_class("-running"))
-        assert str(app.screen.query_one("#csv-report").render()) == \
-            "Cancelled: nothing was changed."
+        assert (
+            str(app.screen.query_one("#csv-report").render()) == "Cancelled: nothing was changed."
+        )
         assert isinstance(app.screen, CsvDialog) and not app.screen.has_class("-can-import")
         await pilot.press("escape")
         await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))

@@ -10,10 +10,25 @@ from tui.app import CustdeskApp
 from tui.settings import at_the_desk, resolve_settings
 
 CITIES = [("London", "GB"), ("Zürich", "CH"), ("Montréal", "CA"), ("", "")]
-NAMES = ["Acme Trading Ltd", "Northwind Traders", "Émile Dubois Café", "", "Globex",
-         "Acme Anvils", "Zenith Optics", "Initech"]
-HOSTILE = ["Acme [/] Ltd", "[@click=app.quit]x[/]", "[b]Bold[/b] [link=http://x]y",
-           "Evil \x1b[2J\x1b]52;c;aGk=\x07 Co", "\u202eReversed", "Zero\u200bWidth", "漢字商事ｶﾀｶﾅ"]
+NAMES = [
+    "Acme Trading Ltd",
+    "Northwind Traders",
+    "Émile Dubois Café",
+    "",
+    "Globex",
+    "Acme Anvils",
+    "Zenith Optics",
+    "Initech",
+]
+HOSTILE = [
+    "Acme [/] Ltd",
+    "[@click=app.quit]x[/]",
+    "[b]Bold[/b] [link=http://x]y",
+    "Evil \x1b[2J\x1b]52;c;aGk=\x07 Co",
+    "\u202eReversed",
+    "Zero\u200bWidth",
+    "漢字商事ｶﾀｶﾅ",
+]
 
 
 @pytest.fixture
@@ -24,10 +39,16 @@ def app(sqlite_url):
     for n in range(40):
         city, country = CITIES[n % len(CITIES)]
         code = f"CST-{n + 1:06d}"
-        Customer.insert(code=code, code_key=code.casefold(), business_name=NAMES[n % len(NAMES)],
-                        contact_name=f"Contact {n:02d}", billing_email=f"c{n:02d}@example.com",
-                        billing_phone=f"+4420794{n:05d}", billing_city=city,
-                        billing_country=country).execute()
+        Customer.insert(
+            code=code,
+            code_key=code.casefold(),
+            business_name=NAMES[n % len(NAMES)],
+            contact_name=f"Contact {n:02d}",
+            billing_email=f"c{n:02d}@example.com",
+            billing_phone=f"+4420794{n:05d}",
+            billing_city=city,
+            billing_country=country,
+        ).execute()
     PortalAccount.insert(customer=3, status="active").execute()
     PortalAccount.insert(customer=5, status="locked").execute()
     yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
@@ -36,11 +57,13 @@ def app(sqlite_url):
 
 def after(*keys):
     """A run_before step: press the keys, then let the list's reads finish."""
+
     async def run(pilot):
         await settle(pilot)
         if keys:
             await pilot.press(*keys)
             await settle(pilot)
+
     return run
 
 
@@ -60,8 +83,13 @@ def test_sorted_by_city_descending_paged_down(app, snap_compare):
 def test_hostile_names(app, snap_compare):
     for n, name in enumerate(HOSTILE):
         code = f"H-{n}"
-        Customer.insert(code=code, code_key=code.casefold(), business_name=name,
-                        contact_name=name, billing_city=name).execute()
+        Customer.insert(
+            code=code,
+            code_key=code.casefold(),
+            business_name=name,
+            contact_name=name,
+            billing_city=name,
+        ).execute()
     assert snap_compare(app, terminal_size=(80, 24), run_before=after("slash", "h", "-"))
 
 

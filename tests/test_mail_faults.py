@@ -93,10 +93,13 @@ def test_a_refusal_at_rcpt_is_given_up_and_never_sent(db):
     assert server.handler.messages == []
 
 
-@pytest.mark.parametrize(("fault", "said"), [
-    ("421 at QUIT", "answered QUIT with 421"),
-    ("drop at QUIT", "failed at QUIT"),
-])
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        ("421 at QUIT", "answered QUIT with 421"),
+        ("drop at QUIT", "failed at QUIT"),
+    ],
+)
 def test_a_failure_after_acceptance_never_sends_again(db, fault, said):
     server = faulty_server(fault)
     try:
@@ -111,8 +114,7 @@ def test_a_failure_after_acceptance_never_sends_again(db, fault, said):
     assert waiting_messages() == []
 
 
-def test_flush_through_the_command_line_sends_one_copy_and_says_what_failed(db, db_url,
-                                                                           capsys):
+def test_flush_through_the_command_line_sends_one_copy_and_says_what_failed(db, db_url, capsys):
     server = faulty_server("421 at QUIT")
     try:
         queue_one()
@@ -132,8 +134,9 @@ def test_a_line_break_in_the_recipient_is_one_line_and_given_up(db, db_url, caps
     server = SmtpServer().start()
     try:
         with write_transaction():
-            bad = enqueue(None, "jo@example.com\r\nBcc: evil@example.com", "Hello", "Body",
-                          SENDER).id
+            bad = enqueue(
+                None, "jo@example.com\r\nBcc: evil@example.com", "Hello", "Body", SENDER
+            ).id
             good = enqueue(None, "ann@example.com", "Hello", "Body", SENDER).id
         assert main(["--db", db_url, "--mail", server.url, "outbox", "--flush"]) == 1
         done = capsys.readouterr()

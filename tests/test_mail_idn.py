@@ -48,8 +48,7 @@ def test_a_unicode_local_part_goes_through_a_server_offering_smtputf8():
     server = SmtpServer().start()
     try:
         config = parse_mail_url(server.url, SENDER)
-        deliver(config, build_message(config, "jö@bücher.de", "Hello", "Body",
-                                      "<3@shop.example>"))
+        deliver(config, build_message(config, "jö@bücher.de", "Hello", "Body", "<3@shop.example>"))
         assert server.handler.messages[0]["To"] == "jö@xn--bcher-kva.de"
     finally:
         server.stop()

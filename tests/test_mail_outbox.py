@@ -59,8 +59,10 @@ def queued_activation(email: str = "jo@example.com") -> int:
 def queue_plain(count: int) -> list[int]:
     """Queue `count` messages without secrets; returns their outbox ids."""
     with write_transaction():
-        return [enqueue(None, f"c{i}@example.com", f"Note {i}", f"Body {i}", SENDER).id
-                for i in range(count)]
+        return [
+            enqueue(None, f"c{i}@example.com", f"Note {i}", f"Body {i}", SENDER).id
+            for i in range(count)
+        ]
 
 
 # ------------------------------------------------------------------ mail URLs
@@ -68,8 +70,12 @@ def queue_plain(count: int) -> list[int]:
 
 def test_mail_urls_parse():
     plain = config_for("smtp://mail.example:2525")
-    assert (plain.scheme, plain.host, plain.port, plain.starttls) == ("smtp", "mail.example",
-                                                                      2525, False)
+    assert (plain.scheme, plain.host, plain.port, plain.starttls) == (
+        "smtp",
+        "mail.example",
+        2525,
+        False,
+    )
     tls = config_for("smtp://desk%40shop:p%40ss@mail.example?starttls=1")
     assert (tls.port, tls.starttls, tls.username, tls.password) == (587, True, "desk@shop", "p@ss")
     assert config_for("smtps://mail.example").port == 465
@@ -82,24 +88,32 @@ def test_describing_a_mail_url_never_shows_the_password():
     assert "s3cret-pw" not in text and "desk@mail.example:465" in text
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("smtp://:25", "names no host"),
-    ("imap://mail.example", "Unknown mail URL scheme 'imap'"),
-    ("smtp://mail.example?starttls=maybe", "starttls must be 1 or 0"),
-    ("smtps://mail.example?starttls=1", "starttls=1 is for smtp:// only"),
-    ("smtp://mail.example?tls=1", "Unknown mail URL option 'tls'"),
-    ("smtp://mail.example:notaport", "bad port"),
-    ("maildir:", "names no folder"),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("smtp://:25", "names no host"),
+        ("imap://mail.example", "Unknown mail URL scheme 'imap'"),
+        ("smtp://mail.example?starttls=maybe", "starttls must be 1 or 0"),
+        ("smtps://mail.example?starttls=1", "starttls=1 is for smtp:// only"),
+        ("smtp://mail.example?tls=1", "Unknown mail URL option 'tls'"),
+        ("smtp://mail.example:notaport", "bad port"),
+        ("maildir:", "names no folder"),
+    ],
+)
 def test_bad_mail_urls_are_explained(url, message):
     with pytest.raises(MailConfigError, match=message):
         config_for(url)
 
 
-@pytest.mark.parametrize("url", ["smtp://desk:hunter2-secret@mail.example:25",
-                                 "smtp://desk:hunter2-secret@mail.example:587?starttls=0",
-                                 "smtp://desk:hunter2-secret@192.0.2.7:25",
-                                 "smtp://desk:hunter2-secret@localhost.example:25"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "smtp://desk:hunter2-secret@mail.example:25",
+        "smtp://desk:hunter2-secret@mail.example:587?starttls=0",
+        "smtp://desk:hunter2-secret@192.0.2.7:25",
+        "smtp://desk:hunter2-secret@localhost.example:25",
+    ],
+)
 def test_an_smtp_login_without_tls_is_refused_in_one_line(url):
     with pytest.raises(MailConfigError) as caught:
         config_for(url)
@@ -108,11 +122,18 @@ def test_an_smtp_login_without_tls_is_refused_in_one_line(url):
     assert "\n" not in text and "hunter2-secret" not in text and "desk" not in text
 
 
-@pytest.mark.parametrize("url", ["smtp://desk:pw@mail.example?starttls=1",
-                                 "smtps://desk:pw@mail.example",
-                                 "smtp://desk:pw@localhost:25", "smtp://desk:pw@127.0.0.1:25",
-                                 "smtp://desk:pw@127.8.9.10:25", "smtp://desk:pw@[::1]:25",
-                                 "smtp://mail.example:25"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "smtp://desk:pw@mail.example?starttls=1",
+        "smtps://desk:pw@mail.example",
+        "smtp://desk:pw@localhost:25",
+        "smtp://desk:pw@127.0.0.1:25",
+        "smtp://desk:pw@127.8.9.10:25",
+        "smtp://desk:pw@[::1]:25",
+        "smtp://mail.example:25",
+    ],
+)
 def test_a_login_over_tls_or_to_this_machine_or_no_login_is_accepted(url):
     assert config_for(url).host
 
@@ -121,8 +142,9 @@ def test_an_smtp_login_without_tls_is_refused_by_the_command_line(db, db_url, ca
     assert main(["--db", db_url, "--mail", "smtp://desk:pw@mail.example", "outbox"]) == 2
     warning, refusal = capsys.readouterr().err.splitlines()  # the warning: `ps` shows the URL
     assert warning.startswith("custdesk: warning: the password in --mail is visible")
-    assert refusal.startswith("custdesk: The mail URL smtp://…@mail.example would send the "
-                              "SMTP login")
+    assert refusal.startswith(
+        "custdesk: The mail URL smtp://…@mail.example would send the SMTP login"
+    )
     assert "Traceback" not in refusal and "pw" not in warning + refusal
 
 
@@ -141,8 +163,7 @@ def test_a_bad_sender_is_refused(sender):
 # ------------------------------------------------------------------ real SMTP
 
 
-def test_activation_email_arrives_and_its_password_signs_in(db, db_url, smtp, monkeypatch,
-                                                            capsys):
+def test_activation_email_arrives_and_its_password_signs_in(db, db_url, smtp, monkeypatch, capsys):
     outbox_id = queued_activation()
     outcome = deliver_message(outbox_id, config_for(smtp.url))
     assert outcome.sent
@@ -163,8 +184,14 @@ def test_activation_email_arrives_and_its_password_signs_in(db, db_url, smtp, mo
 def test_server_down_keeps_the_message_then_delivers_it_exactly_once(db, smtp):
     smtp.stop()
     customer_id = make_customer()
-    report = perform_action("send_activation", customer_id, staff=desk(), expected_version=0,
-                            mail_url=smtp.url, sender=SENDER)
+    report = perform_action(
+        "send_activation",
+        customer_id,
+        staff=desk(),
+        expected_version=0,
+        mail_url=smtp.url,
+        sender=SENDER,
+    )
     assert not report.delivered and "refused the connection" in report.problem
     message = OutboxMessage.get()
     assert message.status == "pending" and message.attempts == 1
@@ -224,8 +251,9 @@ def test_an_expired_password_is_not_sent_late(db, smtp):
 
 def test_a_message_held_by_another_deliverer_waits_for_its_lease(db, smtp):
     [outbox_id] = queue_plain(1)
-    OutboxMessage.update(claimed_by="other:1:abc", claimed_until=utcnow() + timedelta(minutes=5)) \
-        .execute()
+    OutboxMessage.update(
+        claimed_by="other:1:abc", claimed_until=utcnow() + timedelta(minutes=5)
+    ).execute()
     assert deliver_message(outbox_id, config_for(smtp.url)) is None
     assert "being delivered now by other:1:abc" in waiting_messages()[0].reason
     OutboxMessage.update(claimed_until=utcnow() - timedelta(seconds=1)).execute()  # it died
@@ -268,8 +296,14 @@ def test_the_default_maildir_works_on_a_fresh_machine(db, tmp_path):
     settings = at_the_desk(resolve_settings(None, None, False))
     assert settings.mail_url == default_mail_url() == f"maildir:{tmp_path / 'data' / 'mail'}"
     customer_id = make_customer()
-    report = perform_action("send_activation", customer_id, staff=desk(), expected_version=0,
-                            mail_url=settings.mail_url, sender=settings.mail_from)
+    report = perform_action(
+        "send_activation",
+        customer_id,
+        staff=desk(),
+        expected_version=0,
+        mail_url=settings.mail_url,
+        sender=settings.mail_from,
+    )
     assert report.delivered and report.to_maildir
     [path] = list((tmp_path / "data" / "mail" / "new").iterdir())
     email = message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -288,8 +322,9 @@ def test_an_unwritable_maildir_keeps_the_message(db, tmp_path):
 
 def test_the_state_change_and_the_outbox_row_are_one_transaction(db, monkeypatch):
     customer_id = make_customer()
-    OutboxMessage.insert(message_id="<taken@shop.example>", to_address="x@example.com",
-                         subject="s", body="b").execute()
+    OutboxMessage.insert(
+        message_id="<taken@shop.example>", to_address="x@example.com", subject="s", body="b"
+    ).execute()
     monkeypatch.setattr("models.outbox.new_message_id", lambda sender: "<taken@shop.example>")
     with pytest.raises(PortalActionRefused):
         send_activation(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER)

@@ -45,12 +45,25 @@ from models.tables import (
     PortalAccount,
 )
 
-SURVIVOR = {"code": "ACME", "business_name": "Acme Ltd", "contact_name": "Ada Lovelace",
-            "billing_email": "ada@acme.example", "billing_country": "GB",
-            "billing_city": "London", "wholesale": True}
-OTHER = {"code": "ACME-OLD", "business_name": "ACME Limited", "contact_name": "Ada Lovelace",
-         "billing_email": "accounts@acme.example", "billing_country": "US",
-         "billing_state": "CA", "billing_city": "San Francisco", "billing_phone": "+1 415 555 0100"}
+SURVIVOR = {
+    "code": "ACME",
+    "business_name": "Acme Ltd",
+    "contact_name": "Ada Lovelace",
+    "billing_email": "ada@acme.example",
+    "billing_country": "GB",
+    "billing_city": "London",
+    "wholesale": True,
+}
+OTHER = {
+    "code": "ACME-OLD",
+    "business_name": "ACME Limited",
+    "contact_name": "Ada Lovelace",
+    "billing_email": "accounts@acme.example",
+    "billing_country": "US",
+    "billing_state": "CA",
+    "billing_city": "San Francisco",
+    "billing_phone": "+1 415 555 0100",
+}
 
 
 def with_portal(customer_id: int) -> int:
@@ -65,11 +78,17 @@ def with_portal(customer_id: int) -> int:
 
 def rows_of(customer_id: int) -> dict[str, list[int]]:
     """The ids of everything that belongs to a customer."""
-    tables = {"notes": Note, "events": AuditEvent, "access": AccessLogEntry,
-              "outbox": OutboxMessage, "portal": PortalAccount}
-    return {key: sorted(row.id for row in model.select(model.id)
-                        .where(model.customer == customer_id))
-            for key, model in tables.items()}
+    tables = {
+        "notes": Note,
+        "events": AuditEvent,
+        "access": AccessLogEntry,
+        "outbox": OutboxMessage,
+        "portal": PortalAccount,
+    }
+    return {
+        key: sorted(row.id for row in model.select(model.id).where(model.customer == customer_id))
+        for key, model in tables.items()
+    }
 
 
 @pytest.fixture
@@ -87,12 +106,15 @@ def pair(db):
 def snapshot(*customer_ids: int) -> dict:
     """Everything undo must put back: values, archived flags, rows, aliases, accounts."""
     return {
-        "customers": {i: (load_customer(i).values, load_customer(i).archived)
-                      for i in customer_ids},
+        "customers": {
+            i: (load_customer(i).values, load_customer(i).archived) for i in customer_ids
+        },
         "rows": {i: rows_of(i) for i in customer_ids},
         "aliases": sorted((a.alias_key, a.customer_id) for a in CustomerAlias.select()),
-        "accounts": sorted(tuple(sorted((k, str(v)) for k, v in row.items()))
-                           for row in PortalAccount.select().dicts()),
+        "accounts": sorted(
+            tuple(sorted((k, str(v)) for k, v in row.items()))
+            for row in PortalAccount.select().dicts()
+        ),
     }
 
 
@@ -125,10 +147,24 @@ def test_a_customer_cannot_be_merged_with_itself_or_while_archived(pair):
 def test_merge_moves_everything_archives_the_other_and_leaves_an_alias(pair):
     survivor, other = pair
     before = rows_of(other.id)
-    chosen = {name: other.values[name] for name in ("business_name", "billing_country", "billing_state", "billing_city",
-                           "billing_phone")}
-    result = merge_customers(survivor.id, other.id, chosen, None, desk(),
-                             expected_versions=merge_preview(survivor.id, other.id).versions)
+    chosen = {
+        name: other.values[name]
+        for name in (
+            "business_name",
+            "billing_country",
+            "billing_state",
+            "billing_city",
+            "billing_phone",
+        )
+    }
+    result = merge_customers(
+        survivor.id,
+        other.id,
+        chosen,
+        None,
+        desk(),
+        expected_versions=merge_preview(survivor.id, other.id).versions,
+    )
     kept = load_customer(survivor.id)
     assert kept.values["business_name"] == "ACME Limited"
     assert kept.values["billing_state"] == "US-CA"
@@ -153,7 +189,11 @@ def test_merge_moves_everything_archives_the_other_and_leaves_an_alias(pair):
     assert aliases_of(survivor.id) == ["ACME-OLD"]
     assert merged_into(other.id) == "ACME"
     event = AuditEvent.get_by_id(result.event_id)
-    assert (event.customer_id, event.action, event.staff) == (survivor.id, ACTION_MERGED, desk().login)
+    assert (event.customer_id, event.action, event.staff) == (
+        survivor.id,
+        ACTION_MERGED,
+        desk().login,
+    )
     assert event_changes(event)["business_name"] == ("Acme Ltd", "ACME Limited")
     other_events = AuditEvent.select().where(AuditEvent.customer == other.id)
     assert [e.action for e in other_events.order_by(AuditEvent.id)][-1] == "merged_into"
@@ -163,8 +203,9 @@ def test_the_merged_away_code_stays_reserved(pair):
     survivor, other = pair
     merge_customers(survivor.id, other.id, {}, None, desk())
     count = Customer.select().count()
-    with pytest.raises(ValidationFailed, match="Customer Code acme-old is (already used by "
-                                               "ACME-OLD|reserved)"):
+    with pytest.raises(
+        ValidationFailed, match="Customer Code acme-old is (already used by ACME-OLD|reserved)"
+    ):
         create_customer({"contact_name": "New", "code": "acme-old"}, desk())
     assert Customer.select().count() == count
 
@@ -174,8 +215,10 @@ def test_the_history_shows_the_merge_without_its_undo_data(pair):
     merge_customers(survivor.id, other.id, {"business_name": "ACME Limited"}, None, desk())
     top = customer_history(survivor.id)[0]
     assert top.title == "Merged" and top.undoable
-    assert top.lines[0].startswith("Merged ACME-OLD (ACME Limited) into this customer; its "
-                                   "code now finds this one; moved 1 note, ")
+    assert top.lines[0].startswith(
+        "Merged ACME-OLD (ACME Limited) into this customer; its "
+        "code now finds this one; moved 1 note, "
+    )
     assert "1 email; the portal account of ACME-OLD moved here" in top.lines[0]
     assert "{" not in top.lines[0]
     assert top.lines[1] == "Business Name: Acme Ltd → ACME Limited"
@@ -188,7 +231,8 @@ def test_the_portal_account_moves_with_its_sign_in(pair):
     assert PortalAccount.get_by_id(account_id).customer_id == survivor.id
     sign_in("accounts@acme.example", "still wrong")
     assert AccessLogEntry.select().order_by(AccessLogEntry.id.desc()).first().customer_id == (
-        survivor.id)
+        survivor.id
+    )
 
 
 def test_when_both_have_portal_accounts_the_clerk_must_choose(pair):
@@ -208,8 +252,9 @@ def test_when_both_have_portal_accounts_the_clerk_must_choose(pair):
 def test_the_chosen_portal_account_survives_and_the_other_is_deleted(pair, keep):
     survivor, other = pair
     with_portal(survivor.id)
-    accounts = {c.id: PortalAccount.get(PortalAccount.customer == c.id).id
-                for c in (survivor, other)}
+    accounts = {
+        c.id: PortalAccount.get(PortalAccount.customer == c.id).id for c in (survivor, other)
+    }
     keep_id = survivor.id if keep == "survivor" else other.id
     drop_id = other.id if keep == "survivor" else survivor.id
     merge_customers(survivor.id, other.id, {}, keep_id, desk())
@@ -253,8 +298,9 @@ def test_a_merge_of_customers_changed_since_the_preview_is_refused(pair):
 def test_a_failure_inside_the_merge_leaves_everything_as_it_was(pair):
     survivor, other = pair
     third = create_customer({"contact_name": "Third", "code": "T-1"}, desk())
-    CustomerAlias.create(alias_key="acme-old", code="ACME-OLD", customer=third.id,
-                         merged_from=third.id)  # the alias the merge needs is taken
+    CustomerAlias.create(
+        alias_key="acme-old", code="ACME-OLD", customer=third.id, merged_from=third.id
+    )  # the alias the merge needs is taken
     before = snapshot(survivor.id, other.id)
     with pytest.raises(MergeRefused, match="Someone else changed"):
         merge_customers(survivor.id, other.id, {"business_name": "New"}, None, desk())
@@ -264,8 +310,9 @@ def test_a_failure_inside_the_merge_leaves_everything_as_it_was(pair):
 def test_undo_puts_both_customers_back_as_they_were(pair):
     survivor, other = pair
     before = snapshot(survivor.id, other.id)
-    result = merge_customers(survivor.id, other.id, {"business_name": "ACME Limited",
-                                                     "wholesale": False}, None, desk())
+    result = merge_customers(
+        survivor.id, other.id, {"business_name": "ACME Limited", "wholesale": False}, None, desk()
+    )
     undone = undo_merge(result.event_id, desk())
     after = snapshot(survivor.id, other.id)
     assert after["customers"] == before["customers"]
@@ -276,7 +323,8 @@ def test_undo_puts_both_customers_back_as_they_were(pair):
             assert after["rows"][customer_id][key] == before["rows"][customer_id][key]
         # every earlier event is back where it was; the merge's own events stay
         assert set(before["rows"][customer_id]["events"]) <= set(
-            after["rows"][customer_id]["events"])
+            after["rows"][customer_id]["events"]
+        )
     assert not undone.other.archived
     assert alias_target("ACME-OLD") is None
     top = customer_history(survivor.id)
@@ -302,8 +350,9 @@ def test_undo_twice_or_of_another_event_is_refused(pair):
     undo_merge(result.event_id, desk())
     with pytest.raises(MergeRefused, match="already been undone"):
         undo_merge(result.event_id, desk())
-    created = AuditEvent.get((AuditEvent.customer == survivor.id)
-                             & (AuditEvent.action == "created"))
+    created = AuditEvent.get(
+        (AuditEvent.customer == survivor.id) & (AuditEvent.action == "created")
+    )
     with pytest.raises(MergeRefused, match=f"History event #{created.id} is not a merge"):
         undo_merge(created.id, desk())
 
@@ -324,7 +373,8 @@ def test_undo_is_refused_once_the_moved_portal_account_changed(pair):
     survivor, other = pair
     result = merge_customers(survivor.id, other.id, {}, None, desk())
     PortalAccount.update(version=PortalAccount.version + 1).where(
-        PortalAccount.customer == survivor.id).execute()
+        PortalAccount.customer == survivor.id
+    ).execute()
     with pytest.raises(MergeRefused, match="portal account it moved has been changed"):
         undo_merge(result.event_id, desk())
     assert load_customer(other.id).archived

@@ -32,8 +32,9 @@ from models.tables import AuditEvent, ParkedPortalAccount, PortalAccount
 OTHER_PASSWORD = "violet trombone harbour 58"
 EMAILS = {"survivor": "ada@acme.example", "other": "accounts@acme.example"}
 PASSWORDS = {"survivor": NEW_PASSWORD, "other": OTHER_PASSWORD}
-needs_pg = pytest.mark.skipif(not PG_URL, reason="PostgreSQL half skipped: set "
-                              "CUSTDESK_TEST_PG to a server URL to run it")
+needs_pg = pytest.mark.skipif(
+    not PG_URL, reason="PostgreSQL half skipped: set CUSTDESK_TEST_PG to a server URL to run it"
+)
 
 
 def with_password(side: str) -> int:
@@ -55,8 +56,9 @@ def assert_no_secret_in_audit(hashes: list[str]) -> None:
     table = "\n".join(map(str, database.execute_sql("SELECT * FROM audit_event").fetchall()))
     for password_hash in hashes:
         assert password_hash and password_hash not in table
-    merges = (AuditEvent.select(AuditEvent.detail)
-              .where(AuditEvent.action.in_([ACTION_MERGED, ACTION_MERGED_INTO, ACTION_UNDONE])))
+    merges = AuditEvent.select(AuditEvent.detail).where(
+        AuditEvent.action.in_([ACTION_MERGED, ACTION_MERGED_INTO, ACTION_UNDONE])
+    )
     details = "\n".join(event.detail for event in merges)
     assert "Merged" in details
     for email in EMAILS.values():
@@ -78,8 +80,7 @@ def test_undo_gives_the_parked_account_back_with_its_password(db, keep):
     assert not sign_in(EMAILS[drop], PASSWORDS[drop]).accepted  # parked: it cannot sign in
     portal = json.loads(AuditEvent.get_by_id(result.event_id).detail)["portal"]
     assert portal["parked_account"] == dropped.id and "dropped_account" not in portal
-    assert "parked for undo" in json.loads(AuditEvent.get_by_id(result.event_id).detail)[
-        "summary"]
+    assert "parked for undo" in json.loads(AuditEvent.get_by_id(result.event_id).detail)["summary"]
     assert_no_secret_in_audit(hashes)
     portal_columns = {c.name for c in database.get_columns("portal_account")} - {"id"}
     parked_columns = {c.name for c in database.get_columns("parked_portal_account")}
@@ -102,13 +103,14 @@ def test_a_merge_recorded_before_parking_still_undoes_from_its_snapshot(db):
     ids = {side: with_password(side) for side in ("survivor", "other")}
     result = merge_customers(ids["survivor"], ids["other"], {}, ids["survivor"], desk())
     parked = ParkedPortalAccount.select().dicts().get()
-    snapshot = {name: value.isoformat() if isinstance(value, datetime) else value
-                for name, value in parked.items()
-                if name not in ("id", "account_id", "merge_event", "parked_at")}
+    snapshot = {
+        name: value.isoformat() if isinstance(value, datetime) else value
+        for name, value in parked.items()
+        if name not in ("id", "account_id", "merge_event", "parked_at")
+    }
     snapshot["id"] = parked["account_id"]
     detail = json.loads(AuditEvent.get_by_id(result.event_id).detail)
-    detail["portal"] = {"moved_account": None, "moved_version": None,
-                        "dropped_account": snapshot}
+    detail["portal"] = {"moved_account": None, "moved_version": None, "dropped_account": snapshot}
     AuditEvent.update(detail=json.dumps(detail)).where(AuditEvent.id == result.event_id).execute()
     ParkedPortalAccount.delete().execute()
     undo_merge(result.event_id, desk())
@@ -144,17 +146,22 @@ def test_no_staff_role_touches_parked_accounts_and_only_managers_move_them(team)
     for role, login in logins.items():
         connection = team.raw(login)
         try:
-            assert "permission denied" in refused(connection,
-                                                  "SELECT * FROM parked_portal_account"), role
             assert "permission denied" in refused(
-                connection, "SELECT account_id FROM parked_portal_account"), role
-            assert "permission denied" in refused(connection,
-                                                  "DELETE FROM parked_portal_account"), role
+                connection, "SELECT * FROM parked_portal_account"
+            ), role
+            assert "permission denied" in refused(
+                connection, "SELECT account_id FROM parked_portal_account"
+            ), role
+            assert "permission denied" in refused(
+                connection, "DELETE FROM parked_portal_account"
+            ), role
             if role == "staff":
                 assert "permission denied for function" in refused(
-                    connection, f"SELECT custdesk_unpark_portal_account({result.event_id})")
+                    connection, f"SELECT custdesk_unpark_portal_account({result.event_id})"
+                )
                 assert "permission denied for function" in refused(
-                    connection, "SELECT custdesk_park_portal_account(1, 1)")
+                    connection, "SELECT custdesk_park_portal_account(1, 1)"
+                )
         finally:
             connection.close()
     assert ParkedPortalAccount.select().count() == 1
@@ -175,8 +182,10 @@ def test_undo_is_refused_when_the_parked_sign_in_email_was_taken_since(db):
     newcomer = make_customer(EMAILS["other"], business="Acme newcomer")
     send_activation(newcomer, desk(), expected_version=0, sender=SENDER)
     before = accounts()
-    with pytest.raises(MergeRefused, match="sign-in email of the portal account it parked is "
-                                           "now used by another account"):
+    with pytest.raises(
+        MergeRefused,
+        match="sign-in email of the portal account it parked is now used by another account",
+    ):
         undo_merge(result.event_id, desk())
     assert accounts() == before
     assert ParkedPortalAccount.get().merge_event_id == result.event_id

@@ -17,9 +17,11 @@ def customer_id(db):
 
 def events(customer_id: int, action: str) -> list[AuditEvent]:
     """The customer's audit events of one kind, oldest first."""
-    return list(AuditEvent.select().where((AuditEvent.customer == customer_id)
-                                          & (AuditEvent.action == action))
-                .order_by(AuditEvent.id))
+    return list(
+        AuditEvent.select()
+        .where((AuditEvent.customer == customer_id) & (AuditEvent.action == action))
+        .order_by(AuditEvent.id)
+    )
 
 
 def test_notes_list_newest_first_with_author_time_and_visibility(customer_id):
@@ -27,7 +29,10 @@ def test_notes_list_newest_first_with_author_time_and_visibility(customer_id):
     second = add_note(customer_id, "Prefers email.", True, desk())
     notes = list_notes(customer_id)
     assert [n.id for n in notes] == [second.id, first.id]
-    assert [(n.author, n.visibility) for n in notes] == [(desk().login, "Public"), (desk().login, "Internal")]
+    assert [(n.author, n.visibility) for n in notes] == [
+        (desk().login, "Public"),
+        (desk().login, "Internal"),
+    ]
     assert notes[0].created_at >= notes[1].created_at
 
 
@@ -58,20 +63,24 @@ def test_adding_a_note_is_audited_with_a_snippet(customer_id):
     assert change_count() == before + 1
 
 
-@pytest.mark.parametrize("body, message", [
-    ("", "The note is empty"),
-    ("   \n\t \r\n ", "The note is empty"),
-    ("x" * (MAX_NOTE_CHARS + 1), "The note is too long (4,001 characters; at most 4,000)."),
-    ("bell\x07", "(U+0007) on line 1"),
-    ("ok\nclear screen \x1b[2J", "(U+001B) on line 2"),
-    ("tab\there", "(U+0009)"),
-    ("evil \u202eroot", "(U+202E)"),
-    ("zero\u200bwidth", "(U+200B)"),
-    ("nul\x00", "(U+0000)"),
-    (None, "The note must be text."),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("", "The note is empty"),
+        ("   \n\t \r\n ", "The note is empty"),
+        ("x" * (MAX_NOTE_CHARS + 1), "The note is too long (4,001 characters; at most 4,000)."),
+        ("bell\x07", "(U+0007) on line 1"),
+        ("ok\nclear screen \x1b[2J", "(U+001B) on line 2"),
+        ("tab\there", "(U+0009)"),
+        ("evil \u202eroot", "(U+202E)"),
+        ("zero\u200bwidth", "(U+200B)"),
+        ("nul\x00", "(U+0000)"),
+        (None, "The note must be text."),
+    ],
+)
 def test_bad_note_text_is_refused_with_a_clear_message_and_changes_nothing(
-        customer_id, body, message):
+    customer_id, body, message
+):
     before = change_count()
     with pytest.raises(NoteRefused) as refused:
         add_note(customer_id, body, False, desk())

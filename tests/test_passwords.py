@@ -75,14 +75,17 @@ def test_empty_or_malformed_hash_refuses():
     assert not verify_password("anything at all", "not-a-bcrypt-hash")
 
 
-@pytest.mark.parametrize(("password", "expected"), [
-    ("short one", "too short: it needs at least 12 characters (it has 9)"),
-    ("tab\tinside password", "control character"),
-    ("nul\x00inside password", "control character"),
-    (" " * 14, "only spaces"),
-    ("Jo@Example.com", "cannot be your email address"),
-    ("abcd-efgh-jkmn-pqrs", "must differ from the temporary password"),
-])
+@pytest.mark.parametrize(
+    ("password", "expected"),
+    [
+        ("short one", "too short: it needs at least 12 characters (it has 9)"),
+        ("tab\tinside password", "control character"),
+        ("nul\x00inside password", "control character"),
+        (" " * 14, "only spaces"),
+        ("Jo@Example.com", "cannot be your email address"),
+        ("abcd-efgh-jkmn-pqrs", "must differ from the temporary password"),
+    ],
+)
 def test_new_password_rules_explain_themselves(password, expected):
     problem = password_problem(password, email="jo@example.com", temporary="abcd-efgh-jkmn-pqrs")
     assert problem is not None and expected in problem
@@ -90,31 +93,51 @@ def test_new_password_rules_explain_themselves(password, expected):
 
 def test_a_reasonable_new_password_passes():
     assert password_problem("correct horse battery", email="jo@example.com") is None
-    assert password_problem("Trombone-Velvet-42", email="jo@example.com",
-                            names=["Jo Bloggs", "Acme Ltd"]) is None
+    assert (
+        password_problem(
+            "Trombone-Velvet-42", email="jo@example.com", names=["Jo Bloggs", "Acme Ltd"]
+        )
+        is None
+    )
 
 
-@pytest.mark.parametrize(("password", "advice"), [
-    ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
-    ("password1234", "This is a very common password."),
-    ("123456789012", "This is similar to a commonly used password."),
-    ("x" * 12, "Avoid repeated words and characters."),
-])
+@pytest.mark.parametrize(
+    ("password", "advice"),
+    [
+        ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
+        ("password1234", "This is a very common password."),
+        ("123456789012", "This is similar to a commonly used password."),
+        ("x" * 12, "Avoid repeated words and characters."),
+    ],
+)
 def test_an_easily_guessed_password_is_refused_with_zxcvbns_advice(password, advice):
     problem = password_problem(password, email="jo@example.com")
     assert problem.startswith("The new password is too easy to guess (")
     assert advice in problem and "Add another word or two." in problem
 
 
-@pytest.mark.parametrize("password", ["JoBloggs2024!", "Bloggs-Acme-2024", "Jo Bloggs Acme Ltd 99",
-                                      "acme shop bloggs jo", "jo.bloggs@acme-shop.example!"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "JoBloggs2024!",
+        "Bloggs-Acme-2024",
+        "Jo Bloggs Acme Ltd 99",
+        "acme shop bloggs jo",
+        "jo.bloggs@acme-shop.example!",
+    ],
+)
 def test_a_password_built_from_the_email_or_name_is_refused(password):
-    problem = password_problem(password, email="jo.bloggs@acme-shop.example",
-                               names=["Jo Bloggs", "Acme Ltd"])
+    problem = password_problem(
+        password, email="jo.bloggs@acme-shop.example", names=["Jo Bloggs", "Acme Ltd"]
+    )
     assert problem is not None
     assert "built from your email address or name" in problem or "too easy" in problem
 
 
 def test_a_customers_words_inside_a_strong_password_are_fine():
-    assert password_problem("bloggs trombone velvet", email="jo.bloggs@acme-shop.example",
-                            names=["Jo Bloggs"]) is None
+    assert (
+        password_problem(
+            "bloggs trombone velvet", email="jo.bloggs@acme-shop.example", names=["Jo Bloggs"]
+        )
+        is None
+    )

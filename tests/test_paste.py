@@ -36,7 +36,8 @@ def test_a_multi_line_paste_into_one_line_is_joined_with_spaces_and_said():
     pasted = clean_paste("100 Queen St W\r\n  Toronto \n\nON\rM5H 2N2", one_line=True)
     assert pasted.text == "100 Queen St W Toronto ON M5H 2N2"
     assert pasted.notice("Street Address") == (
-        "Pasted, but its 4 lines were joined with spaces (Street Address holds one line).")
+        "Pasted, but its 4 lines were joined with spaces (Street Address holds one line)."
+    )
 
 
 def test_a_single_line_with_a_trailing_line_break_goes_in_without_a_word():
@@ -45,13 +46,15 @@ def test_a_single_line_with_a_trailing_line_break_goes_in_without_a_word():
 
 
 def test_escape_sequences_and_invisible_characters_are_removed_and_named():
-    pasted = clean_paste("ok \x1b[31mred\x1b[0m \x1b]8;;http://x\x07link\x1b]8;;\x07" + HOSTILE,
-                         one_line=True)
+    pasted = clean_paste(
+        "ok \x1b[31mred\x1b[0m \x1b]8;;http://x\x07link\x1b]8;;\x07" + HOSTILE, one_line=True
+    )
     assert pasted.text == "ok red linkabc def"  # NEL broke the line: joined with a space
     assert pasted.notice("Reason") == (
         "Pasted, but its 2 lines were joined with spaces (Reason holds one line); 4 terminal "
         "escape sequences were removed; 4 control or invisible characters were removed "
-        "(U+202E, U+200B, U+009B, U+007F).")
+        "(U+202E, U+200B, U+009B, U+007F)."
+    )
 
 
 def test_a_paste_longer_than_the_room_left_says_how_much_was_cut():
@@ -59,14 +62,16 @@ def test_a_paste_longer_than_the_room_left_says_how_much_was_cut():
     assert pasted.text == "x" * 200 and pasted.cut == 150
     assert pasted.notice("the reason", 200) == (
         "Pasted, but only its first 200 of 350 characters went in (the reason holds at most "
-        "200 characters); 150 were left out.")
+        "200 characters); 150 were left out."
+    )
 
 
 def test_a_paste_into_a_full_field_is_refused_with_the_reason():
     pasted = clean_paste("more", one_line=True, room=0)
     assert pasted.text == ""
     assert pasted.notice("the reason", 200) == (
-        "Nothing was pasted: the reason is full (at most 200 characters).")
+        "Nothing was pasted: the reason is full (at most 200 characters)."
+    )
 
 
 def test_a_multi_line_paste_keeps_its_lines_where_lines_are_allowed():
@@ -82,35 +87,50 @@ PASTE_WITH_ESC = "\x1b[200~Jane\x1b\x0fDoe\x1b[201~"  # an ESC, then ctrl+o, ins
 
 def parsed(parser, *chunks: str) -> list[tuple[str, str]]:
     """The events the chunks of input become, as (kind, key or pasted text)."""
-    return [(type(event).__name__, event.key if isinstance(event, events.Key) else event.text)
-            for chunk in chunks for event in parser.feed(chunk)
-            if isinstance(event, events.Key | events.Paste)]
+    return [
+        (type(event).__name__, event.key if isinstance(event, events.Key) else event.text)
+        for chunk in chunks
+        for event in parser.feed(chunk)
+        if isinstance(event, events.Key | events.Paste)
+    ]
 
 
 def test_textual_alone_turns_text_after_an_esc_in_a_paste_into_keystrokes():
     """The cause, in Textual 8.2.8 (docs/notes/paste-escape.md). If this fails, Textual has
     fixed it: tui/paste_fence.py can go."""
     assert parsed(XTermParser(), PASTE_WITH_ESC) == [
-        ("Key", "circumflex_accent"), ("Key", "ctrl+o"), ("Key", "D"), ("Key", "o"),
-        ("Key", "e"), ("Paste", "Jane")]
+        ("Key", "circumflex_accent"),
+        ("Key", "ctrl+o"),
+        ("Key", "D"),
+        ("Key", "o"),
+        ("Key", "e"),
+        ("Paste", "Jane"),
+    ]
 
 
 def test_behind_the_fence_a_paste_arrives_whole_and_no_key_is_pressed():
     assert parsed(PasteFencedParser(), "a" + PASTE_WITH_ESC + "b") == [
-        ("Key", "a"), ("Paste", "Jane\x1b\x0fDoe"), ("Key", "b")]
+        ("Key", "a"),
+        ("Paste", "Jane\x1b\x0fDoe"),
+        ("Key", "b"),
+    ]
 
 
 @pytest.mark.parametrize("cut", range(1, len(PASTE_WITH_ESC) + 2))
 def test_the_fence_holds_wherever_the_terminal_splits_the_input(cut):
     text = "a" + PASTE_WITH_ESC + "b"
     assert parsed(PasteFencedParser(), text[:cut], text[cut:]) == [
-        ("Key", "a"), ("Paste", "Jane\x1b\x0fDoe"), ("Key", "b")]
+        ("Key", "a"),
+        ("Paste", "Jane\x1b\x0fDoe"),
+        ("Key", "b"),
+    ]
 
 
 def test_the_fence_byte_by_byte_and_outside_a_paste_changes_nothing():
     fence = PasteFence()
     assert "".join(fence.feed(char) for char in "x\x1b[Ay" + PASTE_WITH_ESC) == (
-        "x\x1b[Ay\x1b[200~Jane\uffff\x0fDoe\x1b[201~")
+        "x\x1b[Ay\x1b[200~Jane\uffff\x0fDoe\x1b[201~"
+    )
 
 
 def test_the_escape_key_after_a_paste_is_still_the_escape_key():
@@ -131,8 +151,9 @@ class ReasonApp(App):
         self.answers: list[bool] = []
 
     def on_mount(self) -> None:
-        self.push_screen(ConfirmDialog("Lock Account", "Lock it?", ask_reason="Reason"),
-                         self.answers.append)
+        self.push_screen(
+            ConfirmDialog("Lock Account", "Lock it?", ask_reason="Reason"), self.answers.append
+        )
 
 
 async def reason_box(pilot) -> Input:
@@ -154,8 +175,9 @@ async def test_a_multi_line_paste_into_the_reason_is_joined_and_said():
         box.post_message(events.Paste("card reported stolen\nby the customer\n"))
         await pilot.pause()
         assert box.value == "card reported stolen by the customer"
-        assert toasts(app) == [("Pasted, but its 2 lines were joined with spaces "
-                                "(the reason holds one line).")]
+        assert toasts(app) == [
+            ("Pasted, but its 2 lines were joined with spaces (the reason holds one line).")
+        ]
 
 
 async def test_a_paste_longer_than_the_reason_is_cut_and_said_then_refused_when_full():
@@ -169,9 +191,12 @@ async def test_a_paste_longer_than_the_reason_is_cut_and_said_then_refused_when_
         await pilot.pause()
         assert box.value == "x" * MAX_REASON_CHARS
         assert toasts(app) == [
-            ("Pasted, but only its first 200 of 350 characters went in (the reason holds at "
-             "most 200 characters); 150 were left out."),
-            "Nothing was pasted: the reason is full (at most 200 characters)."]
+            (
+                "Pasted, but only its first 200 of 350 characters went in (the reason holds at "
+                "most 200 characters); 150 were left out."
+            ),
+            "Nothing was pasted: the reason is full (at most 200 characters).",
+        ]
 
 
 async def test_invisible_and_control_characters_pasted_into_the_reason_are_never_drawn():
@@ -208,7 +233,8 @@ def shown(sqlite_url):
 
 @pytest.mark.parametrize("parser, opens_menu", [(XTermParser, True), (PasteFencedParser, False)])
 async def test_an_esc_and_ctrl_o_pasted_into_a_field_never_open_the_actions_menu(
-        shown, parser, opens_menu):
+    shown, parser, opens_menu
+):
     """The raw bytes of a paste, through Textual's parser (the menu opens: the cause) and
     through custdesk's (it does not, and the field gets the text)."""
     url, customer = shown
@@ -224,8 +250,12 @@ async def test_an_esc_and_ctrl_o_pasted_into_a_field_never_open_the_actions_menu
         assert isinstance(app.screen, ActionsMenu) is opens_menu
         if not opens_menu:
             assert isinstance(app.screen, CustomerDetailScreen) and box.value == "JaneDoe"
-            assert toasts(app) == [("Pasted, but 1 terminal escape sequence was removed; "
-                                    "1 control or invisible character was removed (U+000F).")]
+            assert toasts(app) == [
+                (
+                    "Pasted, but 1 terminal escape sequence was removed; "
+                    "1 control or invisible character was removed (U+000F)."
+                )
+            ]
 
 
 async def test_the_notes_editor_keeps_lines_and_never_draws_invisible_characters(shown):
@@ -242,8 +272,12 @@ async def test_the_notes_editor_keeps_lines_and_never_draws_invisible_characters
         assert editor.text == "Called back\nabc\ndef"
         shown_text = screen_text(app)
         assert "abc" in shown_text and not any(char in shown_text for char in RAW_SHOWN)
-        assert toasts(app) == [("Pasted, but 4 control or invisible characters were removed "
-                                "(U+202E, U+200B, U+009B, U+007F).")]
+        assert toasts(app) == [
+            (
+                "Pasted, but 4 control or invisible characters were removed "
+                "(U+202E, U+200B, U+009B, U+007F)."
+            )
+        ]
         editor.post_message(events.Paste("y" * MAX_NOTE_CHARS))
         await pilot.pause()
         assert len(editor.text) == MAX_NOTE_CHARS

@@ -21,8 +21,9 @@ from models.tables import AuditEvent
 from models.upgrade import setup_database
 
 PG_URL = os.environ.get("CUSTDESK_TEST_PG", "")
-pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL half skipped: set "
-                                "CUSTDESK_TEST_PG to a server URL to run it")
+pytestmark = pytest.mark.skipif(
+    not PG_URL, reason="PostgreSQL half skipped: set CUSTDESK_TEST_PG to a server URL to run it"
+)
 
 
 def _url(base: str, schema: str, role: str | None = None) -> str:
@@ -81,18 +82,22 @@ def team() -> Iterator[Team]:
 
 def refused(connection, sql: str) -> str:
     """The server's refusal of one statement (the test fails if the server runs it)."""
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege) as caught, \
-            connection.cursor() as cur:
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege) as caught, connection.cursor() as cur:
         cur.execute(sql)
     return str(caught.value)
 
 
 def test_setup_creates_the_group_roles(team):
-    rows = database.execute_sql("SELECT rolname, rolcanlogin FROM pg_roles "
-                                "WHERE rolname LIKE %s", ("custdesk_%",)).fetchall()
-    assert {("custdesk_administrator", False), ("custdesk_manager", False),
-            ("custdesk_portal", False), ("custdesk_readonly", False),
-            ("custdesk_staff", False)} <= set(rows)
+    rows = database.execute_sql(
+        "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE %s", ("custdesk_%",)
+    ).fetchall()
+    assert {
+        ("custdesk_administrator", False),
+        ("custdesk_manager", False),
+        ("custdesk_portal", False),
+        ("custdesk_readonly", False),
+        ("custdesk_staff", False),
+    } <= set(rows)
 
 
 def test_a_staff_role_cannot_rewrite_the_audit_trail_or_read_secrets(team):
@@ -102,8 +107,9 @@ def test_a_staff_role_cannot_rewrite_the_audit_trail_or_read_secrets(team):
     try:
         assert "permission denied" in refused(connection, "UPDATE audit_event SET detail = 'x'")
         assert "permission denied" in refused(connection, "DELETE FROM audit_event")
-        assert "permission denied" in refused(connection,
-                                              "SELECT password_hash FROM portal_account")
+        assert "permission denied" in refused(
+            connection, "SELECT password_hash FROM portal_account"
+        )
         assert "permission denied" in refused(connection, "SELECT token_hash FROM portal_token")
         assert "permission denied" in refused(connection, "DELETE FROM access_log_entry")
         assert "permission denied" in refused(connection, "CREATE TABLE sneaky (x int)")
@@ -111,9 +117,11 @@ def test_a_staff_role_cannot_rewrite_the_audit_trail_or_read_secrets(team):
         with connection.cursor() as cur:  # what it may do: read customers, insert audit rows
             cur.execute("SELECT count(*) FROM customer")
             assert cur.fetchone() == (1,)
-            cur.execute("INSERT INTO audit_event (staff, at, action, changes, detail, "
-                        "client_address, terminal, host, result, row_hash) VALUES ('the CFO', "
-                        "now(), 'note', '{}', 'claims to be the CFO', '', '', '', 'done', '')")
+            cur.execute(
+                "INSERT INTO audit_event (staff, at, action, changes, detail, "
+                "client_address, terminal, host, result, row_hash) VALUES ('the CFO', "
+                "now(), 'note', '{}', 'claims to be the CFO', '', '', '', 'done', '')"
+            )
     finally:
         connection.close()
     row = AuditEvent.get(AuditEvent.detail == "claims to be the CFO")
@@ -126,8 +134,11 @@ def test_readonly_cannot_write_at_all(team):
     connection = team.raw(viewer)
     try:
         refused(connection, "UPDATE customer SET business_name = 'x'")
-        refused(connection, "INSERT INTO note (customer_id, body, public, author, created_at) "
-                            "VALUES (1, 'x', false, 'x', now())")
+        refused(
+            connection,
+            "INSERT INTO note (customer_id, body, public, author, created_at) "
+            "VALUES (1, 'x', false, 'x', now())",
+        )
         refused(connection, "UPDATE portal_account SET status = 'locked'")
         refused(connection, "UPDATE counter SET value = 0")
     finally:
@@ -159,8 +170,7 @@ def test_staff_on_the_command_line_as_their_own_role(team, tmp_path):
     database.obj.close_all()
     export = run_custdesk("--db", team.url_for(clerk), "export", str(tmp_path / "out.csv"))
     assert export.returncode == 1
-    assert export.stderr == ("custdesk: Not allowed: your role (staff) may not export "
-                             "customers.\n")
+    assert export.stderr == ("custdesk: Not allowed: your role (staff) may not export customers.\n")
     listing = run_custdesk("--db", team.url_for(clerk), "outbox")
     assert listing.returncode == 0, listing.stderr
 
@@ -205,16 +215,25 @@ def test_the_portal_sign_in_check_runs_as_its_own_role(team):
         cur.execute(f'CREATE ROLE "{portal}" LOGIN IN ROLE custdesk_portal')
     team.logins.append(portal)
     database.obj.close_all()
-    signed_in = run_custdesk("--db", team.url_for(portal), "portal-login", "jo@example.com",
-                             "--new-password", stdin=f"{temporary}\n{NEW_PASSWORD}\n")
+    signed_in = run_custdesk(
+        "--db",
+        team.url_for(portal),
+        "portal-login",
+        "jo@example.com",
+        "--new-password",
+        stdin=f"{temporary}\n{NEW_PASSWORD}\n",
+    )
     assert signed_in.returncode == 0, signed_in.stderr + signed_in.stdout
     connection = team.raw(portal)
     try:
         refused(connection, "SELECT body FROM note")
         refused(connection, "UPDATE customer SET business_name = 'x'")
-        refused(connection, "INSERT INTO audit_event (staff, at, action, changes, detail, "
-                            "client_address, terminal, host, result, row_hash) VALUES ('x', "
-                            "now(), 'x', '{}', 'x', '', '', '', 'done', '')")
+        refused(
+            connection,
+            "INSERT INTO audit_event (staff, at, action, changes, detail, "
+            "client_address, terminal, host, result, row_hash) VALUES ('x', "
+            "now(), 'x', '{}', 'x', '', '', '', 'done', '')",
+        )
         refused(connection, "DELETE FROM access_log_entry")
     finally:
         connection.close()

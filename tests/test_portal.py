@@ -145,15 +145,22 @@ def test_temporary_password_lifetime_is_configurable(db, monkeypatch):
 
 def test_sending_again_replaces_the_unused_temporary_password(db):
     customer_id, first = activated()
-    second = secret_of(send_activation(customer_id, desk(), expected_version=seen(customer_id),
-                                       sender=SENDER, resend=True).outbox_id)
+    second = secret_of(
+        send_activation(
+            customer_id, desk(), expected_version=seen(customer_id), sender=SENDER, resend=True
+        ).outbox_id
+    )
     assert sign_in("jo@example.com", first, NEW_PASSWORD).message == NOT_RIGHT
     assert sign_in("jo@example.com", second, NEW_PASSWORD).accepted
 
 
 def test_once_the_customer_chose_a_password_activation_no_longer_applies(db):
     customer_id = signed_in_with_own_password()
-    assert portal_summary(customer_id, desk()).choice(ACTION_SEND).reason.startswith("already activated")
+    assert (
+        portal_summary(customer_id, desk())
+        .choice(ACTION_SEND)
+        .reason.startswith("already activated")
+    )
 
 
 # ------------------------------------------------------------------ the sign-in check
@@ -178,7 +185,8 @@ def test_temporary_password_signs_in_once_and_sets_the_own_password(db):
 def test_expired_temporary_password_is_refused(db):
     customer_id, temporary = activated()
     PortalAccount.update(temp_password_expires_at=utcnow() - timedelta(seconds=1)).where(
-        PortalAccount.customer == customer_id).execute()
+        PortalAccount.customer == customer_id
+    ).execute()
     result = sign_in("jo@example.com", temporary, NEW_PASSWORD)
     assert not result.accepted and "expired" in result.message
     assert "expired unused" in portal_summary(customer_id, desk()).status_text
@@ -215,10 +223,15 @@ def test_every_attempt_is_in_the_access_log(db):
     customer_id, temporary = activated()
     sign_in("jo@example.com", "wrong guess here", address="203.0.113.9")
     sign_in("jo@example.com", temporary, NEW_PASSWORD, address="203.0.113.9")
-    entries = list(AccessLogEntry.select().where(AccessLogEntry.customer == customer_id)
-                   .order_by(AccessLogEntry.id))
-    assert [(e.success, e.address) for e in entries] == [(False, "203.0.113.9"),
-                                                         (True, "203.0.113.9")]
+    entries = list(
+        AccessLogEntry.select()
+        .where(AccessLogEntry.customer == customer_id)
+        .order_by(AccessLogEntry.id)
+    )
+    assert [(e.success, e.address) for e in entries] == [
+        (False, "203.0.113.9"),
+        (True, "203.0.113.9"),
+    ]
     assert entries[0].reason == "wrong password (1 in a row)"
     assert entries[1].reason == "signed in; own password set" and entries[1].at is not None
 
@@ -238,10 +251,13 @@ def test_ten_failures_lock_for_thirty_minutes_apart_from_a_staff_lock(db):
     assert not refused.accepted and "Too many failed sign-in attempts" in refused.message
     status = portal_summary(customer_id, desk()).status_text
     assert status.startswith("locked after 10 failed sign-ins, until ")
-    assert portal_summary(customer_id, desk()).choice(ACTION_SEND).reason.startswith("account locked")
+    assert (
+        portal_summary(customer_id, desk()).choice(ACTION_SEND).reason.startswith("account locked")
+    )
     # The lock lifts by itself; the count starts again.
     PortalAccount.update(locked_until=utcnow() - timedelta(seconds=1)).where(
-        PortalAccount.customer == customer_id).execute()
+        PortalAccount.customer == customer_id
+    ).execute()
     assert sign_in("jo@example.com", NEW_PASSWORD).accepted
     assert account_of(customer_id).failed_attempts == 0
 
@@ -249,7 +265,8 @@ def test_ten_failures_lock_for_thirty_minutes_apart_from_a_staff_lock(db):
 def test_a_lapsed_lock_restarts_the_count(db):
     customer_id = signed_in_with_own_password()
     PortalAccount.update(failed_attempts=10, locked_until=utcnow() - timedelta(seconds=1)).where(
-        PortalAccount.customer == customer_id).execute()
+        PortalAccount.customer == customer_id
+    ).execute()
     sign_in("jo@example.com", "wrong guess here")
     account = account_of(customer_id)
     assert account.failed_attempts == 1 and account.locked_until is None
@@ -279,7 +296,12 @@ def test_new_password_over_72_bytes_is_refused_clearly(db):
 
 def test_lock_refuses_every_sign_in_and_records_the_reason(db):
     customer_id = signed_in_with_own_password()
-    lock_account(customer_id, desk(), expected_version=seen(customer_id), reason="Chargeback [/] under review")
+    lock_account(
+        customer_id,
+        desk(),
+        expected_version=seen(customer_id),
+        reason="Chargeback [/] under review",
+    )
     account = account_of(customer_id)
     assert account.status == PORTAL_LOCKED and account.lock_reason == "Chargeback [/] under review"
     # Refused before the password is checked: the right one gets the wrong one's answer.
@@ -288,7 +310,9 @@ def test_lock_refuses_every_sign_in_and_records_the_reason(db):
     reasons = [e.reason for e in AccessLogEntry.select().order_by(AccessLogEntry.id)][-2:]
     assert reasons == ["refused: locked by staff (password not checked)"] * 2
     event = AuditEvent.get(AuditEvent.action == "portal_lock")
-    assert event.staff == desk().login and event.detail.endswith("Reason: Chargeback [/] under review")
+    assert event.staff == desk().login and event.detail.endswith(
+        "Reason: Chargeback [/] under review"
+    )
     assert "locked by staff: Chargeback" in portal_summary(customer_id, desk()).status_text
 
 
@@ -296,10 +320,12 @@ def test_a_staff_lock_outlives_the_automatic_one(db):
     customer_id = signed_in_with_own_password()
     lock_account(customer_id, desk(), expected_version=seen(customer_id))
     PortalAccount.update(locked_until=utcnow() - timedelta(minutes=1)).where(
-        PortalAccount.customer == customer_id).execute()
+        PortalAccount.customer == customer_id
+    ).execute()
     assert sign_in("jo@example.com", NEW_PASSWORD).message == NOT_RIGHT
     assert AccessLogEntry.select().order_by(AccessLogEntry.id.desc()).first().reason == (
-        "refused: locked by staff (password not checked)")
+        "refused: locked by staff (password not checked)"
+    )
 
 
 def test_lock_reason_too_long_changes_nothing(db):
@@ -338,7 +364,13 @@ def test_reset_unlocks_clears_failures_and_replaces_the_password(db):
     for _ in range(3):
         sign_in("jo@example.com", "wrong guess here")
     lock_account(customer_id, desk(), expected_version=seen(customer_id), reason="suspicious")
-    result = reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER, reason="customer called")
+    result = reset_and_unlock(
+        customer_id,
+        desk(),
+        expected_version=seen(customer_id),
+        sender=SENDER,
+        reason="customer called",
+    )
     temporary = secret_of(result.outbox_id)
     account = account_of(customer_id)
     assert account.status == PORTAL_ACTIVE and account.failed_attempts == 0
@@ -354,8 +386,13 @@ def test_reset_unlocks_clears_failures_and_replaces_the_password(db):
 def test_reset_also_lifts_an_automatic_lock(db):
     customer_id = signed_in_with_own_password()
     PortalAccount.update(failed_attempts=10, locked_until=utcnow() + timedelta(minutes=30)).where(
-        PortalAccount.customer == customer_id).execute()
-    temporary = secret_of(reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER).outbox_id)
+        PortalAccount.customer == customer_id
+    ).execute()
+    temporary = secret_of(
+        reset_and_unlock(
+            customer_id, desk(), expected_version=seen(customer_id), sender=SENDER
+        ).outbox_id
+    )
     assert account_of(customer_id).locked_until is None
     assert sign_in("jo@example.com", temporary, NEW_PASSWORD + "!").accepted
 
@@ -374,7 +411,11 @@ def test_no_plaintext_password_is_stored_anywhere_but_the_pending_secret(db):
     sign_in("jo@example.com", temporary, NEW_PASSWORD)
     sign_in("jo@example.com", NEW_PASSWORD + "x")
     lock_account(customer_id, desk(), expected_version=seen(customer_id))
-    reset = secret_of(reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER).outbox_id)
+    reset = secret_of(
+        reset_and_unlock(
+            customer_id, desk(), expected_version=seen(customer_id), sender=SENDER
+        ).outbox_id
+    )
     text = all_stored_text()
     for secret in (temporary, NEW_PASSWORD, reset):
         assert secret not in text
@@ -394,7 +435,10 @@ def test_link_mode_stores_only_the_token_hash(db):
     body = OutboxMessage.get().body
     assert f"{PORTAL_URL}/activate?token=${{secret}}" in body and token not in body
     assert "Temporary password" not in body
-    assert "waiting for the customer to choose a password" in portal_summary(customer_id, desk()).status_text
+    assert (
+        "waiting for the customer to choose a password"
+        in portal_summary(customer_id, desk()).status_text
+    )
 
 
 def test_a_link_sets_the_password_once(db):
@@ -406,19 +450,36 @@ def test_a_link_sets_the_password_once(db):
     assert not again.accepted and "already been used" in again.message
     assert sign_in("jo@example.com", NEW_PASSWORD).accepted
     assert PortalToken.get().used_at is not None
-    entry = AccessLogEntry.select().where(AccessLogEntry.success).order_by(AccessLogEntry.id).first()
+    entry = (
+        AccessLogEntry.select().where(AccessLogEntry.success).order_by(AccessLogEntry.id).first()
+    )
     assert entry.customer_id == customer_id and entry.reason == "password set with activation link"
 
 
 def test_a_newer_link_cancels_the_older_and_reset_links_last_an_hour(db):
     customer_id, first = activated(portal_url=PORTAL_URL)
-    second = secret_of(send_activation(customer_id, desk(), expected_version=seen(customer_id),
-                                       sender=SENDER, portal_url=PORTAL_URL, resend=True).outbox_id)
+    second = secret_of(
+        send_activation(
+            customer_id,
+            desk(),
+            expected_version=seen(customer_id),
+            sender=SENDER,
+            portal_url=PORTAL_URL,
+            resend=True,
+        ).outbox_id
+    )
     refused = activate_with_link(first, NEW_PASSWORD)
     assert not refused.accepted and "newer link" in refused.message
     assert activate_with_link(second, NEW_PASSWORD).accepted
-    reset = secret_of(reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER,
-                                       portal_url=PORTAL_URL).outbox_id)
+    reset = secret_of(
+        reset_and_unlock(
+            customer_id,
+            desk(),
+            expected_version=seen(customer_id),
+            sender=SENDER,
+            portal_url=PORTAL_URL,
+        ).outbox_id
+    )
     assert sign_in("jo@example.com", NEW_PASSWORD).message == NOT_RIGHT  # the old one stops
     row = PortalToken.get(PortalToken.purpose == "reset")
     assert timedelta(minutes=59) < row.expires_at - utcnow() <= timedelta(hours=1)
@@ -447,7 +508,8 @@ def test_audit_events_name_the_staff_member(db):
     customer_id, _ = activated()
     lock_account(customer_id, desk(), expected_version=seen(customer_id))
     reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER)
-    staff = {e.action: e.staff for e in AuditEvent.select().where(AuditEvent.customer == customer_id)}
+    staff = {
+        e.action: e.staff for e in AuditEvent.select().where(AuditEvent.customer == customer_id)
+    }
     assert staff["portal_lock"] == desk().login and staff["portal_reset_and_unlock"] == desk().login
     assert staff["portal_send_activation"] == desk().login
-

@@ -28,8 +28,7 @@ from tui.cli import main
 REPO = Path(__file__).resolve().parent.parent
 
 
-def login(db_url: str, monkeypatch, stdin: str, *extra: str,
-          email: str = "jo@example.com") -> int:
+def login(db_url: str, monkeypatch, stdin: str, *extra: str, email: str = "jo@example.com") -> int:
     """Run `custdesk portal-login` in this process with the given stdin."""
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     return main(["--db", db_url, "portal-login", email, *extra])
@@ -67,16 +66,23 @@ def test_lock_and_unlock_round_trip(db, db_url, monkeypatch, capsys):
     lock_account(customer_id, desk(), expected_version=seen(customer_id), reason="card testing")
     assert login(db_url, monkeypatch, f"{NEW_PASSWORD}\n") == 1
     assert capsys.readouterr().out.splitlines()[-1] == NOT_RIGHT  # as for a wrong password
-    reset = secret_of(reset_and_unlock(customer_id, desk(), expected_version=seen(customer_id), sender=SENDER).outbox_id)
+    reset = secret_of(
+        reset_and_unlock(
+            customer_id, desk(), expected_version=seen(customer_id), sender=SENDER
+        ).outbox_id
+    )
     assert login(db_url, monkeypatch, f"{NEW_PASSWORD}\n") == 1  # the old password stopped
     assert login(db_url, monkeypatch, f"{reset}\nanother good password\n", "--new-password") == 0
 
 
-@pytest.mark.parametrize(("stdin", "extra", "message"), [
-    ("", (), "no password on stdin's first line"),
-    ("\n", (), "no password on stdin's first line"),
-    ("a password\n", ("--new-password",), "no new password on stdin's second line"),
-])
+@pytest.mark.parametrize(
+    ("stdin", "extra", "message"),
+    [
+        ("", (), "no password on stdin's first line"),
+        ("\n", (), "no password on stdin's first line"),
+        ("a password\n", ("--new-password",), "no new password on stdin's second line"),
+    ],
+)
 def test_missing_secrets_are_usage_errors(db, db_url, monkeypatch, capsys, stdin, extra, message):
     assert login(db_url, monkeypatch, stdin, *extra) == 2
     err = capsys.readouterr().err
@@ -140,14 +146,36 @@ def test_outbox_with_a_bad_mail_url_is_a_usage_error(db, db_url, capsys):
 
 def test_portal_login_as_a_real_process(db, db_url):
     _, temporary = activated()
-    command = [sys.executable, "-m", "tui", "--db", db_url, "portal-login", "jo@example.com",
-               "--new-password"]
-    done = subprocess.run(command, input=f"{temporary}\n{NEW_PASSWORD}\n", capture_output=True,
-                          text=True, timeout=60, cwd=REPO, check=False)
+    command = [
+        sys.executable,
+        "-m",
+        "tui",
+        "--db",
+        db_url,
+        "portal-login",
+        "jo@example.com",
+        "--new-password",
+    ]
+    done = subprocess.run(
+        command,
+        input=f"{temporary}\n{NEW_PASSWORD}\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Signed in. Your new password is set."
-    refused = subprocess.run(command[:-1], input="wrong password\n", capture_output=True,
-                             text=True, timeout=60, cwd=REPO, check=False)
+    refused = subprocess.run(
+        command[:-1],
+        input="wrong password\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )
     assert refused.returncode == 1 and refused.stdout.strip() == NOT_RIGHT
     assert temporary not in done.stdout + done.stderr + refused.stdout + refused.stderr
 

@@ -67,17 +67,29 @@ def _secret_of_raw(raw: bytes) -> str:
 def _database_files() -> list[Path]:
     """Every file of the open SQLite database: main, -wal, -shm, -journal (those that exist)."""
     main_file = Path(database.obj.database)
-    return [path for path in (main_file, *(Path(f"{main_file}{suffix}")
-                                           for suffix in ("-wal", "-shm", "-journal")))
-            if path.exists()]
+    return [
+        path
+        for path in (
+            main_file,
+            *(Path(f"{main_file}{suffix}") for suffix in ("-wal", "-shm", "-journal")),
+        )
+        if path.exists()
+    ]
 
 
 def _pg_tables_text() -> str:
     """Every row of every table in the test's schema, as text."""
-    tables = [row[0] for row in database.execute_sql(
-        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()]
-    return "\n".join(str(row[0]) for table in tables for row in database.execute_sql(
-        f'SELECT t::text FROM "{table}" t').fetchall())
+    tables = [
+        row[0]
+        for row in database.execute_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchall()
+    ]
+    return "\n".join(
+        str(row[0])
+        for table in tables
+        for row in database.execute_sql(f'SELECT t::text FROM "{table}" t').fetchall()
+    )
 
 
 def assert_nowhere_at_rest(*secrets: str) -> None:
@@ -109,9 +121,17 @@ def database_data_dir() -> Path:
 
 
 def _act(action: str, customer_id: int, mail_url: str, portal_url: str = ""):
-    return perform_action(action, customer_id, staff=desk(), expected_version=seen(customer_id),
-                          mail_url=mail_url, sender=SENDER, portal_url=portal_url,
-                          reason="tests", resend=True)
+    return perform_action(
+        action,
+        customer_id,
+        staff=desk(),
+        expected_version=seen(customer_id),
+        mail_url=mail_url,
+        sender=SENDER,
+        portal_url=portal_url,
+        reason="tests",
+        resend=True,
+    )
 
 
 @pytest.mark.parametrize("portal_url", ["", PORTAL_URL], ids=["password", "link"])
@@ -169,8 +189,9 @@ def test_a_crash_after_acceptance_resends_once_and_the_later_email_works(db, mon
     try:
         config = parse_mail_url(server.url, SENDER)
         customer_id = make_customer()
-        outbox_id = send_activation(customer_id, desk(), expected_version=0,
-                                    sender=SENDER).outbox_id
+        outbox_id = send_activation(
+            customer_id, desk(), expected_version=0, sender=SENDER
+        ).outbox_id
         with monkeypatch.context() as patch, pytest.raises(_Crashed):
             patch.setattr("models.outbox._finish", _crash)
             deliver_message(outbox_id, config)  # accepted by the server, then the deliverer dies

@@ -37,13 +37,18 @@ from screens.portal_flow import confirm_dialog
 
 TRIALS = 20
 STEP = 0.05  # seconds between trials: each pair starts together, apart from the next
-PAIRS = [(ACTION_SEND, ACTION_SEND), (ACTION_RESET, ACTION_RESET),
-         (ACTION_LOCK, ACTION_RESET), (ACTION_SEND, ACTION_LOCK)]
+PAIRS = [
+    (ACTION_SEND, ACTION_SEND),
+    (ACTION_RESET, ACTION_RESET),
+    (ACTION_LOCK, ACTION_RESET),
+    (ACTION_SEND, ACTION_LOCK),
+]
 _opened: dict[str, str] = {}
 
 
-def _confirm(url: str, mail_url: str, start_at: float, action: str, customer_id: int,
-             version: int) -> str:
+def _confirm(
+    url: str, mail_url: str, start_at: float, action: str, customer_id: int, version: int
+) -> str:
     """One clerk's confirmed action, in its own process: 'done' or 'refused'."""
     from models.db import open_database
 
@@ -53,9 +58,15 @@ def _confirm(url: str, mail_url: str, start_at: float, action: str, customer_id:
         _opened["url"] = url
     time.sleep(max(0.0, start_at - time.time()))
     try:
-        perform_action(action, customer_id, staff=identify(), expected_version=version,
-                       mail_url=mail_url, sender=SENDER, resend=action == ACTION_SEND
-                       and version > 0)
+        perform_action(
+            action,
+            customer_id,
+            staff=identify(),
+            expected_version=version,
+            mail_url=mail_url,
+            sender=SENDER,
+            resend=action == ACTION_SEND and version > 0,
+        )
     except PortalActionRefused:
         return "refused"
     return "done"
@@ -65,8 +76,14 @@ def _emails_to(server: SmtpServer, address: str) -> list:
     return [m for m in server.handler.messages if m["To"] == address]
 
 
-def _check_trial(server: SmtpServer, customer_id: int, address: str, before: int,
-                 pair: tuple[str, str], outcomes: list[str]) -> None:
+def _check_trial(
+    server: SmtpServer,
+    customer_id: int,
+    address: str,
+    before: int,
+    pair: tuple[str, str],
+    outcomes: list[str],
+) -> None:
     """Exactly one of the two applied; one email for an applied emailed action, none else; the
     account is in the state that action left, and the newest email's password works."""
     assert outcomes.count("done") == 1, (pair, outcomes)
@@ -81,34 +98,44 @@ def _check_trial(server: SmtpServer, customer_id: int, address: str, before: int
     assert bcrypt.checkpw(password_in(emails[0]).encode(), account.password_hash.encode())
 
 
-def _run_pair(pool, server: SmtpServer, db_url: str, customers: list[tuple[int, str]],
-              pair: tuple[str, str]) -> None:
+def _run_pair(
+    pool, server: SmtpServer, db_url: str, customers: list[tuple[int, str]], pair: tuple[str, str]
+) -> None:
     """Twenty trials of one pair, each on its own customer, both clerks confirming the state
     they both saw."""
     versions = [seen(customer_id) for customer_id, _ in customers]
     before = [len(_emails_to(server, address)) for _, address in customers]
     start = time.time() + 0.3
-    tasks = [(db_url, server.url, start + k * STEP, action, customer_id, versions[k])
-             for k, (customer_id, _) in enumerate(customers) for action in pair]
+    tasks = [
+        (db_url, server.url, start + k * STEP, action, customer_id, versions[k])
+        for k, (customer_id, _) in enumerate(customers)
+        for action in pair
+    ]
     results = pool.starmap(_confirm, tasks, chunksize=1)
     for k, (customer_id, address) in enumerate(customers):
-        _check_trial(server, customer_id, address, before[k], pair, results[2 * k:2 * k + 2])
+        _check_trial(server, customer_id, address, before[k], pair, results[2 * k : 2 * k + 2])
     assert not OutboxMessage.select().where(OutboxMessage.status == "pending").exists()
 
 
 def test_two_clerks_confirming_at_once_get_exactly_one_outcome(db, db_url):
     server = SmtpServer().start()
-    customers = [(make_customer(f"race{k}@example.com"), f"race{k}@example.com")
-                 for k in range(TRIALS)]
+    customers = [
+        (make_customer(f"race{k}@example.com"), f"race{k}@example.com") for k in range(TRIALS)
+    ]
     try:
         with multiprocessing.get_context("spawn").Pool(2) as pool:
             for pair in PAIRS:
                 _run_pair(pool, server, db_url, customers, pair)
                 for customer_id, _ in customers:  # the next pair starts from an active account
                     if portal_summary(customer_id, desk()).status == PORTAL_LOCKED:
-                        perform_action(ACTION_RESET, customer_id, staff=desk(),
-                                       expected_version=seen(customer_id), mail_url=server.url,
-                                       sender=SENDER)
+                        perform_action(
+                            ACTION_RESET,
+                            customer_id,
+                            staff=desk(),
+                            expected_version=seen(customer_id),
+                            mail_url=server.url,
+                            sender=SENDER,
+                        )
     finally:
         server.stop()
 
@@ -144,8 +171,9 @@ def test_a_second_send_says_an_email_is_on_its_way_and_sends_only_when_asked(db)
     with pytest.raises(PortalActionRefused, match="already on its way.*Send again"):
         send_activation(customer_id, desk(), expected_version=summary.version, sender=SENDER)
     assert OutboxMessage.select().count() == 1
-    again = send_activation(customer_id, desk(), expected_version=summary.version,
-                            sender=SENDER, resend=True)
+    again = send_activation(
+        customer_id, desk(), expected_version=summary.version, sender=SENDER, resend=True
+    )
     first = OutboxMessage.get(OutboxMessage.id != again.outbox_id)
     assert first.status == "withdrawn" and "replaced by Send Activation Email" in first.last_error
     events = AuditEvent.select().where(AuditEvent.action == "portal_send_activation")

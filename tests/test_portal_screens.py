@@ -37,6 +37,7 @@ from screens.portal_flow import run_actions_menu
 from tui.mail_worker import start_mail_delivery
 from tui.settings import at_the_desk, resolve_settings
 
+
 def queued_activation() -> None:
     """A customer whose activation email waits in the outbox, not delivered."""
     send_activation(make_customer(), desk(), expected_version=0, sender=SENDER)
@@ -136,7 +137,8 @@ async def test_send_activation_with_keys_emails_a_password_that_signs_in(db, db_
             await pilot.press("y")
             await until(pilot, lambda: toasts(app))
             assert toasts(app) == [
-                "A new password and activation email has been sent to Acme Ltd (jo@example.com)."]
+                "A new password and activation email has been sent to Acme Ltd (jo@example.com)."
+            ]
     finally:
         server.stop()
     [email] = server.handler.messages
@@ -302,8 +304,12 @@ async def test_background_delivery_tells_staff_what_was_given_up(db, db_url):
         async with app.run_test(notifications=True, size=(80, 24)) as pilot:
             await until(pilot, lambda: toasts(app))
             [toast] = toasts(app)
-            assert toast.startswith("An email to jo@example.com could not be delivered and was "
-                                    "given up: ") and "550 No such user here" in toast
+            assert (
+                toast.startswith(
+                    "An email to jo@example.com could not be delivered and was given up: "
+                )
+                and "550 No such user here" in toast
+            )
     finally:
         server.stop()
     assert OutboxMessage.get().status == "failed"

@@ -40,8 +40,10 @@ async def wait_for(pilot, condition, tries: int = 200) -> None:
 async def test_unavailable_keys_are_dimmed_do_nothing_and_help_says_why(readonly_app):
     app = readonly_app
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, CustomerListScreen)
-                       and "1 customer" in screen_text(app))
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CustomerListScreen) and "1 customer" in screen_text(app),
+        )
         screen = app.screen
         assert screen.check_action("export_csv", ()) is None  # the footer draws it dimmed
         assert screen.check_action("new_customer", ()) is None
@@ -53,8 +55,10 @@ async def test_unavailable_keys_are_dimmed_do_nothing_and_help_says_why(readonly
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         shown = str(app.screen.query_one("#help-keys", Static).render())
         assert "Export CSV (unavailable: your role (readonly) may not export customers)" in shown
-        assert "New (unavailable: your role (readonly) may not create and edit customers and " \
-               "notes)" in " ".join(shown.split())
+        assert (
+            "New (unavailable: your role (readonly) may not create and edit customers and "
+            "notes)" in " ".join(shown.split())
+        )
 
 
 async def test_the_actions_menu_names_the_reason(readonly_app):
@@ -77,7 +81,8 @@ async def test_a_refused_command_from_the_palette_is_said_and_audited(readonly_a
         await pilot.press(*"Export CSV")
         await wait_for(pilot, lambda: "Unavailable: your role (readonly)" in screen_text(app))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("Not allowed" in str(n.message)
-                                          for n in app._notifications))
+        await wait_for(
+            pilot, lambda: any("Not allowed" in str(n.message) for n in app._notifications)
+        )
     refused = AuditEvent.get(AuditEvent.result == "refused")
     assert refused.detail == "Refused: your role (readonly) may not export customers."

@@ -86,13 +86,16 @@ def test_phone_like_terms_search_by_digits():
 # --- matching ---
 
 
-@pytest.mark.parametrize("field, value, term", [
-    ("code", "ZX-9001", "x-90"),
-    ("business_name", "Northwind Traders", "wind tra"),
-    ("contact_name", "Ada Lovelace", "lovel"),
-    ("billing_email", "ada@analytical.example", "analytical"),
-    ("billing_city", "Reykjavík", "kjav"),
-])
+@pytest.mark.parametrize(
+    "field, value, term",
+    [
+        ("code", "ZX-9001", "x-90"),
+        ("business_name", "Northwind Traders", "wind tra"),
+        ("contact_name", "Ada Lovelace", "lovel"),
+        ("billing_email", "ada@analytical.example", "analytical"),
+        ("billing_city", "Reykjavík", "kjav"),
+    ],
+)
 def test_search_matches_anywhere_in_each_field(db, field, value, term):
     wanted = add(**{field: value}) if field != "code" else add(code=value)
     add(business_name="Someone Else", contact_name="Other Person")
@@ -133,8 +136,10 @@ def test_upgrade_refolds_rows_folded_without_nfc(db_url):
                 database.execute_sql(statement.replace("normalize(value, NFC)", "value"))
         stale = add(code="OLD-1", contact_name=nfd)
         if sqlite:  # the folded text as the old Python fold stored it
-            database.execute_sql("UPDATE customer SET search_text = ? WHERE id = ?", (
-                f"\x1eold-1\x1e\x1e\x1f\x1f{nfd.lower()}\x1f\x1f\x1f", stale))
+            database.execute_sql(
+                "UPDATE customer SET search_text = ? WHERE id = ?",
+                (f"\x1eold-1\x1e\x1e\x1f\x1f{nfd.lower()}\x1f\x1f\x1f", stale),
+            )
         assert found("jose nunez") == []
         upgrade_database()
         assert found("jose nunez") == found(nfd) == [stale]
@@ -210,16 +215,26 @@ def test_archived_customers_are_hidden_unless_asked_for(db):
 
 
 def test_hostile_text_is_found_and_returned_unchanged(db):
-    names = ["Acme [/] Ltd", "[@click=app.quit]x[/]", "Evil \x1b[2J Co", "\u202eReversed",
-             "Zero\u200bWidth", "漢字商事"]
+    names = [
+        "Acme [/] Ltd",
+        "[@click=app.quit]x[/]",
+        "Evil \x1b[2J Co",
+        "\u202eReversed",
+        "Zero\u200bWidth",
+        "漢字商事",
+    ]
     for name in names:
         add(business_name=name)
     assert {row.business_name for row in CustomerResults(ListQuery("[/]")).first(10)} == {
-        "Acme [/] Ltd", "[@click=app.quit]x[/]"}
+        "Acme [/] Ltd",
+        "[@click=app.quit]x[/]",
+    }
     assert [row.business_name for row in CustomerResults(ListQuery("字商事")).first(10)] == [
-        "漢字商事"]
+        "漢字商事"
+    ]
     assert [row.business_name for row in CustomerResults(ListQuery("漢字")).first(10)] == [
-        "漢字商事"]
+        "漢字商事"
+    ]
     assert {row.business_name for row in CustomerResults(ListQuery()).first(10)} == set(names)
 
 
@@ -240,8 +255,9 @@ def test_upgrade_indexes_customers_that_existed_before(db_url):
     open_database(db_url)
     try:
         Runner(database.obj, str(MIGRATIONS_DIR)).up(target="0001_initial")
-        Customer.insert(code="OLD-1", code_key="old-1", business_name="Ancien Café",
-                        billing_city="Besançon").execute()
+        Customer.insert(
+            code="OLD-1", code_key="old-1", business_name="Ancien Café", billing_city="Besançon"
+        ).execute()
         upgrade_database()
         assert found("besancon") == found("cafe") == [1]
         assert CustomerResults(ListQuery(sort="city")).first(5)[0].code == "OLD-1"
@@ -283,10 +299,15 @@ def test_portal_status_is_shown_and_sorted_by_its_label(db):
     PortalAccount.insert(customer=locked, status="locked").execute()
     rows = CustomerResults(ListQuery(sort="portal")).first(10)
     assert [(row.id, row.portal_status) for row in rows] == [
-        (active, PORTAL_STATUS_LABELS["active"]), (locked, PORTAL_STATUS_LABELS["locked"]),
-        (none, PORTAL_STATUS_LABELS["not_activated"])]
+        (active, PORTAL_STATUS_LABELS["active"]),
+        (locked, PORTAL_STATUS_LABELS["locked"]),
+        (none, PORTAL_STATUS_LABELS["not_activated"]),
+    ]
     assert ids(CustomerResults(ListQuery(sort="portal", descending=True)).first(10)) == [
-        none, locked, active]
+        none,
+        locked,
+        active,
+    ]
 
 
 # --- sorting and paging ---
@@ -298,14 +319,20 @@ def _population() -> list[int]:
     cities = ["Paris", "", "Zürich", "Oslo", "Paris"]
     made = []
     for n in range(37):
-        made.append(add(code=f"P-{(n * 7) % 37:03d}", business_name=names[n % len(names)],
-                        contact_name=names[(n * 3) % len(names)],
-                        billing_email=f"{names[(n * 5) % len(names)].lower()}{n % 4}@example.com"
-                        if n % 6 else "",
-                        billing_city=cities[n % len(cities)],
-                        billing_country=["FR", "CH", "NO", ""][n % 4],
-                        billing_phone=f"+4420{(n * 13) % 50:04d}" if n % 5 else "",
-                        archived_at=utcnow() if n % 11 == 10 else None))
+        made.append(
+            add(
+                code=f"P-{(n * 7) % 37:03d}",
+                business_name=names[n % len(names)],
+                contact_name=names[(n * 3) % len(names)],
+                billing_email=f"{names[(n * 5) % len(names)].lower()}{n % 4}@example.com"
+                if n % 6
+                else "",
+                billing_city=cities[n % len(cities)],
+                billing_country=["FR", "CH", "NO", ""][n % 4],
+                billing_phone=f"+4420{(n * 13) % 50:04d}" if n % 5 else "",
+                archived_at=utcnow() if n % 11 == 10 else None,
+            )
+        )
     for n, customer in enumerate(made[::4]):
         PortalAccount.insert(customer=customer, status=["active", "locked"][n % 2]).execute()
     return made
@@ -322,15 +349,13 @@ def _expected_order(sort: str, descending: bool) -> list[int]:
         "email": lambda c: (sort_key(c.billing_email),),
         "telephone": lambda c: (digits(c.billing_phone) or BLANK_LAST,),
         "city": lambda c: (sort_key(c.billing_city), c.billing_country),
-        "portal": lambda c: (PORTAL_STATUS_LABELS[statuses.get(c.id, "not_activated")],
-                             c.code_key),
+        "portal": lambda c: (PORTAL_STATUS_LABELS[statuses.get(c.id, "not_activated")], c.code_key),
     }
     live = list(Customer.select().where(Customer.archived_at.is_null()))
     ordered = sorted(live, key=lambda c: (*keys[sort](c), c.id), reverse=descending)
     if sort == "portal":  # the status groups in label order, each ordered by code
         groups = {label: [c for c in ordered if keys[sort](c)[0] == label] for label in labels}
-        ordered = [c for label in (labels[::-1] if descending else labels)
-                   for c in groups[label]]
+        ordered = [c for label in (labels[::-1] if descending else labels) for c in groups[label]]
     return [c.id for c in ordered]
 
 
@@ -362,14 +387,13 @@ def test_every_sort_order_pages_to_the_end_and_back(db, limit):
         assert backward == expected, (sort, descending)
         assert results.count() == len(expected)
         for offset in (0, 5, 14, 30, len(expected) - 3):
-            assert ids(results.slice(offset, 7)) == expected[offset:offset + 7], (sort, offset)
+            assert ids(results.slice(offset, 7)) == expected[offset : offset + 7], (sort, offset)
 
 
 @pytest.mark.parametrize("term", ["e", "em", "emile", "example", "acme 1", "44"])
 def test_search_results_page_the_same_however_they_are_read(db, term):
     _population()
-    for sort, descending in itertools.product(("business_name", "city", "portal"),
-                                              (False, True)):
+    for sort, descending in itertools.product(("business_name", "city", "portal"), (False, True)):
         query = ListQuery(term, sort, descending)
         whole = ids(CustomerResults(query).first(1000))
         for limit in (0, 3, 1000):

@@ -22,17 +22,23 @@ def login_of(customer_id: int) -> str | None:
 
 
 def moved_messages() -> list[OutboxMessage]:
-    return list(OutboxMessage.select().where(OutboxMessage.subject.contains("sign-in email"))
-                .order_by(OutboxMessage.id))
+    return list(
+        OutboxMessage.select()
+        .where(OutboxMessage.subject.contains("sign-in email"))
+        .order_by(OutboxMessage.id)
+    )
 
 
 def test_a_new_billing_email_moves_the_sign_in_and_tells_both_addresses(db):
     customer_id, _ = activated("Jo@Example.com")  # stored as Jo@example.com
-    saved = save_customer(load_customer(customer_id), {"billing_email": "jo.new@example.com"},
-                          desk(), sender=SENDER)
+    saved = save_customer(
+        load_customer(customer_id), {"billing_email": "jo.new@example.com"}, desk(), sender=SENDER
+    )
     assert login_of(customer_id) == "jo.new@example.com"
-    assert saved.notice == ("The portal sign-in moved to jo.new@example.com; the old and the "
-                            "new address are told by email.")
+    assert saved.notice == (
+        "The portal sign-in moved to jo.new@example.com; the old and the "
+        "new address are told by email."
+    )
     old, new = moved_messages()
     assert (old.to_address, new.to_address) == ("Jo@example.com", "jo.new@example.com")
     assert (old.credential, new.credential) == ("", "")  # a notice: no password or link
@@ -48,8 +54,9 @@ def test_a_new_billing_email_moves_the_sign_in_and_tells_both_addresses(db):
 def test_the_two_notices_reach_a_real_smtp_server(db):
     customer_id, _ = activated("pat@example.com")
     OutboxMessage.delete().execute()  # the activation email is not what this test is about
-    save_customer(load_customer(customer_id), {"billing_email": "pat@new.example"}, desk(),
-                  sender=SENDER)
+    save_customer(
+        load_customer(customer_id), {"billing_email": "pat@new.example"}, desk(), sender=SENDER
+    )
     server = SmtpServer().start()
     try:
         report = deliver_waiting(parse_mail_url(server.url, SENDER))
@@ -63,21 +70,36 @@ def test_the_two_notices_reach_a_real_smtp_server(db):
         assert "Your password is unchanged." in " ".join(message.get_content().split())
 
 
-@pytest.mark.parametrize("values, expected", [
-    ({"billing_email": "taken@example.com"},
-     "Billing Email taken@example.com is already the portal sign-in of CST-000002"),
-    ({"billing_email": "TAKEN@example.com "},
-     "Billing Email TAKEN@example.com is already the portal sign-in of CST-000002"),
-    ({"billing_email": ""}, "Billing Email cannot be blank: it is this customer's portal sign-in"),
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (
+            {"billing_email": "taken@example.com"},
+            "Billing Email taken@example.com is already the portal sign-in of CST-000002",
+        ),
+        (
+            {"billing_email": "TAKEN@example.com "},
+            "Billing Email TAKEN@example.com is already the portal sign-in of CST-000002",
+        ),
+        (
+            {"billing_email": ""},
+            "Billing Email cannot be blank: it is this customer's portal sign-in",
+        ),
+    ],
+)
 def test_an_address_that_cannot_take_the_sign_in_is_refused_and_nothing_changes(
-        db, values, expected):
+    db, values, expected
+):
     customer_id, _ = activated("jo@example.com")
     activated("taken@example.com")
     before = (OutboxMessage.select().count(), AuditEvent.select().count())
     with pytest.raises(ValidationFailed) as refused:
-        save_customer(load_customer(customer_id), {**values, "contact_name": "Jo Changed"},
-                      desk(), sender=SENDER)
+        save_customer(
+            load_customer(customer_id),
+            {**values, "contact_name": "Jo Changed"},
+            desk(),
+            sender=SENDER,
+        )
     assert list(refused.value.errors) == ["billing_email"]
     assert refused.value.errors["billing_email"].startswith(expected)
     assert load_customer(customer_id).values["billing_email"] == "jo@example.com"
@@ -91,8 +113,7 @@ def test_nothing_moves_without_a_sign_in_or_for_a_change_of_case(db):
     saved = save_customer(load_customer(plain), {"billing_email": "other@example.com"}, desk())
     assert saved.notice == "" and not moved_messages()
     customer_id, _ = activated("jo@example.com")
-    saved = save_customer(load_customer(customer_id), {"billing_email": "JO@example.com"},
-                          desk())
+    saved = save_customer(load_customer(customer_id), {"billing_email": "JO@example.com"}, desk())
     assert saved.notice == "" and not moved_messages()
     assert login_of(customer_id) == "jo@example.com"
 
@@ -108,12 +129,15 @@ async def test_the_save_says_the_sign_in_moved_and_history_shows_it(db, db_url):
         await pilot.pause()
         await pilot.press("end", "ctrl+u")
         screen.query_one("#row-billing_email", FieldRow).query_one(Input).insert_text_at_cursor(
-            "jo@elsewhere.example")
+            "jo@elsewhere.example"
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         toasts = [note.message for note in app._notifications]
-        assert ("Customer CST-000001 saved. The portal sign-in moved to jo@elsewhere.example; "
-                "the old and the new address are told by email.") in toasts
+        assert (
+            "Customer CST-000001 saved. The portal sign-in moved to jo@elsewhere.example; "
+            "the old and the new address are told by email."
+        ) in toasts
         await pilot.press("f6")
         await settle(pilot)
         text = screen_text(app)
@@ -121,5 +145,7 @@ async def test_the_save_says_the_sign_in_moved_and_history_shows_it(db, db_url):
         assert "Login email: jo@example.com → jo@elsewhere.example" in text
     with database.connection_context():
         assert login_of(customer_id) == "jo@elsewhere.example"
-        assert [m.to_address for m in moved_messages()] == ["jo@example.com",
-                                                            "jo@elsewhere.example"]
+        assert [m.to_address for m in moved_messages()] == [
+            "jo@example.com",
+            "jo@elsewhere.example",
+        ]

@@ -48,15 +48,19 @@ def own_password(email: str) -> int:
 
 def answers(email: str, password: str, count: int, address: str = ATTACKER) -> list[str]:
     """The portal's answers to `count` attempts, with the lock's end time blanked out."""
-    return [re.sub(r"after .* UTC", "after <time> UTC", sign_in(email, password,
-                                                                address=address).message)
-            for _ in range(count)]
+    return [
+        re.sub(
+            r"after .* UTC", "after <time> UTC", sign_in(email, password, address=address).message
+        )
+        for _ in range(count)
+    ]
 
 
 def lift_source_wait(address: str) -> None:
     """The source's current delay has passed (as if it waited)."""
     SignInSource.update(next_attempt_at=utcnow() - timedelta(seconds=1)).where(
-        SignInSource.source == address).execute()
+        SignInSource.source == address
+    ).execute()
 
 
 # ------------------------------------------------------------------ the same answers
@@ -68,9 +72,15 @@ def test_known_unknown_staff_locked_and_archived_emails_answer_alike_to_the_end(
     locked_id = own_password("locked@example.com")
     lock_account(locked_id, desk(), expected_version=seen(locked_id))
     archive_customer(own_password("archived@example.com"), desk())
-    sequences = {email: answers(email, "wrong guess here", 12)
-                 for email in ("known@example.com", "nobody@example.com",
-                               "locked@example.com", "archived@example.com")}
+    sequences = {
+        email: answers(email, "wrong guess here", 12)
+        for email in (
+            "known@example.com",
+            "nobody@example.com",
+            "locked@example.com",
+            "archived@example.com",
+        )
+    }
     locked = "Too many failed sign-in attempts: try again after <time> UTC."
     expected = [NOT_RIGHT] * 10 + [locked] * 2
     assert all(sequence == expected for sequence in sequences.values()), sequences
@@ -121,7 +131,8 @@ def test_a_source_that_fails_during_the_lock_is_barred_without_extending_it(db):
     until = PortalAccount.get(PortalAccount.customer == customer_id).locked_until
     assert answers("jo@example.com", "wrong guess here", 1, address="192.0.2.9") == [NOT_RIGHT]
     assert answers("jo@example.com", NEW_PASSWORD, 1, address="192.0.2.9") == [
-        "Too many failed sign-in attempts: try again after <time> UTC."]
+        "Too many failed sign-in attempts: try again after <time> UTC."
+    ]
     assert PortalAccount.get(PortalAccount.customer == customer_id).locked_until == until
 
 
@@ -137,8 +148,14 @@ def test_source_delays_double_up_to_an_hour():
 
 def test_one_source_must_wait_whatever_email_it_tries(db):
     own_password("jo@example.com")
-    emails = ["jo@example.com", "a@example.com", "b@example.com", "c@example.com",
-              "d@example.com", "e@example.com"]
+    emails = [
+        "jo@example.com",
+        "a@example.com",
+        "b@example.com",
+        "c@example.com",
+        "d@example.com",
+        "e@example.com",
+    ]
     for email in emails:  # six failures on six emails: under every email's limit
         assert sign_in(email, "wrong guess here", address=ATTACKER).message == NOT_RIGHT
     source = SignInSource.get_by_id(ATTACKER)
@@ -159,8 +176,10 @@ def test_one_source_must_wait_whatever_email_it_tries(db):
 def test_a_source_is_forgotten_after_a_day_without_failures(db):
     for n in range(SOURCE_FREE_FAILURES + 1):
         sign_in(f"user{n}@example.com", "wrong guess here", address=ATTACKER)
-    SignInSource.update(last_failed_at=utcnow() - timedelta(hours=25),
-                        next_attempt_at=utcnow() - timedelta(hours=25)).execute()
+    SignInSource.update(
+        last_failed_at=utcnow() - timedelta(hours=25),
+        next_attempt_at=utcnow() - timedelta(hours=25),
+    ).execute()
     assert sign_in("x@example.com", "wrong guess here", address="192.0.2.3").message == NOT_RIGHT
     assert SignInSource.get_or_none(SignInSource.source == ATTACKER) is None
 
@@ -169,8 +188,9 @@ def test_portal_login_takes_the_source_from_address(db, db_url, monkeypatch, cap
     own_password("jo@example.com")
     for _ in range(SOURCE_FREE_FAILURES + 1):
         monkeypatch.setattr("sys.stdin", io.StringIO("wrong guess here\n"))
-        assert main(["--db", db_url, "portal-login", "nobody@example.com",
-                     "--address", ATTACKER]) == 1
+        assert (
+            main(["--db", db_url, "portal-login", "nobody@example.com", "--address", ATTACKER]) == 1
+        )
     capsys.readouterr()
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{NEW_PASSWORD}\n"))
     assert main(["--db", db_url, "portal-login", "jo@example.com", "--address", ATTACKER]) == 1
@@ -188,10 +208,12 @@ def test_portal_login_takes_the_source_from_address(db, db_url, monkeypatch, cap
 def median_seconds(attempts: list[tuple[str, str]], addresses, rounds: int = 9) -> list[float]:
     """The median time of each kind of refused attempt, taken in turns round after round, so a
     busy moment on the machine slows every kind alike."""
+
     def timed(email: str, password: str) -> float:
         started = time.perf_counter()
         assert not sign_in(email, password, address=next(addresses)).accepted
         return time.perf_counter() - started
+
     times: list[list[float]] = [[] for _ in attempts]
     for _ in range(rounds):
         for kind, (email, password) in enumerate(attempts):
@@ -200,20 +222,27 @@ def median_seconds(attempts: list[tuple[str, str]], addresses, rounds: int = 9) 
 
 
 @pytest.mark.parametrize(("stored_cost", "current_cost"), [(4, 10), (10, 4)])
-def test_a_refusal_takes_the_same_time_whatever_the_stored_cost(db, monkeypatch, stored_cost,
-                                                                  current_cost):
+def test_a_refusal_takes_the_same_time_whatever_the_stored_cost(
+    db, monkeypatch, stored_cost, current_cost
+):
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", str(stored_cost))
     customer_id = own_password("jo@example.com")
     locked_id = own_password("locked@example.com")
     lock_account(locked_id, desk(), expected_version=seen(locked_id))
     assert hash_cost(PortalAccount.get(PortalAccount.customer == customer_id).password_hash) == (
-        stored_cost)
+        stored_cost
+    )
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", str(current_cost))
     addresses = (f"192.0.2.{n}" for n in range(1, 250))  # no per-address waits
     sign_in("warm@example.com", "warm up", address=next(addresses))
-    wrong, unknown, locked = median_seconds([("jo@example.com", "not the password"),
-                                             ("nobody@example.com", "not the password"),
-                                             ("locked@example.com", NEW_PASSWORD)], addresses)
+    wrong, unknown, locked = median_seconds(
+        [
+            ("jo@example.com", "not the password"),
+            ("nobody@example.com", "not the password"),
+            ("locked@example.com", NEW_PASSWORD),
+        ],
+        addresses,
+    )
     assert wrong > 0.04  # the cost-10 check: ≈ 60 ms here
     assert 0.6 < unknown / wrong < 1.6 and 0.6 < locked / wrong < 1.6, (wrong, unknown, locked)
 
@@ -234,9 +263,9 @@ def test_a_successful_sign_in_rehashes_at_the_current_cost(db, monkeypatch):
 
 def test_a_higher_cost_hash_is_checked_and_kept_until_sign_in(db, monkeypatch):
     customer_id, _ = activated("jo@example.com")
-    PortalAccount.update(password_hash=hash_password(NEW_PASSWORD, cost=6),
-                         must_change_password=False).where(
-        PortalAccount.customer == customer_id).execute()
+    PortalAccount.update(
+        password_hash=hash_password(NEW_PASSWORD, cost=6), must_change_password=False
+    ).where(PortalAccount.customer == customer_id).execute()
     assert not sign_in("jo@example.com", "not the password", address=CUSTOMER).accepted
     assert hash_cost(PortalAccount.get(PortalAccount.customer == customer_id).password_hash) == 6
     assert sign_in("jo@example.com", NEW_PASSWORD, address=CUSTOMER).accepted
@@ -246,12 +275,15 @@ def test_a_higher_cost_hash_is_checked_and_kept_until_sign_in(db, monkeypatch):
 # ------------------------------------------------------------------ new passwords
 
 
-@pytest.mark.parametrize(("password", "advice"), [
-    ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
-    ("password1234", "This is a very common password."),
-    ("123456789012", "This is similar to a commonly used password."),
-    ("JoBloggs2024!", "built from your email address or name"),
-])
+@pytest.mark.parametrize(
+    ("password", "advice"),
+    [
+        ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
+        ("password1234", "This is a very common password."),
+        ("123456789012", "This is similar to a commonly used password."),
+        ("JoBloggs2024!", "built from your email address or name"),
+    ],
+)
 def test_a_weak_new_password_is_refused_with_advice(db, password, advice):
     customer_id, temporary = activated("jo@example.com")
     result = sign_in("jo@example.com", temporary, password, address=CUSTOMER)
@@ -264,5 +296,7 @@ def test_portal_login_shows_zxcvbns_advice(db, db_url, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{temporary}\npassword1234\n"))
     assert main(["--db", db_url, "portal-login", "jo@example.com", "--new-password"]) == 1
     out = capsys.readouterr().out.strip()
-    assert out == ("The new password is too easy to guess (1 of 4). This is a very common "
-                   "password. Add another word or two. Uncommon words are better.")
+    assert out == (
+        "The new password is too easy to guess (1 of 4). This is a very common "
+        "password. Add another word or two. Uncommon words are better."
+    )

@@ -53,9 +53,11 @@ BAD_CSV = "Customer Code,Business Name,Colour\nN-1,Nimbus Ltd,blue\nN-2\n"
 
 def luminance(index: int) -> float:
     """WCAG relative luminance of one of the 16 standard colours."""
+
     def linear(channel: int) -> float:
         value = channel / 255
         return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
     red, green, blue = (linear(channel) for channel in STANDARD_PALETTE[index])
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
@@ -78,8 +80,7 @@ def sixteen(color: Color | None) -> int | None:
 def terminal_strips(app) -> Iterator[tuple[int, int, Strip]]:
     """(row, column, strip) of the whole screen, as the driver writes it, with the screens
     under a modal one blended in; a strip never crosses from one widget into another."""
-    update = app.screen._compositor.render_update(full=True,
-                                                  screen_stack=app._background_screens)
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     for row, strips in enumerate(update.strips):
         column = 0
         for strip in strips:
@@ -112,14 +113,19 @@ class Unreadable:
     colours: str
 
     def __str__(self) -> str:
-        return (f"{self.where}: row {self.row}, column {self.column}, {self.widget}: "
-                f"{self.text!r} {self.colours}")
+        return (
+            f"{self.where}: row {self.row}, column {self.column}, {self.widget}: "
+            f"{self.text!r} {self.colours}"
+        )
 
 
 def widget_name(widget) -> str:
     """A widget as a stylesheet would name it: Type#id.classes."""
-    return (type(widget).__name__ + (f"#{widget.id}" if widget.id else "")
-            + "".join(f".{name}" for name in sorted(widget.classes)))
+    return (
+        type(widget).__name__
+        + (f"#{widget.id}" if widget.id else "")
+        + "".join(f".{name}" for name in sorted(widget.classes))
+    )
 
 
 def unreadable_text(style: Style) -> str:
@@ -132,8 +138,10 @@ def unreadable_text(style: Style) -> str:
     ratio = contrast(foreground, background)
     if ratio >= MINIMUM_CONTRAST:
         return ""
-    return (f"is colour {foreground} on {background}, {ratio:.2f}:1 "
-            f"(truecolor {style.color.name} on {style.bgcolor.name})")
+    return (
+        f"is colour {foreground} on {background}, {ratio:.2f}:1 "
+        f"(truecolor {style.color.name} on {style.bgcolor.name})"
+    )
 
 
 def unticked_mark(widget, text: str) -> bool:
@@ -176,8 +184,9 @@ def app(sqlite_url):
     open_database(sqlite_url)
     upgrade_database()
     with_records(create_customer(SAMPLE, desk()).id)
-    create_customer({"business_name": "Maple Leaf Supply Co",
-                     "billing_email": SAMPLE["billing_email"]}, desk())
+    create_customer(
+        {"business_name": "Maple Leaf Supply Co", "billing_email": SAMPLE["billing_email"]}, desk()
+    )
     for n in range(1, 4):
         create_customer({"business_name": f"Maple Lumber {n}", "billing_city": "Ottawa"}, desk())
     archive_customer(create_customer({"business_name": "Maple Zinc"}, desk()).id, desk())
@@ -277,16 +286,23 @@ async def detail_screens(tour: Tour) -> None:
     await tour.press("home", "enter")
     screen = tour.app.screen
     assert isinstance(screen, CustomerDetailScreen)
-    invalid = {"business_name": "", "contact_name": "", "billing_email": "jane at example",
-               "vat_number": "GB 123"}
+    invalid = {
+        "business_name": "",
+        "contact_name": "",
+        "billing_email": "jane at example",
+        "vat_number": "GB 123",
+    }
     for name, text in invalid.items():
         screen.query_one(f"#row-{name} Input", Input).value = text
     await tour.press("ctrl+s")  # marks every invalid field and toasts an error
     assert {row.field for row in screen.query(".field-row.-invalid")} == set(invalid) - {
-        "contact_name"}
+        "contact_name"
+    }
     tour.look("detail Info tab, invalid name in focus", CustomerDetailScreen)
-    for key, name, where in (("f3", "billing_email", "Addresses tab, invalid email"),
-                             ("f4", "vat_number", "Options tab, invalid VAT number")):
+    for key, name, where in (
+        ("f3", "billing_email", "Addresses tab, invalid email"),
+        ("f4", "vat_number", "Options tab, invalid VAT number"),
+    ):
         await tour.press(key)
         screen.query_one(f"#row-{name} Input", Input).focus()
         await tour.settle()

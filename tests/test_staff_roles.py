@@ -46,11 +46,22 @@ def test_the_database_creator_is_its_first_administrator(db):
 def test_the_permission_table_matches_the_roles_the_issue_names():
     assert ROLE_PERMISSIONS["administrator"] == frozenset(Permission)
     manager = ROLE_PERMISSIONS["manager"]
-    assert {Permission.ARCHIVE, Permission.MERGE, Permission.IMPORT, Permission.EXPORT,
-            Permission.PORTAL_RESET, Permission.EDIT} <= manager
+    assert {
+        Permission.ARCHIVE,
+        Permission.MERGE,
+        Permission.IMPORT,
+        Permission.EXPORT,
+        Permission.PORTAL_RESET,
+        Permission.EDIT,
+    } <= manager
     assert Permission.MANAGE_STAFF not in manager and Permission.AUDIT not in manager
-    assert ROLE_PERMISSIONS["staff"] == {Permission.VIEW, Permission.EDIT, Permission.PORTAL_SEND,
-                                         Permission.PORTAL_LOCK, Permission.ACCESS_LOG}
+    assert ROLE_PERMISSIONS["staff"] == {
+        Permission.VIEW,
+        Permission.EDIT,
+        Permission.PORTAL_SEND,
+        Permission.PORTAL_LOCK,
+        Permission.ACCESS_LOG,
+    }
     assert ROLE_PERMISSIONS["readonly"] == {Permission.VIEW}
 
 
@@ -96,8 +107,11 @@ def test_staff_may_send_and_lock_but_not_reset_and_the_menu_says_why(db):
     lock_account(customer_id, clerk, expected_version=seen(customer_id), reason="card testing")
     viewer = named_staff("viewer", "readonly")
     assert not any(choice.available for choice in portal_summary(customer_id, viewer).actions)
-    assert portal_summary(customer_id, viewer).choice(ACTION_SEND).reason.startswith(
-        "your role (readonly)")
+    assert (
+        portal_summary(customer_id, viewer)
+        .choice(ACTION_SEND)
+        .reason.startswith("your role (readonly)")
+    )
 
 
 def test_export_is_audited_and_refused_to_staff(db, tmp_path):
@@ -106,8 +120,10 @@ def test_export_is_audited_and_refused_to_staff(db, tmp_path):
         assert write_customers(out, desk(), destination="out.csv") == 1
     event = AuditEvent.get(AuditEvent.action == "exported")
     assert event.detail == "Exported 1 customers to out.csv"
-    with open(tmp_path / "again.csv", "w", encoding="utf-8") as out, \
-            pytest.raises(NotPermitted, match="export customers"):
+    with (
+        open(tmp_path / "again.csv", "w", encoding="utf-8") as out,
+        pytest.raises(NotPermitted, match="export customers"),
+    ):
         write_customers(out, named_staff("clerk", "staff"))
 
 
@@ -192,11 +208,12 @@ def test_staff_commands_and_their_bad_input(cli_db):
     listed = run_custdesk("--db", cli_db, "staff", "list")
     assert listed.returncode == 0 and other in listed.stdout and ME in listed.stdout
     for args, message in (
-            (("staff", "add", other, "--role", "boss"), "Unknown role 'boss'"),
-            (("staff", "set-role", "no-such-login", "staff"), "is not on the staff list"),
-            (("staff", "add", "no-such-login-xyz", "--role", "staff"), "There is no login"),
-            (("staff", "remove", ME), "last administrator"),
-            (("staff", "set-role", ME, "readonly"), "last administrator")):
+        (("staff", "add", other, "--role", "boss"), "Unknown role 'boss'"),
+        (("staff", "set-role", "no-such-login", "staff"), "is not on the staff list"),
+        (("staff", "add", "no-such-login-xyz", "--role", "staff"), "There is no login"),
+        (("staff", "remove", ME), "last administrator"),
+        (("staff", "set-role", ME, "readonly"), "last administrator"),
+    ):
         result = run_custdesk("--db", cli_db, *args)
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("custdesk: ") and message in result.stderr
@@ -207,13 +224,16 @@ def test_staff_commands_and_their_bad_input(cli_db):
 
 def test_a_demoted_clerk_is_refused_on_the_command_line_with_one_line(cli_db, tmp_path):
     other = _other_login()
-    assert run_custdesk("--db", cli_db, "staff", "add", other, "--role",
-                        "administrator").returncode == 0
+    assert (
+        run_custdesk("--db", cli_db, "staff", "add", other, "--role", "administrator").returncode
+        == 0
+    )
     assert run_custdesk("--db", cli_db, "staff", "set-role", ME, "readonly").returncode == 0
     exported = run_custdesk("--db", cli_db, "export", str(tmp_path / "out.csv"))
     assert exported.returncode == 1
-    assert exported.stderr == ("custdesk: Not allowed: your role (readonly) may not export "
-                               "customers.\n")
+    assert exported.stderr == (
+        "custdesk: Not allowed: your role (readonly) may not export customers.\n"
+    )
     assert not (tmp_path / "out.csv").exists()
     listing = run_custdesk("--db", cli_db, "staff", "list")
     assert listing.returncode == 1 and "may not manage staff" in listing.stderr
@@ -228,8 +248,10 @@ def test_a_demoted_clerk_is_refused_on_the_command_line_with_one_line(cli_db, tm
 
 def test_a_login_that_is_not_staff_gets_one_line_and_exit_2(cli_db):
     other = _other_login()
-    assert run_custdesk("--db", cli_db, "staff", "add", other, "--role",
-                        "administrator").returncode == 0
+    assert (
+        run_custdesk("--db", cli_db, "staff", "add", other, "--role", "administrator").returncode
+        == 0
+    )
     open_database(cli_db)
     try:
         Staff.delete().where(Staff.login == ME).execute()  # as another administrator would
@@ -237,9 +259,11 @@ def test_a_login_that_is_not_staff_gets_one_line_and_exit_2(cli_db):
         close_database()
     result = run_custdesk("--db", cli_db, "export", "-")
     assert result.returncode == 2
-    assert result.stderr == (f"custdesk: '{ME}' is not on this database's staff list; an "
-                             f"administrator ({other}) can add you with 'custdesk staff add "
-                             f"{ME} --role ROLE'.\n")
+    assert result.stderr == (
+        f"custdesk: '{ME}' is not on this database's staff list; an "
+        f"administrator ({other}) can add you with 'custdesk staff add "
+        f"{ME} --role ROLE'.\n"
+    )
 
 
 def test_demo_refuses_a_database_that_was_not_created_for_the_demo(cli_db, tmp_path):
@@ -266,8 +290,10 @@ def test_files_and_folders_are_private_after_a_fresh_start(tmp_path):
     data = tmp_path / "fresh-data"
     env = {"CUSTDESK_DATA_DIR": str(data), "CUSTDESK_CONFIG_DIR": str(tmp_path / "fresh-config")}
     csv_file = tmp_path / "in.csv"
-    csv_file.write_text("Customer Code,Business Name,Billing Email\nP-1,Private Ltd,"
-                        "p@example.com\n", encoding="utf-8")
+    csv_file.write_text(
+        "Customer Code,Business Name,Billing Email\nP-1,Private Ltd,p@example.com\n",
+        encoding="utf-8",
+    )
     assert run_custdesk("import", str(csv_file), env=env).returncode == 0
     assert run_custdesk("export", str(tmp_path / "out.csv"), env=env).returncode == 0
     assert stat.S_IMODE(data.stat().st_mode) == 0o700

@@ -85,8 +85,9 @@ def unwritable() -> Iterator:
         elif shutil.which("chattr") is None:
             pytest.skip("running as root without chattr: no way to make a file unwritable")
         else:
-            result = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True,
-                                    check=False)
+            result = subprocess.run(
+                ["chattr", "+i", str(path)], capture_output=True, text=True, check=False
+            )
             if result.returncode != 0:
                 pytest.skip(f"chattr +i is refused here: {result.stderr.strip()}")
         made.append(path)
@@ -104,8 +105,10 @@ def big_csv(folder: Path) -> Path:
     """A good customer CSV file of ROWS rows."""
     path = folder / "customers.csv"
     lines = ["Business Name,Contact Name,Billing Email,Billing City"]
-    lines += [f"Company {i} Trading Ltd,Contact Person {i},person{i}@example.com,City {i}"
-              for i in range(ROWS)]
+    lines += [
+        f"Company {i} Trading Ltd,Contact Person {i},person{i}@example.com,City {i}"
+        for i in range(ROWS)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -137,6 +140,7 @@ def assert_one_line(result: subprocess.CompletedProcess, *words: str) -> None:
 
 # --- a full disk -------------------------------------------------------------------------------
 
+
 def test_import_on_a_full_disk_says_so_and_imports_nothing(small_disk, tmp_path):
     path = seeded(small_disk)
     fill_disk(small_disk)
@@ -156,8 +160,9 @@ def test_import_that_fills_the_disk_midway_imports_nothing(small_disk, tmp_path)
 def test_demo_on_a_full_disk_says_so_and_how_many_were_kept(small_disk):
     path = small_disk / "custdesk.db"
     result = run_custdesk("--db", f"sqlite:///{path}", "demo", "--count", str(ROWS))
-    assert_one_line(result, f"The disk holding {path} is full",
-                    "0 demo customers were added before it")
+    assert_one_line(
+        result, f"The disk holding {path} is full", "0 demo customers were added before it"
+    )
     assert customer_count(path) == 0
 
 
@@ -204,9 +209,15 @@ async def test_the_app_says_the_disk_is_full_and_keeps_the_edit(small_disk):
 
 # --- files, folders and file systems that cannot be written -----------------------------------
 
-@pytest.mark.parametrize("suffix, words", [
-    ("", "The database file"), ("-wal", "The database's -wal file"),
-    ("-shm", "The database's -shm file")])
+
+@pytest.mark.parametrize(
+    "suffix, words",
+    [
+        ("", "The database file"),
+        ("-wal", "The database's -wal file"),
+        ("-shm", "The database's -shm file"),
+    ],
+)
 def test_an_unwritable_database_file_is_named(tmp_path, unwritable, suffix, words):
     folder = tmp_path / "data"
     folder.mkdir()
@@ -257,6 +268,7 @@ def test_a_read_only_file_system_is_named(small_disk):
 
 # --- folders ------------------------------------------------------------------------------------
 
+
 def test_a_database_in_a_folder_that_does_not_exist_is_refused(tmp_path):
     missing = tmp_path / "no" / "such" / "dir"
     result = run_custdesk("--db", f"sqlite:///{missing / 'x.db'}", "outbox")
@@ -284,6 +296,7 @@ def test_the_error_log_creates_the_data_folder_private(tmp_path, monkeypatch):
 
 # --- what is not a fault keeps its own exception --------------------------------------------------
 
+
 def test_a_constraint_is_not_taken_for_a_fault(sqlite_url):
     open_database(sqlite_url)
     upgrade_database()
@@ -293,6 +306,7 @@ def test_a_constraint_is_not_taken_for_a_fault(sqlite_url):
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------------
+
 
 def test_a_read_only_postgresql_database_is_named(db_url, tmp_path):
     if db_url.startswith("sqlite"):

@@ -40,24 +40,27 @@ def error(name: str, **fields: object) -> str:
 
 # --- the result -------------------------------------------------------------------------
 
+
 def test_a_good_customer_is_ok_and_cleaned():
-    result = validate_customer({
-        "code": "acme-01",
-        "business_name": "  Acme Ltd ",
-        "contact_name": "Jane Doe",
-        "billing_country": "canada",
-        "billing_state": "Québec",
-        "billing_postal_code": "h2x 1y4",
-        "billing_phone": "514 555 0199",
-        "billing_email": "Jane.Doe@Example.COM",
-        "shipping_country": "United States",
-        "shipping_state": "ca",
-        "shipping_postal_code": "94103",
-        "tax_exempt": "state",
-        "vat_number": "",
-        "accepts_marketing": True,
-        "wholesale": False,
-    })
+    result = validate_customer(
+        {
+            "code": "acme-01",
+            "business_name": "  Acme Ltd ",
+            "contact_name": "Jane Doe",
+            "billing_country": "canada",
+            "billing_state": "Québec",
+            "billing_postal_code": "h2x 1y4",
+            "billing_phone": "514 555 0199",
+            "billing_email": "Jane.Doe@Example.COM",
+            "shipping_country": "United States",
+            "shipping_state": "ca",
+            "shipping_postal_code": "94103",
+            "tax_exempt": "state",
+            "vat_number": "",
+            "accepts_marketing": True,
+            "wholesale": False,
+        }
+    )
     assert result.ok
     assert result.errors == {}
     assert result.values == {
@@ -104,21 +107,30 @@ def test_unknown_field_is_an_error_under_its_key():
 
 
 def test_every_error_is_returned_at_once():
-    result = validate_customer({
-        "code": "no spaces allowed",
-        "business_name": "",
-        "contact_name": "",
-        "billing_email": "not-an-email",
-        "billing_country": "Atlantis",
-        "shipping_country": "US",
-        "shipping_phone": "12",
-        "tax_exempt": "sometimes",
-        "vat_number": "DE123456789",
-        "wholesale": "yes",
-    })
+    result = validate_customer(
+        {
+            "code": "no spaces allowed",
+            "business_name": "",
+            "contact_name": "",
+            "billing_email": "not-an-email",
+            "billing_country": "Atlantis",
+            "shipping_country": "US",
+            "shipping_phone": "12",
+            "tax_exempt": "sometimes",
+            "vat_number": "DE123456789",
+            "wholesale": "yes",
+        }
+    )
     assert set(result.errors) == {
-        "code", "business_name", "billing_email", "billing_country", "shipping_state",
-        "shipping_phone", "tax_exempt", "vat_number", "wholesale",
+        "code",
+        "business_name",
+        "billing_email",
+        "billing_country",
+        "shipping_state",
+        "shipping_phone",
+        "tax_exempt",
+        "vat_number",
+        "wholesale",
     }
     assert not result.ok
 
@@ -129,6 +141,7 @@ def test_a_field_with_an_error_keeps_what_was_typed():
 
 
 # --- text: trimming, NFC, length, control characters -------------------------------------
+
 
 def test_whitespace_is_trimmed():
     assert cleaned("contact_name", contact_name="\u00a0 Jane Doe  ") == "Jane Doe"
@@ -166,15 +179,39 @@ def test_a_country_name_longer_than_its_stored_code_is_accepted():
     assert cleaned("billing_country", billing_country="United Kingdom") == "GB"
 
 
-@pytest.mark.parametrize("char", [
-    "\x00", "\t", "\n", "\r", "\x1b", "\x1f",  # C0, tab and newline included
-    "\x7f",  # DEL
-    "\x80", "\x85", "\x9b", "\x9f",  # C1
-    "\u200e", "\u200f", "\u061c",  # directional marks
-    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # bidi embeddings and overrides
-    "\u2066", "\u2067", "\u2068", "\u2069",  # bidi isolates
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",  # zero-width characters
-])
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\x00",
+        "\t",
+        "\n",
+        "\r",
+        "\x1b",
+        "\x1f",  # C0, tab and newline included
+        "\x7f",  # DEL
+        "\x80",
+        "\x85",
+        "\x9b",
+        "\x9f",  # C1
+        "\u200e",
+        "\u200f",
+        "\u061c",  # directional marks
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",  # bidi embeddings and overrides
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",  # bidi isolates
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u2060",
+        "\ufeff",  # zero-width characters
+    ],
+)
 def test_control_characters_are_rejected_naming_the_field(char):
     result = check(contact_name=f"Jane{char}Doe")
     assert result.errors["contact_name"].startswith("Contact Name contains")
@@ -202,6 +239,7 @@ def test_text_fields_refuse_other_types():
 
 # --- a name is required --------------------------------------------------------------------
 
+
 def test_a_customer_needs_a_business_or_contact_name():
     result = validate_customer({"business_name": "  ", "contact_name": ""})
     assert result.errors == {"business_name": "Enter a Business Name or a Contact Name."}
@@ -218,6 +256,7 @@ def test_a_bad_name_is_reported_as_itself_not_as_missing():
 
 
 # --- customer code ---------------------------------------------------------------------
+
 
 def test_blank_code_means_generate():
     assert cleaned("code", code="  ") == ""
@@ -239,6 +278,7 @@ def test_a_33_character_code_is_too_long():
 
 # --- email -------------------------------------------------------------------------------
 
+
 def test_email_is_normalised():
     assert cleaned("billing_email", billing_email="Jane@EXAMPLE.com") == "Jane@example.com"
 
@@ -247,11 +287,14 @@ def test_international_email_is_accepted():
     assert cleaned("shipping_email", shipping_email="josé@example.com") == "josé@example.com"
 
 
-@pytest.mark.parametrize("email", ["jane", "jane@", "@example.com", "jane@@example.com",
-                                   "jane@example", "jane doe@example.com"])
+@pytest.mark.parametrize(
+    "email",
+    ["jane", "jane@", "@example.com", "jane@@example.com", "jane@example", "jane doe@example.com"],
+)
 def test_bad_email(email):
     assert error("billing_email", billing_email=email).startswith(
-        "Billing Email is not a valid email address: ")
+        "Billing Email is not a valid email address: "
+    )
 
 
 def test_email_needs_no_network_for_a_domain_without_mail():
@@ -260,19 +303,30 @@ def test_email_needs_no_network_for_a_domain_without_mail():
 
 # --- telephone and fax ----------------------------------------------------------------------
 
+
 def test_us_phone_is_stored_in_e164():
-    assert cleaned("billing_phone", billing_country="US", billing_state="NY",
-                   billing_phone="(201) 555-0123") == "+12015550123"
+    assert (
+        cleaned(
+            "billing_phone",
+            billing_country="US",
+            billing_state="NY",
+            billing_phone="(201) 555-0123",
+        )
+        == "+12015550123"
+    )
 
 
 def test_uk_phone_with_gb_country():
-    assert cleaned("shipping_phone", shipping_country="GB",
-                   shipping_phone="020 7946 0958") == "+442079460958"
+    assert (
+        cleaned("shipping_phone", shipping_country="GB", shipping_phone="020 7946 0958")
+        == "+442079460958"
+    )
 
 
 def test_fax_is_checked_like_a_phone():
-    assert cleaned("billing_fax", billing_country="GB",
-                   billing_fax="0161 496 0000") == "+441614960000"
+    assert (
+        cleaned("billing_fax", billing_country="GB", billing_fax="0161 496 0000") == "+441614960000"
+    )
     assert "Billing Fax" in error("billing_fax", billing_country="GB", billing_fax="0161")
 
 
@@ -281,8 +335,10 @@ def test_international_number_needs_no_country():
 
 
 def test_international_number_from_another_country_is_accepted():
-    assert cleaned("billing_phone", billing_country="GB",
-                   billing_phone="+1 201 555 0123") == "+12015550123"
+    assert (
+        cleaned("billing_phone", billing_country="GB", billing_phone="+1 201 555 0123")
+        == "+12015550123"
+    )
 
 
 def test_national_number_without_country_is_an_error():
@@ -291,8 +347,9 @@ def test_national_number_without_country_is_an_error():
 
 
 def test_too_short_us_number_is_invalid():
-    message = error("billing_phone", billing_country="US", billing_state="NY",
-                    billing_phone="555 0100")
+    message = error(
+        "billing_phone", billing_country="US", billing_state="NY", billing_phone="555 0100"
+    )
     assert message == "Billing Telephone is not a valid telephone number for United States."
 
 
@@ -302,8 +359,13 @@ def test_invalid_phone(phone):
 
 
 def test_phone_uses_its_own_sides_country():
-    result = check(billing_country="GB", shipping_country="US", shipping_state="NY",
-                   billing_phone="020 7946 0958", shipping_phone="020 7946 0958")
+    result = check(
+        billing_country="GB",
+        shipping_country="US",
+        shipping_state="NY",
+        billing_phone="020 7946 0958",
+        shipping_phone="020 7946 0958",
+    )
     assert result.values["billing_phone"] == "+442079460958"
     assert "shipping_phone" in result.errors
 
@@ -320,12 +382,26 @@ def test_display_phone():
 
 # --- country ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,code", [
-    ("CA", "CA"), ("ca", "CA"), ("canada", "CA"), ("CAN", "CA"), (" Canada ", "CA"),
-    ("United States", "US"), ("usa", "US"), ("DEU", "DE"), ("Germany", "DE"),
-    ("United Kingdom", "GB"), ("Côte d'Ivoire", "CI"), ("cote d'ivoire", "CI"),
-    ("South Korea", "KR"), ("Korea, Republic of", "KR"),
-])
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("CA", "CA"),
+        ("ca", "CA"),
+        ("canada", "CA"),
+        ("CAN", "CA"),
+        (" Canada ", "CA"),
+        ("United States", "US"),
+        ("usa", "US"),
+        ("DEU", "DE"),
+        ("Germany", "DE"),
+        ("United Kingdom", "GB"),
+        ("Côte d'Ivoire", "CI"),
+        ("cote d'ivoire", "CI"),
+        ("South Korea", "KR"),
+        ("Korea, Republic of", "KR"),
+    ],
+)
 def test_country_by_code_alpha3_or_name(text, code):
     assert find_country(text) == code
     assert check(billing_country=text).values["billing_country"] == code
@@ -349,6 +425,7 @@ def test_country_choices():
 
 # --- state / province -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["US-CA", "us-ca", "CA", "ca", "California", "CALIFORNIA"])
 def test_us_state_by_code_or_name(text):
     assert cleaned("billing_state", billing_country="US", billing_state=text) == "US-CA"
@@ -367,7 +444,8 @@ def test_state_is_required(country):
 
 def test_state_required_names_the_country():
     assert error("shipping_state", shipping_country="AU") == (
-        "Shipping State/Province is required for Australia.")
+        "Shipping State/Province is required for Australia."
+    )
 
 
 def test_state_is_optional_elsewhere():
@@ -387,7 +465,8 @@ def test_full_code_of_another_country_is_an_error():
 
 def test_state_without_country_is_an_error():
     assert error("shipping_state", shipping_state="CA") == (
-        "Shipping State/Province needs a Shipping Country.")
+        "Shipping State/Province needs a Shipping Country."
+    )
 
 
 def test_state_with_a_bad_country_only_reports_the_country():
@@ -397,8 +476,7 @@ def test_state_with_a_bad_country_only_reports_the_country():
 
 def test_australian_and_canadian_states():
     assert cleaned("billing_state", billing_country="AU", billing_state="nsw") == "AU-NSW"
-    assert cleaned("billing_state", billing_country="AU",
-                   billing_state="Victoria") == "AU-VIC"
+    assert cleaned("billing_state", billing_country="AU", billing_state="Victoria") == "AU-VIC"
     assert cleaned("billing_state", billing_country="CA", billing_state="ON") == "CA-ON"
 
 
@@ -426,41 +504,59 @@ ADDRESS = {
 }
 
 
-@pytest.mark.parametrize("country,typed,stored", [
-    ("US", "12345", "12345"),
-    ("US", "12345-6789", "12345-6789"),
-    ("US", "123456789", "12345-6789"),
-    ("US", "12345 6789", "12345-6789"),
-    ("CA", "k1a0b1", "K1A 0B1"),
-    ("CA", "K1A 0B1", "K1A 0B1"),
-    ("GB", "sw1a1aa", "SW1A 1AA"),
-    ("GB", "M1  1AE", "M1 1AE"),
-    ("GB", "ec1a 1bb", "EC1A 1BB"),
-    ("AU", "2000", "2000"),
-    ("DE", "10115", "10115"),
-    ("FR", "75001", "75001"),
-    ("NL", "1234ab", "1234 AB"),
-    ("NL", "1234 AB", "1234 AB"),
-    ("IE", "D02X285", "D02 X285"),
-    ("IE", "d6w 1234", "D6W 1234"),
-    ("JP", "100-0001", "100-0001"),
-    ("", "ab 12-3", "ab 12-3"),
-])
+@pytest.mark.parametrize(
+    "country,typed,stored",
+    [
+        ("US", "12345", "12345"),
+        ("US", "12345-6789", "12345-6789"),
+        ("US", "123456789", "12345-6789"),
+        ("US", "12345 6789", "12345-6789"),
+        ("CA", "k1a0b1", "K1A 0B1"),
+        ("CA", "K1A 0B1", "K1A 0B1"),
+        ("GB", "sw1a1aa", "SW1A 1AA"),
+        ("GB", "M1  1AE", "M1 1AE"),
+        ("GB", "ec1a 1bb", "EC1A 1BB"),
+        ("AU", "2000", "2000"),
+        ("DE", "10115", "10115"),
+        ("FR", "75001", "75001"),
+        ("NL", "1234ab", "1234 AB"),
+        ("NL", "1234 AB", "1234 AB"),
+        ("IE", "D02X285", "D02 X285"),
+        ("IE", "d6w 1234", "D6W 1234"),
+        ("JP", "100-0001", "100-0001"),
+        ("", "ab 12-3", "ab 12-3"),
+    ],
+)
 def test_good_postal_codes(country, typed, stored):
-    assert cleaned("billing_postal_code", billing_postal_code=typed,
-                   **ADDRESS[country]) == stored
+    assert cleaned("billing_postal_code", billing_postal_code=typed, **ADDRESS[country]) == stored
 
 
-@pytest.mark.parametrize("country,typed", [
-    ("US", "1234"), ("US", "123456"), ("US", "ABCDE"), ("US", "12345-678"),
-    ("CA", "K1A0B"), ("CA", "D1A 0B1"), ("CA", "111 111"),
-    ("GB", "SW1A 1A"), ("GB", "12345"), ("GB", "SW1A-1AA"),
-    ("AU", "200"), ("AU", "20000"),
-    ("DE", "1011"), ("DE", "ABCDE"), ("DE", "١٠١١٥"),  # Arabic-Indic digits
-    ("FR", "7500"), ("FR", "750011"),
-    ("NL", "0123 AB"), ("NL", "1234 A"),
-    ("IE", "D02 X28"), ("IE", "B02 X285"),
-])
+@pytest.mark.parametrize(
+    "country,typed",
+    [
+        ("US", "1234"),
+        ("US", "123456"),
+        ("US", "ABCDE"),
+        ("US", "12345-678"),
+        ("CA", "K1A0B"),
+        ("CA", "D1A 0B1"),
+        ("CA", "111 111"),
+        ("GB", "SW1A 1A"),
+        ("GB", "12345"),
+        ("GB", "SW1A-1AA"),
+        ("AU", "200"),
+        ("AU", "20000"),
+        ("DE", "1011"),
+        ("DE", "ABCDE"),
+        ("DE", "١٠١١٥"),  # Arabic-Indic digits
+        ("FR", "7500"),
+        ("FR", "750011"),
+        ("NL", "0123 AB"),
+        ("NL", "1234 A"),
+        ("IE", "D02 X28"),
+        ("IE", "B02 X285"),
+    ],
+)
 def test_bad_postal_codes(country, typed):
     message = error("billing_postal_code", billing_postal_code=typed, **ADDRESS[country])
     assert message.startswith("Billing Postal/Zip Code is not a valid postal code for ")
@@ -471,7 +567,8 @@ def test_bad_postal_codes(country, typed):
 def test_other_postal_codes_only_check_characters(country):
     message = error("billing_postal_code", billing_postal_code="100#0001", **ADDRESS[country])
     assert message == (
-        "Billing Postal/Zip Code may only contain letters, digits, spaces and hyphens.")
+        "Billing Postal/Zip Code may only contain letters, digits, spaces and hyphens."
+    )
 
 
 def test_postal_code_too_long():
@@ -480,36 +577,46 @@ def test_postal_code_too_long():
 
 # --- VAT number ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed,stored", [
-    ("DE123456788", "DE123456788"),
-    ("de 123 456 788", "DE123456788"),
-    ("FR 61 954 506 077", "FR61954506077"),
-    ("GB 980 7806 84", "GB980780684"),
-    ("GB980780684", "GB980780684"),
-    ("EL 094259216", "EL094259216"),
-    ("GR094259216", "EL094259216"),
-])
+
+@pytest.mark.parametrize(
+    "typed,stored",
+    [
+        ("DE123456788", "DE123456788"),
+        ("de 123 456 788", "DE123456788"),
+        ("FR 61 954 506 077", "FR61954506077"),
+        ("GB 980 7806 84", "GB980780684"),
+        ("GB980780684", "GB980780684"),
+        ("EL 094259216", "EL094259216"),
+        ("GR094259216", "EL094259216"),
+    ],
+)
 def test_good_vat_numbers(typed, stored):
     assert cleaned("vat_number", vat_number=typed) == stored
 
 
-@pytest.mark.parametrize("typed,country", [
-    ("DE123456789", "Germany"),
-    ("DE12345678", "Germany"),
-    ("FR 60 954 506 077", "France"),
-    ("GB980780685", "United Kingdom"),
-])
+@pytest.mark.parametrize(
+    "typed,country",
+    [
+        ("DE123456789", "Germany"),
+        ("DE12345678", "Germany"),
+        ("FR 60 954 506 077", "France"),
+        ("GB980780685", "United Kingdom"),
+    ],
+)
 def test_bad_vat_numbers(typed, country):
     message = error("vat_number", vat_number=typed)
     assert message.startswith(f"VAT Number is not a valid VAT number for {country}: ")
 
 
-@pytest.mark.parametrize("billing_country,typed,stored", [
-    ("DE", "123456788", "DE123456788"),
-    ("FR", "61954506077", "FR61954506077"),
-    ("GB", "980 7806 84", "GB980780684"),
-    ("GR", "094259216", "EL094259216"),
-])
+@pytest.mark.parametrize(
+    "billing_country,typed,stored",
+    [
+        ("DE", "123456788", "DE123456788"),
+        ("FR", "61954506077", "FR61954506077"),
+        ("GB", "980 7806 84", "GB980780684"),
+        ("GR", "094259216", "EL094259216"),
+    ],
+)
 def test_vat_country_comes_from_billing_country(billing_country, typed, stored):
     assert cleaned("vat_number", vat_number=typed, billing_country=billing_country) == stored
 
@@ -520,21 +627,27 @@ def test_vat_without_prefix_is_checked_against_billing_country():
 
 
 def test_vat_prefix_wins_over_billing_country():
-    assert cleaned("vat_number", vat_number="FR61954506077",
-                   billing_country="DE") == "FR61954506077"
+    assert (
+        cleaned("vat_number", vat_number="FR61954506077", billing_country="DE") == "FR61954506077"
+    )
 
 
-@pytest.mark.parametrize("typed,stored", [
-    ("CHE-123.456.789 MWST", "CHE123456789MWST"),
-    ("NO 123456789 MVA", "NO123456789MVA"),
-])
+@pytest.mark.parametrize(
+    "typed,stored",
+    [
+        ("CHE-123.456.789 MWST", "CHE123456789MWST"),
+        ("NO 123456789 MVA", "NO123456789MVA"),
+    ],
+)
 def test_non_eu_vat_is_accepted_after_charset_check(typed, stored):
     assert cleaned("vat_number", vat_number=typed) == stored
 
 
 def test_vat_without_prefix_outside_the_eu_is_kept():
-    assert cleaned("vat_number", vat_number="123456789", billing_country="US",
-                   billing_state="NY") == "123456789"
+    assert (
+        cleaned("vat_number", vat_number="123456789", billing_country="US", billing_state="NY")
+        == "123456789"
+    )
 
 
 @pytest.mark.parametrize("typed", ["CHE#123", "É123456", "A" * 21])
@@ -543,6 +656,7 @@ def test_vat_charset_and_length(typed):
 
 
 # --- advanced options ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("choice", list(TAX_EXEMPT_CHOICES))
 def test_tax_exempt_choices(choice):
@@ -564,15 +678,20 @@ def test_bools(value):
 @pytest.mark.parametrize("value", ["yes", "No", 1, 0, ""])
 def test_bools_accept_only_bool(value):
     assert error("accepts_marketing", accepts_marketing=value) == (
-        "Accepts Marketing must be Yes or No.")
+        "Accepts Marketing must be Yes or No."
+    )
 
 
 # --- start-up cost ------------------------------------------------------------------------
 
+
 def test_importing_validation_loads_no_heavy_library():
-    code = ("import sys, models.validation; "
-            "print(sorted(m for m in ('pycountry', 'phonenumbers', 'email_validator', 'stdnum') "
-            "if m in sys.modules))")
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True).stdout
+    code = (
+        "import sys, models.validation; "
+        "print(sorted(m for m in ('pycountry', 'phonenumbers', 'email_validator', 'stdnum') "
+        "if m in sys.modules))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert output.strip() == "[]"

@@ -108,8 +108,9 @@ class CustdeskApp(KeepRunning, App):
         from screens.demo_dialog import DemoDialog
 
         if not with_connection(has_customers):
-            self.call_from_thread(self.push_screen,
-                                  DemoDialog(DEMO_SIZE, only_if_empty=True, start_at_once=True))
+            self.call_from_thread(
+                self.push_screen, DemoDialog(DEMO_SIZE, only_if_empty=True, start_at_once=True)
+            )
 
     @work(thread=True, group="refused-attempt", exit_on_error=False)
     def attempt(self, permission: Permission) -> None:
@@ -118,8 +119,9 @@ class CustdeskApp(KeepRunning, App):
         try:
             with_connection(partial(authorize, self.settings.staff, permission))
         except NotPermitted as refused:
-            self.call_from_thread(self.notify, safe(refused), title="Not allowed",
-                                  severity="warning", markup=False)
+            self.call_from_thread(
+                self.notify, safe(refused), title="Not allowed", severity="warning", markup=False
+            )
 
     def _start_mail_delivery(self) -> None:
         from tui.mail_worker import start_mail_delivery
@@ -162,8 +164,11 @@ class CustdeskApp(KeepRunning, App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands, the dark/light switch and the keys of the screen."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Light/dark theme", "Switch between the dark and the light theme "
-                            "(ctrl+t); the choice is remembered", self.action_toggle_theme)
+        yield SystemCommand(
+            "Light/dark theme",
+            "Switch between the dark and the light theme (ctrl+t); the choice is remembered",
+            self.action_toggle_theme,
+        )
         yield SystemCommand("Help", "List the keys of this screen (? or F1)", self.action_help)
 
     # --- help ---
@@ -185,15 +190,19 @@ class CustdeskApp(KeepRunning, App):
         if isinstance(error, WorkerFailed) and self.is_running:
             report_failure(self, "A background task failed", error.error)
             return
-        LOGGER.critical("custdesk stopped after an unexpected error",
-                        exc_info=(type(error), error, error.__traceback__))
+        LOGGER.critical(
+            "custdesk stopped after an unexpected error",
+            exc_info=(type(error), error, error.__traceback__),
+        )
         self._return_code = 1
         if self._exception is None:  # run_test() raises it again for the test to see
             self._exception = error
             self._exception_event.set()
         if not self._stopped_by:
-            self._stopped_by = (f"custdesk stopped after an unexpected error "
-                                f"({type(error).__name__}); the details are in {self.error_log}")
+            self._stopped_by = (
+                f"custdesk stopped after an unexpected error "
+                f"({type(error).__name__}); the details are in {self.error_log}"
+            )
         self._close_messages_no_wait()
 
     def _print_error_renderables(self) -> None:

@@ -35,17 +35,30 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser for `custdesk` and its subcommands."""
-    parser = _Parser(prog="custdesk", description="Find customers, keep their details right and "
-                     "manage their portal accounts, from the keyboard.")
-    parser.add_argument("--db", metavar="URL", help="database: sqlite:///path.db or "
-                        "postgresql://user@host/dbname (default: CUSTDESK_DB, else a SQLite "
-                        "file in the user data folder)")
-    parser.add_argument("--mail", metavar="URL", help="mail: smtp://[user:pass@]host:port"
-                        "[?starttls=1], smtps://…, or maildir:PATH (default: CUSTDESK_MAIL_URL, "
-                        "else a Maildir in the user data folder)")
-    parser.add_argument("--demo", action="store_true",
-                        help=f"open the demo database, filled with {DEMO_SIZE:,} customers "
-                        "the first time")
+    parser = _Parser(
+        prog="custdesk",
+        description="Find customers, keep their details right and "
+        "manage their portal accounts, from the keyboard.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database: sqlite:///path.db or "
+        "postgresql://user@host/dbname (default: CUSTDESK_DB, else a SQLite "
+        "file in the user data folder)",
+    )
+    parser.add_argument(
+        "--mail",
+        metavar="URL",
+        help="mail: smtp://[user:pass@]host:port"
+        "[?starttls=1], smtps://…, or maildir:PATH (default: CUSTDESK_MAIL_URL, "
+        "else a Maildir in the user data folder)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"open the demo database, filled with {DEMO_SIZE:,} customers the first time",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     add_subcommands(sub)
     share_options(parser, "--db", "--mail")
@@ -66,17 +79,22 @@ def _open(settings: Settings, command: str | None) -> None:
                 prepare_database()
     except peewee.DatabaseError as error:
         raise DatabaseUnavailable(
-            f"Cannot use the database {display_url(settings.db_url)}: {error}") from error
+            f"Cannot use the database {display_url(settings.db_url)}: {error}"
+        ) from error
 
 
 def _warn_visible_passwords(db: str | None, mail: str | None) -> None:
     """A password typed on the command line is visible to every local user in `ps`: say so."""
     for flag, url, instead in (
-            ("--db", db, "~/.pgpass, PGPASSFILE, PGSERVICE or PGPASSWORD"),
-            ("--mail", mail, "CUSTDESK_MAIL_URL in the environment")):
+        ("--db", db, "~/.pgpass, PGPASSFILE, PGSERVICE or PGPASSWORD"),
+        ("--mail", mail, "CUSTDESK_MAIL_URL in the environment"),
+    ):
         if url and urlparse(url).password:
-            print(f"custdesk: warning: the password in {flag} is visible to every local user "
-                  f"(ps); use {instead} instead.", file=sys.stderr)
+            print(
+                f"custdesk: warning: the password in {flag} is visible to every local user "
+                f"(ps); use {instead} instead.",
+                file=sys.stderr,
+            )
 
 
 def _run_app(settings: Settings) -> int:

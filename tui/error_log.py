@@ -29,8 +29,9 @@ def start_error_log() -> Path:
             logger.removeHandler(handler)
             handler.close()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder: private
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                  encoding="utf-8", delay=True)
+    handler = RotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
+    )
     handler.setFormatter(logging.Formatter(FORMAT))
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)

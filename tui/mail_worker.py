@@ -37,8 +37,9 @@ class MailDelivery:
         """Start a delivery run unless one is still going."""
         if self._worker is not None and not self._worker.is_finished:
             return
-        self._worker = self.app.run_worker(self._deliver, name=GROUP, group=GROUP, thread=True,
-                                           exit_on_error=False)
+        self._worker = self.app.run_worker(
+            self._deliver, name=GROUP, group=GROUP, thread=True, exit_on_error=False
+        )
 
     def _deliver(self) -> DeliveryReport | None:
         """One run, on this thread's own database connection; tells staff what was given up,
@@ -52,9 +53,11 @@ class MailDelivery:
             return None
         self._last_problem = ""
         for outcome in report.gave_up:
-            self._notify(f"An email to {safe(outcome.to_address)} could not be delivered and was "
-                         f"given up: {safe(outcome.error)}. Do the portal action again once that "
-                         "is fixed.")
+            self._notify(
+                f"An email to {safe(outcome.to_address)} could not be delivered and was "
+                f"given up: {safe(outcome.error)}. Do the portal action again once that "
+                "is fixed."
+            )
         return report
 
     def _tell(self, problem: str) -> None:
@@ -65,8 +68,9 @@ class MailDelivery:
 
     def _notify(self, text: str) -> None:
         """A toast from the worker thread, never parsed as markup."""
-        self.app.call_from_thread(self.app.notify, safe(text), title="Mail", severity="error",
-                                  markup=False, timeout=15)
+        self.app.call_from_thread(
+            self.app.notify, safe(text), title="Mail", severity="error", markup=False, timeout=15
+        )
 
 
 def start_mail_delivery(app: App) -> MailDelivery | None:
@@ -77,8 +81,13 @@ def start_mail_delivery(app: App) -> MailDelivery | None:
         config = parse_mail_url(settings.mail_url, settings.mail_from)
         interval = env_int(INTERVAL_ENV, DEFAULT_INTERVAL, 1, 3600)
     except (MailConfigError, ValueError) as error:
-        app.notify(f"Email will wait in the outbox: {safe(error)}", title="Mail settings",
-                   severity="error", markup=False, timeout=15)
+        app.notify(
+            f"Email will wait in the outbox: {safe(error)}",
+            title="Mail settings",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
         return None
     delivery = MailDelivery(app, config, interval)
     delivery.start()

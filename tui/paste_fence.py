@@ -57,7 +57,7 @@ class PasteFence:
                 found = window.find(PASTE_START)
                 if found < 0:
                     out.append(text[position:])
-                    self._recent = window[-(len(PASTE_START) - 1):]
+                    self._recent = window[-(len(PASTE_START) - 1) :]
                     break
                 after = position + found + len(PASTE_START) - len(self._recent)
                 out.append(text[position:after])
@@ -107,8 +107,7 @@ class PasteFencedDriver(LinuxDriver):
         def process_selector_events(selector_events: list, final: bool = False) -> None:
             for last, (_selector_key, mask) in loop_last(selector_events):
                 if mask & selectors.EVENT_READ:
-                    unicode_data = decode(os.read(self.fileno, 1024 * 4),
-                                          final=final and last)
+                    unicode_data = decode(os.read(self.fileno, 1024 * 4), final=final and last)
                     if not unicode_data:
                         break  # stdin is piped
                     for event in parser.feed(unicode_data):

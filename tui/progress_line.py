@@ -4,8 +4,12 @@ import sys
 from typing import TextIO
 
 BAR_WIDTH = 30
-STAGE_LABELS = {"checking": "Checking rows", "importing": "Importing", "exporting": "Exporting",
-                "demo": "Adding demo customers"}
+STAGE_LABELS = {
+    "checking": "Checking rows",
+    "importing": "Importing",
+    "exporting": "Exporting",
+    "demo": "Adding demo customers",
+}
 CLEAR_LINE = "\r\x1b[K"  # back to the line's start, then erase it (ANSI EL)
 
 
@@ -27,8 +31,9 @@ class ProgressLine:
         self._shown = (stage, percent)
         filled = percent * BAR_WIDTH // 100
         label = STAGE_LABELS.get(stage, stage)
-        self.stream.write(f"\r{label:<14} [{'#' * filled}{'-' * (BAR_WIDTH - filled)}] "
-                          f"{percent:3d}%")
+        self.stream.write(
+            f"\r{label:<14} [{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {percent:3d}%"
+        )
         self.stream.flush()
 
     def finish(self) -> None:

@@ -50,8 +50,8 @@ class Settings:
 def resolve_settings(db: str | None, mail: str | None, demo: bool) -> Settings:
     """Settings from the flags, else the environment, else the defaults."""
     return Settings(
-        db_url=db or (default_db_url(True) if demo else os.environ.get("CUSTDESK_DB")
-                      or default_db_url()),
+        db_url=db
+        or (default_db_url(True) if demo else os.environ.get("CUSTDESK_DB") or default_db_url()),
         mail_url=mail or os.environ.get("CUSTDESK_MAIL_URL") or default_mail_url(),
         mail_from=os.environ.get("CUSTDESK_MAIL_FROM") or "custdesk <no-reply@localhost>",
         portal_url=os.environ.get("CUSTDESK_PORTAL_URL", ""),

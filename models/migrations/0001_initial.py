@@ -12,9 +12,19 @@ def _now():
 def _address(side):
     return {
         f"{side}_{name}": pw.CharField(max_length=size, default="")
-        for name, size in (("contact_name", 100), ("business_name", 100), ("street1", 100),
-                           ("street2", 100), ("city", 60), ("country", 2), ("state", 10),
-                           ("postal_code", 16), ("phone", 32), ("fax", 32), ("email", 254))
+        for name, size in (
+            ("contact_name", 100),
+            ("business_name", 100),
+            ("street1", 100),
+            ("street2", 100),
+            ("city", 60),
+            ("country", 2),
+            ("state", 10),
+            ("postal_code", 16),
+            ("phone", 32),
+            ("fax", 32),
+            ("email", 254),
+        )
     }
 
 
@@ -97,7 +107,9 @@ def up(migrator, db):
         name = pw.CharField(max_length=32, primary_key=True)
         value = pw.BigIntegerField(default=0)
 
-    db.create_tables([Customer, PortalAccount, AuditEvent, Note, OutboxMessage,
-                      AccessLogEntry, Counter])
-    Counter.insert_many([("customer_code", 0), ("changes", 0)],
-                        fields=[Counter.name, Counter.value]).execute()
+    db.create_tables(
+        [Customer, PortalAccount, AuditEvent, Note, OutboxMessage, AccessLogEntry, Counter]
+    )
+    Counter.insert_many(
+        [("customer_code", 0), ("changes", 0)], fields=[Counter.name, Counter.value]
+    ).execute()

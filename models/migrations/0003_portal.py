@@ -11,8 +11,9 @@ def _now():
 
 def up(migrator, db):
     migrator.migrate(
-        migrator.add_column("portal_account", "login_email",
-                            pw.CharField(max_length=254, null=True, unique=True)),
+        migrator.add_column(
+            "portal_account", "login_email", pw.CharField(max_length=254, null=True, unique=True)
+        ),
         migrator.add_column("outbox_message", "secret", pw.TextField(default="")),
         migrator.add_column("outbox_message", "discard_after", pw.DateTimeField(null=True)),
     )

@@ -32,12 +32,15 @@ def up(migrator, db):
         alias_key = pw.CharField(max_length=32, unique=True)
         code = pw.CharField(max_length=32)
         customer = pw.ForeignKeyField(Customer, backref="aliases", on_delete="CASCADE")
-        merged_from = pw.ForeignKeyField(Customer, unique=True, backref="merged_into",
-                                         on_delete="CASCADE")
-        merge_event = pw.ForeignKeyField(AuditEvent, null=True, backref="aliases",
-                                         on_delete="SET NULL")
+        merged_from = pw.ForeignKeyField(
+            Customer, unique=True, backref="merged_into", on_delete="CASCADE"
+        )
+        merge_event = pw.ForeignKeyField(
+            AuditEvent, null=True, backref="aliases", on_delete="SET NULL"
+        )
         created_at = pw.DateTimeField(default=_now)
 
     db.create_tables([CustomerAlias])
-    db.execute_sql(f"CREATE INDEX IF NOT EXISTS customer_billing_postal_key "
-                   f"ON customer ({POSTAL_KEY_SQL})")
+    db.execute_sql(
+        f"CREATE INDEX IF NOT EXISTS customer_billing_postal_key ON customer ({POSTAL_KEY_SQL})"
+    )

@@ -39,8 +39,9 @@ def _first_administrator(db) -> str:
 
 def up(migrator, db):
     migrator.migrate(
-        migrator.add_column("audit_event", "client_address",
-                            pw.CharField(max_length=64, default="")),
+        migrator.add_column(
+            "audit_event", "client_address", pw.CharField(max_length=64, default="")
+        ),
         migrator.add_column("audit_event", "terminal", pw.CharField(max_length=64, default="")),
         migrator.add_column("audit_event", "host", pw.CharField(max_length=64, default="")),
         migrator.add_column("audit_event", "result", pw.CharField(max_length=16, default="done")),

@@ -33,5 +33,6 @@ def up(migrator, db):
 
     db.create_tables([SignInEmail, SignInSource, SignInLockSource])
     # The highest cost among stored hashes, read at every sign-in, in one index step.
-    db.execute_sql(f"CREATE INDEX IF NOT EXISTS portal_account_hash_cost "
-                   f"ON portal_account ({HASH_COST_SQL})")
+    db.execute_sql(
+        f"CREATE INDEX IF NOT EXISTS portal_account_hash_cost ON portal_account ({HASH_COST_SQL})"
+    )

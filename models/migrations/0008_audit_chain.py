@@ -14,8 +14,18 @@ import peewee as pw
 GENESIS = "0" * 64
 SEPARATOR = "\x1f"
 FIELDS = {
-    "audit_event": ("customer_id", "staff", "at", "action", "changes", "detail", "client_address",
-                    "terminal", "host", "result"),
+    "audit_event": (
+        "customer_id",
+        "staff",
+        "at",
+        "action",
+        "changes",
+        "detail",
+        "client_address",
+        "terminal",
+        "host",
+        "result",
+    ),
     "access_log_entry": ("customer_id", "email", "at", "address", "success", "reason"),
 }
 BATCH = 5_000
@@ -71,16 +81,19 @@ def _link_existing(db, table: str) -> tuple[int, str]:
     seq, previous, last_id = 0, GENESIS, 0
     columns = ", ".join(("id", *FIELDS[table]))
     while True:
-        rows = db.execute_sql(f"SELECT {columns} FROM {table} WHERE id > {last_id} "
-                              f"ORDER BY id LIMIT {BATCH}").fetchall()
+        rows = db.execute_sql(
+            f"SELECT {columns} FROM {table} WHERE id > {last_id} ORDER BY id LIMIT {BATCH}"
+        ).fetchall()
         if not rows:
             return seq, previous
         for row_id, *values in rows:
             seq += 1
             text = SEPARATOR.join([previous, str(seq), *(_text(v) for v in values)])
             previous = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            db.execute_sql(f"UPDATE {table} SET seq = {seq}, row_hash = {db.param} "
-                           f"WHERE id = {row_id}", (previous,))
+            db.execute_sql(
+                f"UPDATE {table} SET seq = {seq}, row_hash = {db.param} WHERE id = {row_id}",
+                (previous,),
+            )
         last_id = rows[-1][0]
 
 

@@ -16,9 +16,21 @@ import datetime
 import peewee as pw
 
 # portal_account's columns at this migration, but its id (parked as account_id)
-COLUMNS = ("customer_id", "status", "password_hash", "temp_password_expires_at",
-           "must_change_password", "failed_attempts", "last_sign_in_at", "locked_until",
-           "lock_reason", "version", "updated_at", "login_email", "credential_message")
+COLUMNS = (
+    "customer_id",
+    "status",
+    "password_hash",
+    "temp_password_expires_at",
+    "must_change_password",
+    "failed_attempts",
+    "last_sign_in_at",
+    "locked_until",
+    "lock_reason",
+    "version",
+    "updated_at",
+    "login_email",
+    "credential_message",
+)
 
 
 def _now():

@@ -17,8 +17,9 @@ def _since(text: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"--since {text!r} is not a date: use YYYY-MM-DD or "
-                         "YYYY-MM-DDTHH:MM (UTC).") from None
+        raise ValueError(
+            f"--since {text!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)."
+        ) from None
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -28,8 +29,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for table, count in check.checked.items():
             print(f"{table}: {count:,} rows hold")
         if check.broken:
-            print(f"custdesk: the audit trail does not hold: {check.broken.describe()}",
-                  file=sys.stderr)
+            print(
+                f"custdesk: the audit trail does not hold: {check.broken.describe()}",
+                file=sys.stderr,
+            )
             return EXIT_BROKEN
         return EXIT_OK
     try:

@@ -20,8 +20,6 @@ STDOUT = "-"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Export to the file (or stdout) and say how many customers were written."""
     started = time.perf_counter()
@@ -30,11 +28,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.file == STDOUT:
             count = _export_to_stdout(progress, settings)
         else:
-            count = export_to_file(args.file, settings.staff, overwrite=args.force,
-                                   progress=progress)
+            count = export_to_file(
+                args.file, settings.staff, overwrite=args.force, progress=progress
+            )
     except ExportTargetExists:
-        return _fail(progress, f"{args.file} already exists; add --force to overwrite it.",
-                     EXIT_USAGE)
+        return _fail(
+            progress, f"{args.file} already exists; add --force to overwrite it.", EXIT_USAGE
+        )
     except ExportTargetUnwritable as error:
         return _fail(progress, str(error), EXIT_USAGE)
     except BrokenPipeError:  # the reader of stdout stopped early (e.g. `| head`)
@@ -44,9 +44,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(progress, "Interrupted: no file was written.", EXIT_INTERRUPTED)
     progress.finish()
     where = "standard output" if args.file == STDOUT else safe(args.file)
-    print(f"Exported {count:,} customer{'s' if count != 1 else ''} to {where} in "
-          f"{time.perf_counter() - started:.1f} s.",
-          file=sys.stderr if args.file == STDOUT else sys.stdout)
+    print(
+        f"Exported {count:,} customer{'s' if count != 1 else ''} to {where} in "
+        f"{time.perf_counter() - started:.1f} s.",
+        file=sys.stderr if args.file == STDOUT else sys.stdout,
+    )
     return EXIT_OK
 
 

@@ -23,7 +23,6 @@ EXIT_OK, EXIT_NOT_IMPORTED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_UNAVAILABLE = 2  # the database cannot be used: a full disk, an unwritable file
 
 
-
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Preview the file, then import it unless a row is bad or this is a dry run."""
     progress = ProgressLine()
@@ -42,14 +41,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     with preview:
         _print_preview(args.file, preview, args.duplicates)
         if not preview.ok:
-            return _fail(progress, f"Nothing was imported: {preview.bad_rows:,} bad "
-                         f"row{'s' if preview.bad_rows != 1 else ''}.", EXIT_NOT_IMPORTED)
+            return _fail(
+                progress,
+                f"Nothing was imported: {preview.bad_rows:,} bad "
+                f"row{'s' if preview.bad_rows != 1 else ''}.",
+                EXIT_NOT_IMPORTED,
+            )
         if args.dry_run:
             print("Dry run: nothing was imported.")
             return EXIT_OK
         try:
-            result = apply_import(preview, settings.staff, progress=progress,
-                                  duplicates=DuplicateChoice(args.duplicates == "create"))
+            result = apply_import(
+                preview,
+                settings.staff,
+                progress=progress,
+                duplicates=DuplicateChoice(args.duplicates == "create"),
+            )
         except ImportConflict as error:
             return _fail(progress, str(error), EXIT_NOT_IMPORTED)
         except DatabaseUnavailable as error:
@@ -58,8 +65,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return _fail(progress, "Interrupted: nothing was imported.", EXIT_INTERRUPTED)
         progress.finish()
     skipped = f", {_plural(result.skipped, 'likely duplicate')} skipped" if result.skipped else ""
-    print(f"Imported {safe(args.file)}: {result.created:,} created, {result.updated:,} updated, "
-          f"{result.unchanged:,} unchanged{skipped}, in {time.perf_counter() - started:.1f} s.")
+    print(
+        f"Imported {safe(args.file)}: {result.created:,} created, {result.updated:,} updated, "
+        f"{result.unchanged:,} unchanged{skipped}, in {time.perf_counter() - started:.1f} s."
+    )
     return EXIT_OK
 
 
@@ -81,11 +90,15 @@ def _print_preview(file: str, preview: ImportPreview, duplicates: str) -> None:
     if preview.update:
         counts += [f"{preview.to_update:,} to update", f"{preview.unchanged:,} unchanged"]
     if preview.duplicate_count:
-        counts.append(f"{preview.duplicate_count:,} likely duplicate"
-                      f"{'s' if preview.duplicate_count != 1 else ''}")
+        counts.append(
+            f"{preview.duplicate_count:,} likely duplicate"
+            f"{'s' if preview.duplicate_count != 1 else ''}"
+        )
     counts.append(f"{preview.bad_rows:,} bad")
-    print(f"{safe(file)}: {preview.rows:,} row{'s' if preview.rows != 1 else ''}: "
-          f"{', '.join(counts)}.")
+    print(
+        f"{safe(file)}: {preview.rows:,} row{'s' if preview.rows != 1 else ''}: "
+        f"{', '.join(counts)}."
+    )
     for problem in preview.problems:
         where = f"Line {problem.line}" + (f", {problem.column}" if problem.column else "")
         print(f"  {where}: {safe(problem.message)}")
@@ -101,11 +114,17 @@ def _print_preview(file: str, preview: ImportPreview, duplicates: str) -> None:
     if preview.duplicates_left_off:
         print(f"  … and {preview.duplicates_left_off:,} more likely duplicates.")
     if preview.duplicate_count and duplicates == "create":
-        print(f"{_plural(preview.duplicate_count, 'likely duplicate')}: created anyway "
-              "(--duplicates create).")
+        print(
+            f"{_plural(preview.duplicate_count, 'likely duplicate')}: created anyway "
+            "(--duplicates create)."
+        )
     elif preview.duplicate_count:
-        print(f"{_plural(preview.duplicate_count, 'likely duplicate')}: skipped; add "
-              "--duplicates create to create them anyway.")
+        print(
+            f"{_plural(preview.duplicate_count, 'likely duplicate')}: skipped; add "
+            "--duplicates create to create them anyway."
+        )
     if preview.clashes:
-        print(f"{preview.clashes:,} row{'s use codes' if preview.clashes != 1 else ' uses a code'}"
-              " of existing customers: add --update to update those customers.")
+        print(
+            f"{preview.clashes:,} row{'s use codes' if preview.clashes != 1 else ' uses a code'}"
+            " of existing customers: add --update to update those customers."
+        )

@@ -46,23 +46,30 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with interrupt_sets(cancel):
             progress(STAGE, 0, args.count)
-            added = fill_demo_database(settings.staff, args.count, cancel=cancel,
-                                       progress=advanced)
+            added = fill_demo_database(settings.staff, args.count, cancel=cancel, progress=advanced)
     except NotDemoDatabase as refused:
         progress.finish()
         print(f"custdesk: {refused}", file=sys.stderr)
         return EXIT_REFUSED
     except DatabaseUnavailable as error:
         progress.finish()
-        print(f"custdesk: {error} {committed[0]:,} demo customers were added before it "
-              "(each batch is committed whole).", file=sys.stderr)
+        print(
+            f"custdesk: {error} {committed[0]:,} demo customers were added before it "
+            "(each batch is committed whole).",
+            file=sys.stderr,
+        )
         return EXIT_UNAVAILABLE
     except DemoStopped as stopped:
         progress.finish()
-        print(f"Stopped after adding {stopped.added:,} demo customers to "
-              f"{display_url(settings.db_url)}.", file=sys.stderr)
+        print(
+            f"Stopped after adding {stopped.added:,} demo customers to "
+            f"{display_url(settings.db_url)}.",
+            file=sys.stderr,
+        )
         return EXIT_STOPPED
     progress.finish()
-    print(f"Added {added:,} demo customers to {display_url(settings.db_url)} "
-          f"in {time.perf_counter() - started:.1f} s.")
+    print(
+        f"Added {added:,} demo customers to {display_url(settings.db_url)} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
     return EXIT_OK

@@ -17,8 +17,10 @@ def _print_waiting(messages: list[WaitingMessage]) -> None:
         return
     print(f"{len(messages)} message(s) in the outbox:")
     for m in messages:
-        print(f"#{m.outbox_id}  {m.created_at:%Y-%m-%d %H:%M} UTC  {safe(m.to_address)}  "
-              f"{safe(m.subject)}")
+        print(
+            f"#{m.outbox_id}  {m.created_at:%Y-%m-%d %H:%M} UTC  {safe(m.to_address)}  "
+            f"{safe(m.subject)}"
+        )
         print(f"    {m.status}: {safe(m.reason)}")
 
 
@@ -30,17 +32,24 @@ def _print_report(report: DeliveryReport, destination: str) -> None:
         print(f"Delivered {len(report.sent)} message(s) to {destination}.")
     for outcome in report.sent:
         if outcome.note:
-            print(f"Delivered to {safe(outcome.to_address)} (#{outcome.outbox_id}), not to be "
-                  f"sent again, but: {safe(outcome.note)}.")
+            print(
+                f"Delivered to {safe(outcome.to_address)} (#{outcome.outbox_id}), not to be "
+                f"sent again, but: {safe(outcome.note)}."
+            )
     for outcome in report.retrying:
-        print(f"Not delivered to {safe(outcome.to_address)} (#{outcome.outbox_id}): "
-              f"{safe(outcome.error)}; it stays in the outbox and will be retried.")
+        print(
+            f"Not delivered to {safe(outcome.to_address)} (#{outcome.outbox_id}): "
+            f"{safe(outcome.error)}; it stays in the outbox and will be retried."
+        )
     for outcome in report.withdrawn:
-        print(f"Not sent to {safe(outcome.to_address)} (#{outcome.outbox_id}): "
-              f"{safe(outcome.error)}.")
+        print(
+            f"Not sent to {safe(outcome.to_address)} (#{outcome.outbox_id}): {safe(outcome.error)}."
+        )
     for outcome in report.gave_up:
-        print(f"Given up on {safe(outcome.to_address)} (#{outcome.outbox_id}): "
-              f"{safe(outcome.error)}; do the portal action again.")
+        print(
+            f"Given up on {safe(outcome.to_address)} (#{outcome.outbox_id}): "
+            f"{safe(outcome.error)}; do the portal action again."
+        )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

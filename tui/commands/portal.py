@@ -19,8 +19,6 @@ class _NoSecret(Exception):
     """stdin ended before the expected line; the message says which."""
 
 
-
-
 def _read_secret(prompt: str, missing: str) -> str:
     """One non-empty line from stdin (without echo on a terminal); only the line ending is
     removed. `missing` says what is missing when there is none."""
@@ -40,10 +38,15 @@ def _answer(result: SignInResult, hint: str = "") -> int:
 def _login(args: argparse.Namespace) -> int:
     """The sign-in check."""
     password = _read_secret("Password: ", "no password on stdin's first line")
-    new_password = (_read_secret("New password: ", "--new-password: no new password on "
-                                 "stdin's second line") if args.new_password else None)
-    return _answer(sign_in(args.email, password, new_password, args.address),
-                   "Give the new password on stdin's second line with --new-password.")
+    new_password = (
+        _read_secret("New password: ", "--new-password: no new password on stdin's second line")
+        if args.new_password
+        else None
+    )
+    return _answer(
+        sign_in(args.email, password, new_password, args.address),
+        "Give the new password on stdin's second line with --new-password.",
+    )
 
 
 def _activate(args: argparse.Namespace) -> int:

@@ -13,10 +13,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     record_setup(settings.staff)
     where = display_url(settings.db_url)
     if is_sqlite():
-        print(f"{where} is ready; {settings.staff.login} may add staff with "
-              "'custdesk staff add LOGIN --role ROLE'.")
+        print(
+            f"{where} is ready; {settings.staff.login} may add staff with "
+            "'custdesk staff add LOGIN --role ROLE'."
+        )
     else:
-        print(f"{where} is ready: schema up to date, group roles custdesk_administrator, "
-              "custdesk_manager, custdesk_staff, custdesk_readonly and custdesk_portal granted "
-              "their rights. Add each person with 'custdesk staff add LOGIN --role ROLE'.")
+        print(
+            f"{where} is ready: schema up to date, group roles custdesk_administrator, "
+            "custdesk_manager, custdesk_staff, custdesk_readonly and custdesk_portal granted "
+            "their rights. Add each person with 'custdesk staff add LOGIN --role ROLE'."
+        )
     return 0

@@ -29,8 +29,10 @@ def _run(args: argparse.Namespace, staff: StaffSession) -> int:
         rows = list_staff(staff)
         width = max(len(row.login) for row in rows)
         for row in rows:
-            print(f"{safe(row.login):<{width}}  {row.role:<13}  added {row.added_at:%Y-%m-%d} "
-                  f"by {safe(row.added_by)}")
+            print(
+                f"{safe(row.login):<{width}}  {row.role:<13}  added {row.added_at:%Y-%m-%d} "
+                f"by {safe(row.added_by)}"
+            )
     elif args.staff_command == "add":
         row = add_staff(staff, args.login, args.role)
         print(f"Added {safe(row.login)} as {row.role}.")
