@@ -33,11 +33,11 @@ TERMS = ("mül", "acme", "smith", "josé", "dublin", "bakery", "jo", "555 01", "
 
 def _prepare(url: str) -> list[int]:
     """Migrate and fill the database; returns the customer ids."""
-    from models.db import close_database, open_database
-    from models.demo import fill_demo_database
-    from models.staff import identify
-    from models.tables import Customer
-    from models.upgrade import upgrade_database
+    from models.store.db import close_database, open_database
+    from models.demo.generate import fill_demo_database
+    from models.staff.session import identify
+    from models.store.tables import Customer
+    from models.store.upgrade import upgrade_database
 
     open_database(url)
     upgrade_database()
@@ -50,9 +50,9 @@ def _prepare(url: str) -> list[int]:
 def _staff(url: str, ids: list[int], start_at: float, seconds: float, seed: int) -> dict:
     """One clerk's loop; returns the saves, conflicts and search latencies it saw."""
     from models.customers import SaveConflict, load_customer, save_customer
-    from models.db import open_database
-    from models.search import CustomerResults, ListQuery
-    from models.staff import identify
+    from models.store.db import open_database
+    from models.search.query import CustomerResults, ListQuery
+    from models.staff.session import identify
 
     open_database(url)
     staff = identify()
@@ -139,7 +139,7 @@ def main() -> None:
         "search (first 50 rows, terms of 2–8 characters), then load a random customer, "
         "change one field and save (version-checked; a conflict is retried with the fresh "
         "values). All processes start together. Every save writes its audit row into the "
-        "hash chain (models/audit_chain.py); the column beside saves/s is the previous "
+        "hash chain (models/audit/chain.py); the column beside saves/s is the previous "
         f"recorded run's ({before_date or 'none'})."
     )
     header = (

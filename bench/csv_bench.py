@@ -33,7 +33,7 @@ from bench.results import (
     report,
     run_lines,
 )
-from models.csv_format import COLUMNS, HEADER, cell_formatter
+from models.transfer.csv_format import COLUMNS, HEADER, cell_formatter
 
 SECTION = "## CSV import/export"
 IMPORT_LIMIT_S = 60.0
@@ -231,10 +231,10 @@ def write_import_file(path: Path, rows: int) -> None:
 def fill_database(url: str, rows: int) -> float:
     """Insert `rows` clean customers straight into the database; returns the seconds taken."""
     from models.customers import code_key
-    from models.db import close_database, open_database
-    from models.engine import write_transaction
-    from models.tables import Customer
-    from models.upgrade import upgrade_database
+    from models.store.db import close_database, open_database
+    from models.store.engine import write_transaction
+    from models.store.tables import Customer
+    from models.store.upgrade import upgrade_database
 
     open_database(url)
     upgrade_database()

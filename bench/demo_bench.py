@@ -18,11 +18,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.results import postgres_schema, report, run_lines
-from models.db import close_database, database, open_database
-from models.demo import fill_demo_database
-from models.staff import identify
-from models.tables import Customer, Note, PortalAccount
-from models.upgrade import MIGRATIONS_DIR, upgrade_database
+from models.store.db import close_database, database, open_database
+from models.demo.generate import fill_demo_database
+from models.staff.session import identify
+from models.store.tables import Customer, Note, PortalAccount
+from models.store.upgrade import MIGRATIONS_DIR, upgrade_database
 
 SECTION = "## Demo data"
 LIMIT_S = 60.0

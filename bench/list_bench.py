@@ -3,7 +3,7 @@
     /tmp/v/bin/python bench/list_bench.py [--sizes 10000,100000,1000000] [--baseline-max 100000]
                                           [--data DIR] [--rebuild] [--no-record]
 
-For each size a SQLite database is filled once with models.demo.fill_demo_database (seed 1) and
+For each size a SQLite database is filled once with models.demo.generate.fill_demo_database (seed 1) and
 kept in --data for later runs. Then, in one run:
 - over a pseudo-terminal (80x24, a real `python -m tui` process): process start to the first
   painted rows, and the same for a hello-world Textual app; each search keystroke to the frame
@@ -83,7 +83,7 @@ sys.path.insert(0, sys.argv[2])
 from textual import work
 from textual.app import App
 from textual.widgets import DataTable, Input, Static
-from models.db import open_database, database
+from models.store.db import open_database, database
 
 QUERY = ("SELECT code, business_name, contact_name, billing_email, billing_phone, "
          "billing_city || ', ' || billing_country FROM customer WHERE archived_at IS NULL")
@@ -136,10 +136,10 @@ Baseline().run()
 
 def build(path: Path, count: int) -> None:
     """A SQLite database with `count` demo customers (seed 1), made once."""
-    from models.db import close_database, open_database
-    from models.demo import fill_demo_database
-    from models.staff import identify
-    from models.upgrade import upgrade_database
+    from models.store.db import close_database, open_database
+    from models.demo.generate import fill_demo_database
+    from models.staff.session import identify
+    from models.store.upgrade import upgrade_database
 
     for stale in path.parent.glob(path.name + "*"):
         stale.unlink()
@@ -176,10 +176,10 @@ def probe(url: str) -> dict:
 
 def probe_child(url: str) -> None:
     """Print the first row's code and search terms taken from real customers, as JSON."""
-    from models.db import open_database
-    from models.search import CustomerResults, ListQuery
-    from models.search_index import digits
-    from models.tables import Customer
+    from models.store.db import open_database
+    from models.search.query import CustomerResults, ListQuery
+    from models.search.index import digits
+    from models.store.tables import Customer
 
     open_database(url)
     first = CustomerResults(ListQuery()).first(1)[0].code
@@ -383,9 +383,9 @@ def app_marker(term: str) -> str:
 
 def headless_child(url: str, terms: list[str]) -> None:
     """Time the same keys in-process with Textual's pilot, from the key to the frame; print JSON."""
-    from models.db import open_database
+    from models.store.db import open_database
     from screens.customer_list import CustomerListScreen
-    from screens.customer_table import CustomerTable
+    from screens.widgets.customer_table import CustomerTable
     from tui.app import CustdeskApp
     from tui.settings import resolve_settings
 

@@ -1,13 +1,13 @@
 """Codes of customers merged into another: each stays reserved and still finds the survivor.
 
-This module imports no other custdesk operation, so models/customers.py and models/search.py
+This module imports no other custdesk operation, so models/customers.py and models/search/query.py
 can consult it without an import cycle.
 """
 
 import peewee as pw
 
 from models.clock import utcnow
-from models.tables import AuditEvent, BaseModel, Customer
+from models.store.tables import AuditEvent, BaseModel, Customer
 
 
 class CustomerAlias(BaseModel):

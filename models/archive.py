@@ -2,13 +2,13 @@
 (the customer row keeps its unique code_key) and can be restored."""
 
 from models.aliases import merged_into
-from models.audit import record_event
+from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound, CustomerRecord, load_customer
-from models.engine import write_transaction
-from models.permissions import Permission, authorize
-from models.staff import StaffSession
-from models.tables import Customer
+from models.store.engine import write_transaction
+from models.staff.permissions import Permission, authorize
+from models.staff.session import StaffSession
+from models.store.tables import Customer
 
 
 class ArchiveRefused(Exception):

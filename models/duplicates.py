@@ -17,8 +17,8 @@ from difflib import SequenceMatcher
 
 import peewee as pw
 
-from models.search_index import BLANK_LAST, digits, fold
-from models.tables import Customer
+from models.search.index import BLANK_LAST, digits, fold
+from models.store.tables import Customer
 from models.validation import validate_customer
 
 NAME_SIMILARITY = 0.85  # difflib ratio of two folded names from which they count as "similar"

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.aliases import CustomerAlias, merged_ids
-from models.audit import event_changes
+from models.audit.events import event_changes
 from models.fields import FIELDS_BY_NAME, TAX_EXEMPT_CHOICES
 from models.merge import ACTION_MERGED, ACTION_MERGED_INTO, ACTION_UNDONE, merge_summary
-from models.portal import ACTION_LABELS as PORTAL_ACTION_LABELS
-from models.tables import AuditEvent
+from models.portal.actions import ACTION_LABELS as PORTAL_ACTION_LABELS
+from models.store.tables import AuditEvent
 from models.validation import display_phone
 
 DEFAULT_LIMIT = 200

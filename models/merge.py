@@ -7,7 +7,7 @@ the other is archived and its code becomes an alias (models.aliases) that still 
 survivor and stays reserved. The "merged" audit event on the survivor holds, as JSON in its
 detail, everything undo_merge needs to put both customers back as they were, but the dropped
 portal account: that is parked, password hash and all, in parked_portal_account under the
-event (models.engine.park_portal_account), where only undo reads it. Audit detail holds no
+event (models.store.engine.park_portal_account), where only undo reads it. Audit detail holds no
 password hash, token or sign-in email.
 """
 
@@ -19,7 +19,7 @@ from datetime import datetime
 import peewee as pw
 
 from models.aliases import CustomerAlias
-from models.audit import event_changes, record_event
+from models.audit.events import event_changes, record_event
 from models.clock import utcnow
 from models.customers import (
     CustomerNotFound,
@@ -27,11 +27,11 @@ from models.customers import (
     ValidationFailed,
     load_customer,
 )
-from models.engine import park_portal_account, unpark_portal_account, write_transaction
+from models.store.engine import park_portal_account, unpark_portal_account, write_transaction
 from models.fields import CUSTOMER_FIELDS
-from models.permissions import Permission, authorize
-from models.staff import StaffSession
-from models.tables import (
+from models.staff.permissions import Permission, authorize
+from models.staff.session import StaffSession
+from models.store.tables import (
     PORTAL_NOT_ACTIVATED,
     PORTAL_STATUS_LABELS,
     STAFF_PORTAL_FIELDS,

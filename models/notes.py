@@ -8,13 +8,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.audit import record_event
+from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound
-from models.engine import write_transaction
-from models.permissions import Permission, authorize
-from models.staff import StaffSession
-from models.tables import Customer, Note
+from models.store.engine import write_transaction
+from models.staff.permissions import Permission, authorize
+from models.staff.session import StaffSession
+from models.store.tables import Customer, Note
 
 MAX_NOTE_CHARS = 4_000
 SNIPPET_CHARS = 60  # how much of a note the audit trail quotes

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from models.audit import RESULT_DONE
+from models.audit.events import RESULT_DONE
 from models.clock import utcnow
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME
-from models.tables import AuditEvent
+from models.store.tables import AuditEvent
 
 if TYPE_CHECKING:
     from models.customers import CustomerRecord

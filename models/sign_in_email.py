@@ -4,12 +4,12 @@ address are both told by email (OWASP ASVS V2.5.5)."""
 
 import peewee as pw
 
-from models.audit import record_event
+from models.audit.events import record_event
 from models.clock import utcnow
-from models.outbox import enqueue
-from models.portal_emails import one_line, sign_in_moved_email
-from models.staff import StaffSession
-from models.tables import Customer, PortalAccount
+from models.mail.outbox import enqueue
+from models.portal.emails import one_line, sign_in_moved_email
+from models.staff.session import StaffSession
+from models.store.tables import Customer, PortalAccount
 
 ACTION_SIGN_IN_MOVED = "portal_sign_in_moved"
 FIELD = "billing_email"
@@ -20,7 +20,7 @@ class SignInRefused(Exception):
 
 
 def _key(email: str) -> str:
-    """An email as portal sign-in matches it (as models.portal.login_key)."""
+    """An email as portal sign-in matches it (as models.portal.actions.login_key)."""
     return email.strip().casefold()
 
 

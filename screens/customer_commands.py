@@ -7,12 +7,12 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from models.db import DatabaseUnavailable, connection
+from models.store.db import DatabaseUnavailable, connection
 from models.fields import CUSTOMER_FIELDS
-from models.search import CustomerResults, CustomerRow, ListQuery
+from models.search.query import CustomerResults, CustomerRow, ListQuery
 from screens.error_report import report_failure
 from screens.help_screen import ScreenKey, screen_keys
-from screens.safe_text import safe
+from screens.widgets.safe_text import safe
 
 MAX_CUSTOMERS = 10
 MIN_QUERY_CHARS = 2

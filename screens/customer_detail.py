@@ -38,23 +38,23 @@ from models.customers import (
     load_customer,
     save_customer,
 )
-from models.db import connection
+from models.store.db import connection
 from models.duplicates import DuplicateMatch, find_duplicates_of
 from models.email_lookalike import lookalike_warning
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
-from models.permissions import Permission
-from models.portal_status import portal_status_label
-from models.staff import StaffSession
+from models.staff.permissions import Permission
+from models.portal.status import portal_status_label
+from models.staff.session import StaffSession
 from models.validation import country_choices, validate_customer
-from screens.access_log_tab import AccessLogTab
-from screens.address_form import AddressForm
+from screens.widgets.access_log_tab import AccessLogTab
+from screens.widgets.address_form import AddressForm
 from screens.error_report import report_failure
-from screens.form_fields import FieldRow, TaxExemptChoice, TextEditor, YesNoSwitch
-from screens.history_tab import HistoryTab
-from screens.keep_running import KeepRunning
-from screens.notes_tab import NotesTab, RecordTab
+from screens.widgets.form_fields import FieldRow, TaxExemptChoice, TextEditor, YesNoSwitch
+from screens.widgets.history_tab import HistoryTab
+from screens.widgets.keep_running import KeepRunning
+from screens.widgets.notes_tab import NotesTab, RecordTab
 from screens.role_gate import RoleGated
-from screens.safe_text import safe, safe_text
+from screens.widgets.safe_text import safe, safe_text
 from styles import stylesheet
 
 TABS = {
@@ -422,7 +422,7 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
     @work(exclusive=True, group="customer-conflict", exit_on_error=False)
     async def _resolve_conflict(self, conflict: SaveConflict) -> None:
         """Show their values beside the clerk's; reload, or save with the clerk's choices."""
-        from screens.conflict_dialog import RELOAD, ConflictDialog
+        from screens.dialogs.conflict_dialog import RELOAD, ConflictDialog
 
         choice = await self.app.push_screen_wait(ConflictDialog(conflict))
         if choice is None:
@@ -460,7 +460,7 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
 
     @work(exclusive=True, group="customer-leave", exit_on_error=False)
     async def _ask_before_leaving(self) -> None:
-        from screens.unsaved_dialog import DISCARD, SAVE, UnsavedDialog
+        from screens.dialogs.unsaved_dialog import DISCARD, SAVE, UnsavedDialog
 
         answer = await self.app.push_screen_wait(
             UnsavedDialog([label(name) for name in self.changed_fields()])

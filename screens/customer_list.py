@@ -18,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from models.db import DatabaseUnavailable, with_connection
-from models.permissions import Permission
-from models.search import (
+from models.store.db import DatabaseUnavailable, with_connection
+from models.staff.permissions import Permission
+from models.search.query import (
     SORT_ORDERS,
     CustomerResults,
     CustomerRow,
@@ -28,13 +28,13 @@ from models.search import (
     ReadCancelled,
     change_marker,
 )
-from screens.confirm import ConfirmDialog
-from screens.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
+from screens.dialogs.confirm import ConfirmDialog
+from screens.widgets.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
 from screens.error_report import explain_failure, report_failure
-from screens.keep_running import KeepRunning
+from screens.widgets.keep_running import KeepRunning
 from screens.role_gate import RoleGated
-from screens.safe_editors import SafeInput
-from screens.safe_text import safe
+from screens.widgets.safe_editors import SafeInput
+from screens.widgets.safe_text import safe
 from styles import stylesheet
 
 CHANGE_CHECK_SECONDS = 2.0
@@ -372,7 +372,7 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
     @work(exclusive=True, group="list-merge", exit_on_error=False)
     async def _merge(self, first_id: int, second_id: int) -> None:
         """Merge two customers through the merge dialog, then show the list afresh."""
-        from screens.merge_dialog import run_merge
+        from screens.dialogs.merge_dialog import run_merge
 
         if await run_merge(self, first_id, second_id) is not None:
             self.reload()
@@ -461,7 +461,7 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
     @work(exclusive=True, group="list-csv")
     async def action_import_csv(self) -> None:
         """Import customers from a CSV file: check it, show the preview, then import all."""
-        from screens.csv_dialog import CsvImportDialog
+        from screens.dialogs.csv_dialog import CsvImportDialog
 
         outcome = await self.app.push_screen_wait(CsvImportDialog(self.app.settings.staff))
         if outcome:
@@ -471,7 +471,7 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
     @work(exclusive=True, group="list-csv")
     async def action_export_csv(self) -> None:
         """Export every customer not archived to a CSV file."""
-        from screens.csv_dialog import CsvExportDialog
+        from screens.dialogs.csv_dialog import CsvExportDialog
 
         outcome = await self.app.push_screen_wait(CsvExportDialog(self.app.settings.staff))
         if outcome:
@@ -486,7 +486,7 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
     @work(exclusive=True, group="list-demo")
     async def action_demo_data(self) -> None:
         """Add demo customers, with progress; escape stops (what was added stays)."""
-        from screens.demo_dialog import DemoDialog
+        from screens.dialogs.demo_dialog import DemoDialog
 
         if await self.app.push_screen_wait(DemoDialog()):
             self.reload()

@@ -4,9 +4,9 @@ import logging
 
 from textual.app import App
 
-from models.db import DatabaseUnavailable
-from models.permissions import NotPermitted
-from screens.safe_text import safe
+from models.store.db import DatabaseUnavailable
+from models.staff.permissions import NotPermitted
+from screens.widgets.safe_text import safe
 
 LOGGER = logging.getLogger("custdesk")
 

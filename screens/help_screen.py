@@ -11,7 +11,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from screens.keep_running import KeepRunning
+from screens.widgets.keep_running import KeepRunning
 from screens.role_gate import RoleGated
 from styles import stylesheet
 

@@ -10,9 +10,9 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from models.customers import CustomerNotFound
-from models.db import DatabaseUnavailable, with_connection
+from models.store.db import DatabaseUnavailable, with_connection
 from models.email_lookalike import lookalike_warning
-from models.portal import (
+from models.portal.actions import (
     ACTION_LOCK,
     ACTION_SEND,
     PortalActionFailed,
@@ -21,11 +21,11 @@ from models.portal import (
     portal_policy,
     portal_summary,
 )
-from models.portal_service import ActionReport, perform_action
-from screens.actions_menu import ActionsMenu
-from screens.confirm import ConfirmDialog
+from models.portal.service import ActionReport, perform_action
+from screens.dialogs.actions_menu import ActionsMenu
+from screens.dialogs.confirm import ConfirmDialog
 from screens.error_report import explain_failure
-from screens.safe_text import safe
+from screens.widgets.safe_text import safe
 
 T = TypeVar("T")
 EXPLAINED = (PortalActionRefused, PortalActionFailed, CustomerNotFound, DatabaseUnavailable)

@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from models.permissions import Permission, refusal_text, role_allows
+from models.staff.permissions import Permission, refusal_text, role_allows
 
 
 class RoleGated:

@@ -7,8 +7,8 @@ from urllib.parse import quote
 import psycopg2
 import pytest
 
-from models.db import close_database, database, open_database
-from models.upgrade import upgrade_database
+from models.store.db import close_database, database, open_database
+from models.store.upgrade import upgrade_database
 
 PG_URL = os.environ.get("CUSTDESK_TEST_PG", "")
 ENGINES = ["sqlite", "postgresql"]

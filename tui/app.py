@@ -15,12 +15,12 @@ from textual.driver import Driver
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from models.db import with_connection
-from models.permissions import NotPermitted, Permission, authorize
+from models.store.db import with_connection
+from models.staff.permissions import NotPermitted, Permission, authorize
 from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
-from screens.keep_running import KeepRunning
-from screens.safe_text import safe, safe_clipboard
+from screens.widgets.keep_running import KeepRunning
+from screens.widgets.safe_text import safe, safe_clipboard
 from styles import stylesheet
 from tui.error_log import start_error_log
 from tui.preferences import (
@@ -105,7 +105,7 @@ class CustdeskApp(KeepRunning, App):
     def _fill_empty_demo_database(self) -> None:
         """The first time the demo database is opened: add its customers, with progress."""
         from models.customers import has_customers
-        from screens.demo_dialog import DemoDialog
+        from screens.dialogs.demo_dialog import DemoDialog
 
         if not with_connection(has_customers):
             self.call_from_thread(

@@ -9,10 +9,10 @@ from urllib.parse import urlparse
 
 import peewee
 
-from models.db import DatabaseUnavailable, database_faults, display_url, open_database
-from models.permissions import NotPermitted, NotStaff
-from models.staff import identify
-from models.upgrade import SchemaOutOfDate, prepare_database, setup_database
+from models.store.db import DatabaseUnavailable, database_faults, display_url, open_database
+from models.staff.permissions import NotPermitted, NotStaff
+from models.staff.session import identify
+from models.store.upgrade import SchemaOutOfDate, prepare_database, setup_database
 from tui.commands.parsers import (
     STAFF_FREE_COMMANDS,
     add_subcommands,

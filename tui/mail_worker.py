@@ -6,11 +6,11 @@ from textual.app import App
 from textual.timer import Timer
 from textual.worker import Worker
 
-from models.db import DatabaseUnavailable, connection
+from models.store.db import DatabaseUnavailable, connection
 from models.env import SettingError, env_int
-from models.mail import MailConfig, MailConfigError, parse_mail_url
-from models.outbox import DeliveryReport, deliver_waiting
-from screens.safe_text import safe
+from models.mail.smtp import MailConfig, MailConfigError, parse_mail_url
+from models.mail.outbox import DeliveryReport, deliver_waiting
+from screens.widgets.safe_text import safe
 
 INTERVAL_ENV = "CUSTDESK_MAIL_INTERVAL"
 DEFAULT_INTERVAL = 30  # seconds between delivery runs

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
-from models.permissions import require_staff
-from models.staff import StaffSession, identify
+from models.staff.permissions import require_staff
+from models.staff.session import StaffSession, identify
 
 APP_NAME = "custdesk"
 DEMO_SIZE = 1000  # customers added to the demo database the first time it is opened

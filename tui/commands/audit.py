@@ -4,7 +4,7 @@ import argparse
 import sys
 from datetime import datetime
 
-from models.audit_trail import export_trail, verify_trail
+from models.audit.trail import export_trail, verify_trail
 from tui.settings import Settings
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2

@@ -6,13 +6,13 @@ import os
 import sys
 import time
 
-from models.customer_export import (
+from models.transfer.customer_export import (
     ExportTargetExists,
     ExportTargetUnwritable,
     export_to_file,
     write_customers,
 )
-from screens.safe_text import safe
+from screens.widgets.safe_text import safe
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
 

@@ -5,7 +5,7 @@ import argparse
 import sys
 import time
 
-from models.customer_import import (
+from models.transfer.customer_import import (
     BadFile,
     DuplicateChoice,
     ImportConflict,
@@ -14,8 +14,8 @@ from models.customer_import import (
     apply_import,
     preview_import,
 )
-from models.db import DatabaseUnavailable
-from screens.safe_text import safe
+from models.store.db import DatabaseUnavailable
+from screens.widgets.safe_text import safe
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
 

@@ -4,9 +4,9 @@ import argparse
 import sys
 
 from models.env import SettingError
-from models.mail import MailConfigError, parse_mail_url
-from models.outbox import DeliveryReport, WaitingMessage, deliver_waiting, waiting_messages
-from screens.safe_text import safe
+from models.mail.smtp import MailConfigError, parse_mail_url
+from models.mail.outbox import DeliveryReport, WaitingMessage, deliver_waiting, waiting_messages
+from screens.widgets.safe_text import safe
 from tui.settings import Settings
 
 

@@ -6,8 +6,8 @@ import getpass
 import sys
 
 from models.env import SettingError
-from models.portal_signin import SignInResult, activate_with_link, sign_in
-from screens.safe_text import safe
+from models.portal.signin import SignInResult, activate_with_link, sign_in
+from screens.widgets.safe_text import safe
 from tui.settings import Settings
 
 EXIT_IN = 0

@@ -2,8 +2,8 @@
 
 import argparse
 
-from models.db import display_url, is_sqlite
-from models.upgrade import record_setup
+from models.store.db import display_url, is_sqlite
+from models.store.upgrade import record_setup
 from tui.settings import Settings
 
 

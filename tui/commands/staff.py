@@ -3,15 +3,15 @@
 import argparse
 import sys
 
-from models.staff import StaffSession
-from models.staff_admin import (
+from models.staff.session import StaffSession
+from models.staff.admin import (
     StaffChangeRefused,
     add_staff,
     list_staff,
     remove_staff,
     set_role,
 )
-from screens.safe_text import safe
+from screens.widgets.safe_text import safe
 from tui.settings import Settings
 
 

@@ -1,0 +1,266 @@
+"""The Peewee models: one class a table. Operations live in their own modules."""
+
+import peewee as pw
+
+from models.clock import utcnow
+from models.store.db import database
+
+PORTAL_NOT_ACTIVATED = "not_activated"
+PORTAL_ACTIVE = "active"
+PORTAL_LOCKED = "locked"
+PORTAL_STATUS_LABELS = {
+    PORTAL_NOT_ACTIVATED: "not activated",
+    PORTAL_ACTIVE: "active",
+    PORTAL_LOCKED: "locked",
+}
+
+
+class BaseModel(pw.Model):
+    """Every table lives in the one database opened at start."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def _address_columns(side: str) -> dict[str, pw.Field]:
+    """The columns of one address (billing or shipping)."""
+    return {
+        f"{side}_contact_name": pw.CharField(max_length=100, default=""),
+        f"{side}_business_name": pw.CharField(max_length=100, default=""),
+        f"{side}_street1": pw.CharField(max_length=100, default=""),
+        f"{side}_street2": pw.CharField(max_length=100, default=""),
+        f"{side}_city": pw.CharField(max_length=60, default=""),
+        f"{side}_country": pw.CharField(max_length=2, default=""),
+        f"{side}_state": pw.CharField(max_length=10, default=""),
+        f"{side}_postal_code": pw.CharField(max_length=16, default=""),
+        f"{side}_phone": pw.CharField(max_length=32, default=""),
+        f"{side}_fax": pw.CharField(max_length=32, default=""),
+        f"{side}_email": pw.CharField(max_length=254, default=""),
+    }
+
+
+class Customer(BaseModel):
+    """A customer of the merchant, with both addresses and the advanced options."""
+
+    code = pw.CharField(max_length=32)
+    code_key = pw.CharField(
+        max_length=32, unique=True
+    )  # code casefolded: unique regardless of case
+    business_name = pw.CharField(max_length=100, default="")
+    contact_name = pw.CharField(max_length=100, default="")
+    language = pw.CharField(max_length=8, default="")
+    locals().update(_address_columns("billing"))
+    locals().update(_address_columns("shipping"))
+    tax_exempt = pw.CharField(max_length=8, default="no")
+    vat_number = pw.CharField(max_length=20, default="")
+    accepts_marketing = pw.BooleanField(default=False)
+    wholesale = pw.BooleanField(default=False)
+    version = pw.IntegerField(default=1)
+    created_at = pw.DateTimeField(default=utcnow)
+    updated_at = pw.DateTimeField(default=utcnow)
+    archived_at = pw.DateTimeField(null=True, index=True)
+
+    @property
+    def display_name(self) -> str:
+        """The business name, or else the contact name."""
+        return self.business_name or self.contact_name
+
+
+class PortalAccount(BaseModel):
+    """A customer's access to the customer portal; the password only as a bcrypt hash."""
+
+    customer = pw.ForeignKeyField(
+        Customer, unique=True, backref="portal_accounts", on_delete="CASCADE"
+    )
+    status = pw.CharField(max_length=16, default=PORTAL_NOT_ACTIVATED)
+    password_hash = pw.CharField(max_length=80, default="")
+    temp_password_expires_at = pw.DateTimeField(null=True)
+    must_change_password = pw.BooleanField(default=False)
+    failed_attempts = pw.IntegerField(default=0)
+    last_sign_in_at = pw.DateTimeField(null=True)
+    locked_until = pw.DateTimeField(null=True)  # an automatic lock after failed sign-ins
+    lock_reason = pw.CharField(max_length=200, default="")
+    version = pw.IntegerField(default=1)
+    updated_at = pw.DateTimeField(default=utcnow)
+    login_email = pw.CharField(max_length=254, null=True, unique=True)  # casefolded; 0003_portal
+    # The outbox message whose email carries the account's current password or link, made only
+    # when that message is delivered; null when none was sent. 0009_portal_no_secret
+    credential_message = pw.IntegerField(null=True)
+
+
+# What staff processes may read of an account: everything but the password hash (on PostgreSQL
+# the grants refuse that column to every staff role).
+STAFF_PORTAL_FIELDS = [f for f in PortalAccount._meta.sorted_fields if f.name != "password_hash"]
+
+
+def staff_view_of_account(customer_id: int) -> "PortalAccount | None":
+    """A customer's portal account as staff may read it (no password hash), or None."""
+    return (
+        PortalAccount.select(*STAFF_PORTAL_FIELDS)
+        .where(PortalAccount.customer == customer_id)
+        .first()
+    )
+
+
+class AuditEvent(BaseModel):
+    """One change or action: who (on PostgreSQL the server writes it), from where, what, the
+    field-level before/after and the result."""
+
+    customer = pw.ForeignKeyField(Customer, null=True, backref="audit_events", on_delete="SET NULL")
+    staff = pw.CharField(max_length=64)
+    at = pw.DateTimeField(default=utcnow, index=True)
+    action = pw.CharField(max_length=32)
+    changes = pw.TextField(default="")  # JSON: {field: [before, after]}
+    detail = pw.TextField(default="")
+    client_address = pw.CharField(max_length=64, default="")  # 0005_staff: SSH client address
+    terminal = pw.CharField(max_length=64, default="")  # 0005_staff
+    host = pw.CharField(max_length=64, default="")  # 0005_staff
+    result = pw.CharField(max_length=16, default="done")  # 0005_staff: done, refused
+    seq = pw.BigIntegerField(null=True, unique=True)  # 0008_audit_chain: place in the chain
+    row_hash = pw.CharField(max_length=64, default="")  # 0008_audit_chain: see audit_chain.py
+
+
+class ParkedPortalAccount(BaseModel):
+    """A portal account a merge dropped, every column as it was (its id as account_id), kept
+    under the merge's audit event until the merge is undone (models/store/engine.py moves it in and
+    out). No staff role may read it; a column added to portal_account needs one here too."""
+
+    account_id = pw.IntegerField()
+    customer = pw.ForeignKeyField(Customer, backref="parked_portal_accounts", on_delete="CASCADE")
+    status = pw.CharField(max_length=16, default=PORTAL_NOT_ACTIVATED)
+    password_hash = pw.CharField(max_length=80, default="")
+    temp_password_expires_at = pw.DateTimeField(null=True)
+    must_change_password = pw.BooleanField(default=False)
+    failed_attempts = pw.IntegerField(default=0)
+    last_sign_in_at = pw.DateTimeField(null=True)
+    locked_until = pw.DateTimeField(null=True)
+    lock_reason = pw.CharField(max_length=200, default="")
+    version = pw.IntegerField(default=1)
+    updated_at = pw.DateTimeField(default=utcnow)
+    login_email = pw.CharField(max_length=254, null=True)
+    credential_message = pw.IntegerField(null=True)
+    merge_event = pw.ForeignKeyField(AuditEvent, unique=True, backref="parked_accounts")
+    parked_at = pw.DateTimeField(default=utcnow)
+
+
+class Staff(BaseModel):
+    """A staff member: a login (OS login on SQLite, server role on PostgreSQL) and its role."""
+
+    login = pw.CharField(max_length=64, primary_key=True)
+    role = pw.CharField(max_length=16)
+    added_by = pw.CharField(max_length=64, default="")
+    added_at = pw.DateTimeField(default=utcnow)
+
+
+class Note(BaseModel):
+    """A note on a customer: internal, or public (shown in the customer portal)."""
+
+    customer = pw.ForeignKeyField(Customer, backref="notes", on_delete="CASCADE")
+    body = pw.TextField()
+    public = pw.BooleanField(default=False)
+    author = pw.CharField(max_length=64)
+    created_at = pw.DateTimeField(default=utcnow)
+    deleted_at = pw.DateTimeField(null=True)
+
+
+class OutboxMessage(BaseModel):
+    """An email waiting to be delivered, or delivered. A portal email's password or link is never
+    stored: its body has a placeholder, filled in when the message is claimed for delivery."""
+
+    message_id = pw.CharField(max_length=200, unique=True)
+    customer = pw.ForeignKeyField(
+        Customer, null=True, backref="outbox_messages", on_delete="SET NULL"
+    )
+    to_address = pw.CharField(max_length=254)
+    subject = pw.CharField(max_length=200)
+    body = pw.TextField()
+    status = pw.CharField(max_length=16, default="pending", index=True)
+    attempts = pw.IntegerField(default=0)
+    next_attempt_at = pw.DateTimeField(default=utcnow, index=True)
+    claimed_by = pw.CharField(max_length=64, default="")
+    claimed_until = pw.DateTimeField(null=True)
+    last_error = pw.TextField(default="")
+    created_at = pw.DateTimeField(default=utcnow)
+    sent_at = pw.DateTimeField(null=True)
+    discard_after = pw.DateTimeField(null=True)  # too late to send after this; 0003_portal
+    credential = pw.CharField(max_length=16, default="")  # what is made at delivery; 0008
+    issued_at = pw.DateTimeField(
+        null=True
+    )  # when it was last made (a try that may have gone); 0008
+
+
+class AccessLogEntry(BaseModel):
+    """One portal sign-in attempt: when, who, from where, and whether it succeeded."""
+
+    customer = pw.ForeignKeyField(Customer, null=True, backref="access_log", on_delete="SET NULL")
+    email = pw.CharField(max_length=254)
+    at = pw.DateTimeField(default=utcnow, index=True)
+    address = pw.CharField(max_length=64, default="")
+    success = pw.BooleanField(default=False)
+    reason = pw.CharField(max_length=200, default="")
+    seq = pw.BigIntegerField(null=True, unique=True)  # 0008_audit_chain: place in the chain
+    row_hash = pw.CharField(max_length=64, default="")  # 0008_audit_chain: see audit_chain.py
+
+
+class ChainHead(BaseModel):
+    """The last row of a hash chain (audit_event, access_log_entry): its place and hash."""
+
+    name = pw.CharField(max_length=32, primary_key=True)
+    seq = pw.BigIntegerField(default=0)
+    hash = pw.CharField(max_length=64)
+
+
+class SignInEmail(BaseModel):
+    """Failed portal sign-ins in a row for an email that has no portal account, counted as for
+    one that has (PortalAccount.failed_attempts), so both answer alike; only a hash of the
+    email is kept."""
+
+    email_key = pw.CharField(max_length=64, primary_key=True)  # sha256 of the casefolded email
+    failed_attempts = pw.IntegerField(default=0)
+    locked_until = pw.DateTimeField(null=True)
+
+
+class SignInSource(BaseModel):
+    """Failed portal sign-ins from one source (network address), whatever the email, and when
+    it may try again: the delay grows with each failure."""
+
+    source = pw.CharField(max_length=64, primary_key=True)
+    failed_attempts = pw.IntegerField(default=0)
+    last_failed_at = pw.DateTimeField(index=True)
+    next_attempt_at = pw.DateTimeField(null=True)
+
+
+class SignInLockSource(BaseModel):
+    """A source that failed for an email in its current run of failures: when the run locks
+    the email, the lock applies to these sources only."""
+
+    email_key = pw.CharField(max_length=64)
+    source = pw.CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("email_key", "source"), True),)
+
+
+class Counter(BaseModel):
+    """A named counter: the customer-code sequence and the change counter."""
+
+    name = pw.CharField(max_length=32, primary_key=True)
+    value = pw.BigIntegerField(default=0)
+
+
+ALL_TABLES = [
+    Customer,
+    PortalAccount,
+    AuditEvent,
+    Note,
+    OutboxMessage,
+    AccessLogEntry,
+    Counter,
+    Staff,
+    SignInEmail,
+    SignInSource,
+    SignInLockSource,
+    ChainHead,
+    ParkedPortalAccount,
+]

@@ -1,0 +1,264 @@
+"""The Notes tab of the detail screen: add a note (internal or public), list them newest first,
+delete the highlighted one after a confirm. Also the base of the three record tabs."""
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Checkbox, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from models.customers import CustomerNotFound
+from models.store.db import connection
+from models.notes import (
+    MAX_NOTE_CHARS,
+    NoteRefused,
+    NoteRow,
+    add_note,
+    delete_note,
+    list_notes,
+)
+from models.staff.permissions import NotPermitted, Permission
+from models.staff.session import StaffSession
+from screens.dialogs.confirm import ConfirmDialog
+from screens.error_report import report_failure
+from screens.widgets.keep_running import KeepRunning
+from screens.role_gate import RoleGated
+from screens.widgets.safe_editors import SafeTextArea
+from screens.widgets.safe_text import safe
+
+UNSAVED = "A new customer has no notes, history or access log yet: save it first (ctrl+s)."
+
+
+def when(at: datetime) -> str:
+    """A stored (naive UTC) time as the record tabs show it."""
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def safe_lines(text: str, indent: str = "") -> Text:
+    """Several lines of untrusted text, each made safe, as one renderable."""
+    return Text("\n".join(indent + safe(line) for line in text.split("\n")))
+
+
+class RecordTab(KeepRunning, Vertical):
+    """A tab of rows about a saved customer, read in a thread worker each time it is shown."""
+
+    EMPTY = "Nothing here yet."
+
+    def __init__(self, *, id: str):
+        super().__init__(id=id)
+        self.customer_id: int | None = None
+
+    def compose_empty(self) -> ComposeResult:
+        """The line shown when there is nothing to list (or no saved customer yet)."""
+        yield Static(id=f"{self.id}-empty", classes="record-empty", markup=False)
+
+    def show_customer(self, customer_id: int | None) -> None:
+        """Read the rows of this customer again (or say that a new customer has none)."""
+        first_time = customer_id != self.customer_id
+        self.customer_id = customer_id
+        self.set_class(customer_id is None, "-unsaved")
+        if customer_id is None:
+            self._say(UNSAVED)
+            self.show_rows([])
+            return
+        self.loading = first_time  # (a reload keeps the cursor where it is)
+        self._load(customer_id)
+
+    def _say(self, words: str) -> None:
+        empty = self.query_one(".record-empty", Static)
+        empty.update(Content(words))
+        empty.display = bool(words)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self, customer_id: int) -> None:
+        with connection():
+            rows = self.fetch(customer_id)
+        self.app.call_from_thread(self._loaded, customer_id, rows)
+
+    def _loaded(self, customer_id: int, rows: list) -> None:
+        self.loading = False
+        if customer_id != self.customer_id or not self.is_attached:
+            return
+        self._say("" if rows else self.EMPTY)
+        self.show_rows(rows)
+
+    def fetch(self, customer_id: int) -> list:
+        """The rows of a customer (runs in a worker thread, inside a connection)."""
+        raise NotImplementedError
+
+    def show_rows(self, rows: list) -> None:
+        """Put the rows on the screen."""
+        raise NotImplementedError
+
+    def focus_first(self) -> None:
+        """Put the cursor where the clerk starts in this tab."""
+        raise NotImplementedError
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An unexpected failure in a worker: say what failed."""
+        if event.state != WorkerState.ERROR:
+            return
+        self.loading = False
+        if isinstance(event.worker.error, NotPermitted):
+            self._say(safe(event.worker.error))
+            return
+        report_failure(self.app, "Could not read this tab", event.worker.error)
+
+
+class NoteList(RoleGated, KeepRunning, OptionList):
+    """The notes, newest first; delete asks to delete the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("delete", "delete_note", "Delete note")]
+    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"delete_note": Permission.EDIT}
+
+    class DeleteAsked(Message):
+        """The clerk asked to delete the highlighted note."""
+
+    def action_delete_note(self) -> None:
+        """Ask the tab to delete the highlighted note."""
+        self.post_message(self.DeleteAsked())
+
+
+def note_prompt(note: NoteRow) -> Text:
+    """A note as the list shows it: a line of who, when and whom for, then the text."""
+    head = Text.assemble(
+        (f"{note.visibility} note", "bold"), "  ", when(note.created_at), "  ", safe(note.author)
+    )
+    return Text("\n").join([head, safe_lines(note.body, "  ")])
+
+
+class NotesTab(RoleGated, RecordTab):
+    """Add, read and delete a customer's notes."""
+
+    EMPTY = "No notes yet."
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+n", "add_note", "Add note")]
+    ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"add_note": Permission.EDIT}
+
+    def __init__(self, *, id: str):
+        super().__init__(id=id)
+        self._notes: list[NoteRow] = []
+
+    def compose(self) -> ComposeResult:
+        """The editor, the public switch and its message, then the notes."""
+        with Vertical(id="note-editor"):
+            yield SafeTextArea(
+                id="note-body",
+                soft_wrap=True,
+                show_line_numbers=False,
+                placeholder="Type a note; ctrl+n adds it",
+                max_length=MAX_NOTE_CHARS,
+                paste_name="a note",
+            )
+            with Horizontal(id="note-controls"):
+                yield Checkbox("Public (shown in the portal)", id="note-public")
+                yield Static(Content("ctrl+n adds · del deletes"), id="note-keys")
+            yield Static(id="note-error", markup=False)
+        yield from self.compose_empty()
+        yield NoteList(id="note-list")
+
+    def fetch(self, customer_id: int) -> list[NoteRow]:
+        """The customer's notes, newest first."""
+        return list_notes(customer_id)
+
+    def show_rows(self, rows: list[NoteRow]) -> None:
+        """List the notes, keeping the highlight on the same row number."""
+        self._notes = rows
+        notes = self.query_one(NoteList)
+        highlighted, had_focus = notes.highlighted, notes.has_focus
+        notes.clear_options()
+        notes.add_options([Option(note_prompt(note), id=str(note.id)) for note in rows])
+        notes.display = bool(rows)
+        if rows:
+            notes.highlighted = min(highlighted or 0, len(rows) - 1)
+        elif had_focus:  # the last note went: the cursor goes to the editor, not nowhere
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        """The note editor."""
+        self.query_one("#note-body", TextArea).focus()
+
+    def _refuse(self, message: str) -> None:
+        """Say beside the editor why the note was not added."""
+        error = self.query_one("#note-error", Static)
+        error.update(Text(safe(message)))
+        self.set_class(bool(message), "-refused")
+
+    @on(TextArea.Changed, "#note-body")
+    def _typed(self) -> None:
+        self._refuse("")
+
+    def action_add_note(self) -> None:
+        """Add the typed note (checked by the models, in a worker thread)."""
+        if self.customer_id is None:
+            self._refuse("Save the new customer first: notes belong to a saved customer.")
+            return
+        body = self.query_one("#note-body", TextArea).text
+        public = self.query_one("#note-public", Checkbox).value
+        self._add(self.customer_id, body, public, self.app.settings.staff)
+
+    @work(thread=True, exclusive=True, group="note-add", exit_on_error=False)
+    def _add(self, customer_id: int, body: str, public: bool, staff: StaffSession) -> None:
+        try:
+            with connection():
+                note = add_note(customer_id, body, public, staff)
+        except (NoteRefused, CustomerNotFound) as refused:
+            self.app.call_from_thread(self._refuse, str(refused))
+            return
+        self.app.call_from_thread(self._added, note)
+
+    def _added(self, note: NoteRow) -> None:
+        self.query_one("#note-body", TextArea).clear()
+        self.query_one("#note-public", Checkbox).value = False
+        self._refuse("")
+        self.notify(f"{note.visibility} note added.", markup=False)
+        self.show_customer(note.customer_id)
+
+    @on(NoteList.DeleteAsked)
+    def _delete_asked(self) -> None:
+        notes = self.query_one(NoteList)
+        if notes.highlighted is None or notes.highlighted >= len(self._notes):
+            return
+        self._confirm_delete(self._notes[notes.highlighted])
+
+    @work(exclusive=True, group="note-delete-ask", exit_on_error=False)
+    async def _confirm_delete(self, note: NoteRow) -> None:
+        first = note.body.split("\n")[0]
+        question = Content.from_markup(
+            "Delete the $kind note by [b]$author[/b] ($when)?\n\n$start\n\nThe deletion is "
+            "recorded in the history.",
+            kind=note.visibility.lower(),
+            author=safe(note.author),
+            when=when(note.created_at),
+            start=safe(first[:60] + ("…" if len(first) > 60 else "")),
+        )
+        dialog = ConfirmDialog(
+            "Delete Note", question, yes_label="Delete", focus_no=True, dangerous=True
+        )
+        if await self.app.push_screen_wait(dialog):
+            self._delete(note.id, self.app.settings.staff)
+        else:
+            self.notify("Nothing was deleted.", markup=False)
+
+    @work(thread=True, exclusive=True, group="note-delete", exit_on_error=False)
+    def _delete(self, note_id: int, staff: StaffSession) -> None:
+        try:
+            with connection():
+                note = delete_note(note_id, staff)
+        except NoteRefused as refused:
+            self.app.call_from_thread(
+                self.notify, safe(refused), title="Not deleted", severity="warning", markup=False
+            )
+            return
+        self.app.call_from_thread(self._deleted, note)
+
+    def _deleted(self, note: NoteRow) -> None:
+        self.notify(f"{note.visibility} note deleted.", markup=False)
+        self.show_customer(note.customer_id)
