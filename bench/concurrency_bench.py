@@ -33,9 +33,9 @@ TERMS = ("mül", "acme", "smith", "josé", "dublin", "bakery", "jo", "555 01", "
 
 def _prepare(url: str) -> list[int]:
     """Migrate and fill the database; returns the customer ids."""
-    from models.store.db import close_database, open_database
     from models.demo.generate import fill_demo_database
     from models.staff.session import identify
+    from models.store.db import close_database, open_database
     from models.store.tables import Customer
     from models.store.upgrade import upgrade_database
 
@@ -50,9 +50,9 @@ def _prepare(url: str) -> list[int]:
 def _staff(url: str, ids: list[int], start_at: float, seconds: float, seed: int) -> dict:
     """One clerk's loop; returns the saves, conflicts and search latencies it saw."""
     from models.customers import SaveConflict, load_customer, save_customer
-    from models.store.db import open_database
     from models.search.query import CustomerResults, ListQuery
     from models.staff.session import identify
+    from models.store.db import open_database
 
     open_database(url)
     staff = identify()

@@ -18,9 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.results import postgres_schema, report, run_lines
-from models.store.db import close_database, database, open_database
 from models.demo.generate import fill_demo_database
 from models.staff.session import identify
+from models.store.db import close_database, database, open_database
 from models.store.tables import Customer, Note, PortalAccount
 from models.store.upgrade import MIGRATIONS_DIR, upgrade_database
 

@@ -136,9 +136,9 @@ Baseline().run()
 
 def build(path: Path, count: int) -> None:
     """A SQLite database with `count` demo customers (seed 1), made once."""
-    from models.store.db import close_database, open_database
     from models.demo.generate import fill_demo_database
     from models.staff.session import identify
+    from models.store.db import close_database, open_database
     from models.store.upgrade import upgrade_database
 
     for stale in path.parent.glob(path.name + "*"):
@@ -176,9 +176,9 @@ def probe(url: str) -> dict:
 
 def probe_child(url: str) -> None:
     """Print the first row's code and search terms taken from real customers, as JSON."""
-    from models.store.db import open_database
-    from models.search.query import CustomerResults, ListQuery
     from models.search.index import digits
+    from models.search.query import CustomerResults, ListQuery
+    from models.store.db import open_database
     from models.store.tables import Customer
 
     open_database(url)

@@ -5,9 +5,9 @@ from models.aliases import merged_into
 from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound, CustomerRecord, load_customer
-from models.store.engine import write_transaction
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
+from models.store.engine import write_transaction
 from models.store.tables import Customer
 
 

@@ -8,12 +8,12 @@ import peewee as pw
 from models.aliases import code_is_alias, taken_alias_keys
 from models.audit.events import record_event
 from models.clock import utcnow
-from models.store.engine import write_transaction
 from models.fields import CUSTOMER_FIELDS
-from models.staff.permissions import Permission, authorize
 from models.save_conflict import SaveConflict, last_save
 from models.sign_in_email import SignInRefused, follow_billing_email
+from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
+from models.store.engine import write_transaction
 from models.store.tables import Counter, Customer
 from models.validation import validate_customer
 

@@ -27,10 +27,10 @@ from models.customers import (
     ValidationFailed,
     load_customer,
 )
-from models.store.engine import park_portal_account, unpark_portal_account, write_transaction
 from models.fields import CUSTOMER_FIELDS
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
+from models.store.engine import park_portal_account, unpark_portal_account, write_transaction
 from models.store.tables import (
     PORTAL_NOT_ACTIVATED,
     PORTAL_STATUS_LABELS,

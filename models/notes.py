@@ -11,9 +11,9 @@ from datetime import datetime
 from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound
-from models.store.engine import write_transaction
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
+from models.store.engine import write_transaction
 from models.store.tables import Customer, Note
 
 MAX_NOTE_CHARS = 4_000

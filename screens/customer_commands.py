@@ -7,9 +7,9 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from models.store.db import DatabaseUnavailable, connection
 from models.fields import CUSTOMER_FIELDS
 from models.search.query import CustomerResults, CustomerRow, ListQuery
+from models.store.db import DatabaseUnavailable, connection
 from screens.error_report import report_failure
 from screens.help_screen import ScreenKey, screen_keys
 from screens.widgets.safe_text import safe

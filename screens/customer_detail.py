@@ -38,22 +38,22 @@ from models.customers import (
     load_customer,
     save_customer,
 )
-from models.store.db import connection
 from models.duplicates import DuplicateMatch, find_duplicates_of
 from models.email_lookalike import lookalike_warning
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
-from models.staff.permissions import Permission
 from models.portal.status import portal_status_label
+from models.staff.permissions import Permission
 from models.staff.session import StaffSession
+from models.store.db import connection
 from models.validation import country_choices, validate_customer
+from screens.error_report import report_failure
+from screens.role_gate import RoleGated
 from screens.widgets.access_log_tab import AccessLogTab
 from screens.widgets.address_form import AddressForm
-from screens.error_report import report_failure
 from screens.widgets.form_fields import FieldRow, TaxExemptChoice, TextEditor, YesNoSwitch
 from screens.widgets.history_tab import HistoryTab
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.notes_tab import NotesTab, RecordTab
-from screens.role_gate import RoleGated
 from screens.widgets.safe_text import safe, safe_text
 from styles import stylesheet
 

@@ -18,8 +18,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from models.store.db import DatabaseUnavailable, with_connection
-from models.staff.permissions import Permission
 from models.search.query import (
     SORT_ORDERS,
     CustomerResults,
@@ -28,11 +26,13 @@ from models.search.query import (
     ReadCancelled,
     change_marker,
 )
+from models.staff.permissions import Permission
+from models.store.db import DatabaseUnavailable, with_connection
 from screens.dialogs.confirm import ConfirmDialog
-from screens.widgets.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
 from screens.error_report import explain_failure, report_failure
-from screens.widgets.keep_running import KeepRunning
 from screens.role_gate import RoleGated
+from screens.widgets.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
+from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_editors import SafeInput
 from screens.widgets.safe_text import safe
 from styles import stylesheet

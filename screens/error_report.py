@@ -4,8 +4,8 @@ import logging
 
 from textual.app import App
 
-from models.store.db import DatabaseUnavailable
 from models.staff.permissions import NotPermitted
+from models.store.db import DatabaseUnavailable
 from screens.widgets.safe_text import safe
 
 LOGGER = logging.getLogger("custdesk")

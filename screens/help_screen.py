@@ -11,8 +11,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from screens.widgets.keep_running import KeepRunning
 from screens.role_gate import RoleGated
+from screens.widgets.keep_running import KeepRunning
 from styles import stylesheet
 
 SECTIONS = ["This screen", "Focused field", "Everywhere"]

@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from models.customers import CustomerNotFound
-from models.store.db import DatabaseUnavailable, with_connection
 from models.email_lookalike import lookalike_warning
 from models.portal.actions import (
     ACTION_LOCK,
@@ -22,6 +21,7 @@ from models.portal.actions import (
     portal_summary,
 )
 from models.portal.service import ActionReport, perform_action
+from models.store.db import DatabaseUnavailable, with_connection
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
 from screens.error_report import explain_failure

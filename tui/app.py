@@ -15,8 +15,8 @@ from textual.driver import Driver
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from models.store.db import with_connection
 from models.staff.permissions import NotPermitted, Permission, authorize
+from models.store.db import with_connection
 from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
 from screens.widgets.keep_running import KeepRunning

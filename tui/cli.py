@@ -9,9 +9,9 @@ from urllib.parse import urlparse
 
 import peewee
 
-from models.store.db import DatabaseUnavailable, database_faults, display_url, open_database
 from models.staff.permissions import NotPermitted, NotStaff
 from models.staff.session import identify
+from models.store.db import DatabaseUnavailable, database_faults, display_url, open_database
 from models.store.upgrade import SchemaOutOfDate, prepare_database, setup_database
 from tui.commands.parsers import (
     STAFF_FREE_COMMANDS,

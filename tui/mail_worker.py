@@ -6,10 +6,10 @@ from textual.app import App
 from textual.timer import Timer
 from textual.worker import Worker
 
-from models.store.db import DatabaseUnavailable, connection
 from models.env import SettingError, env_int
-from models.mail.smtp import MailConfig, MailConfigError, parse_mail_url
 from models.mail.outbox import DeliveryReport, deliver_waiting
+from models.mail.smtp import MailConfig, MailConfigError, parse_mail_url
+from models.store.db import DatabaseUnavailable, connection
 from screens.widgets.safe_text import safe
 
 INTERVAL_ENV = "CUSTDESK_MAIL_INTERVAL"

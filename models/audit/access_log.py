@@ -5,9 +5,9 @@ from datetime import datetime
 
 from models.aliases import merged_ids
 from models.audit.events import record_event
-from models.store.engine import write_transaction
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
+from models.store.engine import write_transaction
 from models.store.tables import AccessLogEntry
 
 DEFAULT_LIMIT = 200

@@ -9,11 +9,11 @@ from typing import TextIO
 
 import peewee as pw
 
-from models.audit.events import record_event
 from models.audit.chain import CHAIN_MODELS, ChainBreak, verify_chain
-from models.store.engine import write_transaction
+from models.audit.events import record_event
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
+from models.store.engine import write_transaction
 
 EXPORT_FORMATS = ("jsonl", "csv")
 EXPORT_BATCH = 2_000

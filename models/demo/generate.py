@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from models.audit.events import record_event
-from models.store.bulk import bulk_insert
 from models.clock import utcnow
 from models.customers import CODE_COUNTER, CODE_PREFIX, code_key, reserve_customer_codes
-from models.store.engine import refresh_statistics, write_transaction
 from models.fields import ADDRESS_PARTS, ADDRESS_SIDES
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
+from models.store.bulk import bulk_insert
+from models.store.engine import refresh_statistics, write_transaction
 from models.store.tables import (
     PORTAL_ACTIVE,
     PORTAL_LOCKED,

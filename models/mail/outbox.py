@@ -14,10 +14,10 @@ from string import Template
 import peewee as pw
 
 from models.clock import utcnow
-from models.store.engine import write_transaction
 from models.env import env_int
 from models.mail.smtp import DeliveryError, MailConfig, build_message, deliver, new_message_id
 from models.portal.secrets import IssuedSecret, prepare_secret, store_secret, withdrawn_reason
+from models.store.engine import write_transaction
 from models.store.tables import OutboxMessage
 
 STATUS_PENDING = "pending"

@@ -10,16 +10,8 @@ import peewee as pw
 from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound
-from models.store.engine import write_transaction
 from models.env import env_int
 from models.mail.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, STATUS_WITHDRAWN, enqueue
-from models.staff.permissions import (
-    Permission,
-    authorize,
-    refusal_text,
-    role_allows,
-    role_of,
-)
 from models.portal.emails import KIND_ACTIVATION, KIND_RESET, hours, one_line, portal_email
 from models.portal.secrets import CREDENTIAL_PASSWORD, link_credential, temp_password_lifetime
 from models.portal.tokens import (
@@ -28,7 +20,15 @@ from models.portal.tokens import (
     PURPOSE_RESET,
     cancel_open_tokens,
 )
+from models.staff.permissions import (
+    Permission,
+    authorize,
+    refusal_text,
+    role_allows,
+    role_of,
+)
 from models.staff.session import StaffSession
+from models.store.engine import write_transaction
 from models.store.tables import (
     PORTAL_ACTIVE,
     PORTAL_LOCKED,

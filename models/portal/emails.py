@@ -6,7 +6,12 @@ import textwrap
 from dataclasses import dataclass
 from datetime import timedelta
 
-from models.mail.outbox import EXPIRES_PLACEHOLDER, REPLACES_PLACEHOLDER, SECRET_PLACEHOLDER, literal
+from models.mail.outbox import (
+    EXPIRES_PLACEHOLDER,
+    REPLACES_PLACEHOLDER,
+    SECRET_PLACEHOLDER,
+    literal,
+)
 from models.portal.passwords import MIN_PASSWORD_CHARS
 
 KIND_ACTIVATION = "activation"

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from models.mail.smtp import MailConfigError, parse_mail_url
 from models.mail.outbox import deliver_message
+from models.mail.smtp import MailConfigError, parse_mail_url
 from models.portal.actions import (
     ACTION_LOCK,
     ACTION_RESET,

@@ -10,7 +10,7 @@ import peewee as pw
 
 from models.audit.chain import append
 from models.clock import utcnow
-from models.store.engine import write_transaction
+from models.portal.actions import PortalPolicy, login_key, portal_policy, when
 from models.portal.passwords import (
     MAX_BCRYPT_COST,
     MIN_BCRYPT_COST,
@@ -20,8 +20,6 @@ from models.portal.passwords import (
     hash_password,
     password_problem,
 )
-from models.portal.actions import PortalPolicy, login_key, portal_policy, when
-from models.portal.tokens import TokenRefused, mark_used, usable_token
 from models.portal.signin_limits import (
     count_email_failure,
     count_source_failure,
@@ -31,6 +29,8 @@ from models.portal.signin_limits import (
     lock_applies,
     source_wait,
 )
+from models.portal.tokens import TokenRefused, mark_used, usable_token
+from models.store.engine import write_transaction
 from models.store.tables import PORTAL_LOCKED, AccessLogEntry, Customer, PortalAccount
 
 NOT_RIGHT = "The email or password is not right."

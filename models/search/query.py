@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import peewee
 
 from models.audit.events import change_count
-from models.store.db import database, is_sqlite
 from models.search.index import BLANK_LAST, CODE_MARK, FIELD_MARK, digits, fold, sort_keys
+from models.store.db import database, is_sqlite
 from models.store.tables import PORTAL_NOT_ACTIVATED, PORTAL_STATUS_LABELS
 
 SORT_ORDERS: dict[str, str] = {

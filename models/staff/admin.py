@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.audit.events import record_event
+from models.staff.permissions import ROLE_ADMINISTRATOR, ROLES, Permission, authorize
+from models.staff.session import StaffSession
 from models.store.db import is_sqlite
 from models.store.engine import write_transaction
-from models.staff.permissions import ROLE_ADMINISTRATOR, ROLES, Permission, authorize
 from models.store.pg_roles import grant_staff_login, revoke_staff_login
-from models.staff.session import StaffSession
 from models.store.tables import Staff
 
 _LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]{0,62}")

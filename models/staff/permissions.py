@@ -6,8 +6,8 @@ PostgreSQL's grants (models/store/pg_roles.py) say the same wherever the server 
 from enum import StrEnum
 
 from models.audit.events import record_event
-from models.store.engine import write_transaction
 from models.staff.session import StaffSession
+from models.store.engine import write_transaction
 from models.store.tables import Staff
 
 ROLE_ADMINISTRATOR = "administrator"

@@ -11,8 +11,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlparse
 import peewee
 from playhouse.pool import PooledPostgresqlDatabase
 
-from models.store.faults import DatabaseUnavailable, folder_fault_message, storage_fault
 from models.search.index import register_sqlite_functions
+from models.store.faults import DatabaseUnavailable, folder_fault_message, storage_fault
 
 database = peewee.DatabaseProxy()
 T = TypeVar("T")

@@ -6,8 +6,8 @@ the reads every role has) writes nothing but its own audit rows. The grants are 
 get them too.
 """
 
-from models.store.db import database
 from models.staff.permissions import ROLE_ADMINISTRATOR, ROLE_MANAGER, ROLE_STAFF, ROLES
+from models.store.db import database
 
 GROUP_PREFIX = "custdesk_"
 PORTAL_ROLE = "custdesk_portal"

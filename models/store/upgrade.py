@@ -5,9 +5,9 @@ from pathlib import Path
 from playhouse.migrations import Runner
 
 from models.audit.events import record_event
+from models.staff.session import StaffSession
 from models.store.db import database, is_sqlite
 from models.store.engine import migration_lock, write_transaction
-from models.staff.session import StaffSession
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

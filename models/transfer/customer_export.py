@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import TextIO
 
 from models.audit.events import record_event
-from models.transfer.csv_format import COLUMNS, HEADER, Progress, cell_formatter, check_cancelled
-from models.store.db import database
-from models.store.engine import write_transaction
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
+from models.store.db import database
+from models.store.engine import write_transaction
 from models.store.tables import Customer
+from models.transfer.csv_format import COLUMNS, HEADER, Progress, cell_formatter, check_cancelled
 
 EXPORT_BATCH = 2000  # rows a query: keyset pages on the unique code_key index
 EXPORT_ACTION = "exported"

@@ -19,10 +19,18 @@ from typing import Self
 
 import peewee as pw
 
-from models.audit.events import CHANGES_COUNTER, RESULT_DONE
 from models.audit.chain import link_rows
-from models.store.bulk import bulk_insert
+from models.audit.events import CHANGES_COUNTER, RESULT_DONE
 from models.clock import utcnow
+from models.customers import code_key, customer_values, empty_values, reserve_customer_codes
+from models.duplicates import duplicates_of_rows
+from models.email_lookalike import lookalike_warning
+from models.fields import CUSTOMER_FIELDS
+from models.staff.permissions import Permission, authorize
+from models.staff.session import StaffSession
+from models.store.bulk import bulk_insert
+from models.store.engine import refresh_statistics, write_transaction
+from models.store.tables import AuditEvent, Counter, Customer
 from models.transfer.csv_format import (
     CODE_COLUMN,
     COLUMN_OF_FIELD,
@@ -35,14 +43,6 @@ from models.transfer.csv_format import (
     check_cancelled,
 )
 from models.transfer.csv_reader import BadFile, CsvFileReader, CsvRecord, UnreadableFile
-from models.customers import code_key, customer_values, empty_values, reserve_customer_codes
-from models.duplicates import duplicates_of_rows
-from models.email_lookalike import lookalike_warning
-from models.store.engine import refresh_statistics, write_transaction
-from models.fields import CUSTOMER_FIELDS
-from models.staff.permissions import Permission, authorize
-from models.staff.session import StaffSession
-from models.store.tables import AuditEvent, Counter, Customer
 from models.validation import validate_customer
 
 __all__ = [

@@ -28,8 +28,14 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
+from models.staff.session import StaffSession
+from models.store.db import DatabaseUnavailable, connection
 from models.transfer.csv_format import Cancelled
-from models.transfer.customer_export import ExportTargetExists, ExportTargetUnwritable, export_to_file
+from models.transfer.customer_export import (
+    ExportTargetExists,
+    ExportTargetUnwritable,
+    export_to_file,
+)
 from models.transfer.customer_import import (
     BadFile,
     DuplicateChoice,
@@ -39,8 +45,6 @@ from models.transfer.customer_import import (
     apply_import,
     preview_import,
 )
-from models.store.db import DatabaseUnavailable, connection
-from models.staff.session import StaffSession
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_editors import SafeInput

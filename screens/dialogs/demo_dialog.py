@@ -18,7 +18,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from models.store.db import DatabaseUnavailable, with_connection
 from models.demo.generate import (
     COUNT_LABEL,
     MAX_DEMO_COUNT,
@@ -28,6 +27,7 @@ from models.demo.generate import (
     fill_demo_database,
     parse_demo_count,
 )
+from models.store.db import DatabaseUnavailable, with_connection
 from screens.error_report import report_failure
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_editors import SafeInput

@@ -20,11 +20,11 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from models.customers import CustomerNotFound, ValidationFailed
-from models.store.db import connection
 from models.fields import label
 from models.history import display_value
 from models.merge import MergePreview, MergeRefused, MergeResult, merge_customers, merge_preview
 from models.staff.session import StaffSession
+from models.store.db import connection
 from models.store.tables import PORTAL_STATUS_LABELS
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.keep_running import KeepRunning

@@ -5,9 +5,9 @@ from textual.containers import Vertical
 from textual.widgets import Label
 
 from models.fields import ADDRESS_PARTS, FIELDS_BY_NAME, address_field, label
+from screens.dialogs.pickers import CountryPicker, StatePicker
 from screens.widgets.form_fields import FieldRow, TextEditor
 from screens.widgets.keep_running import KeepRunning
-from screens.dialogs.pickers import CountryPicker, StatePicker
 
 PLACEHOLDERS = {
     "country": "type to search, e.g. can",

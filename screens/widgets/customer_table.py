@@ -25,8 +25,8 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from models.store.db import connection
 from models.search.query import CustomerResults, CustomerRow
+from models.store.db import connection
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe
 

@@ -13,15 +13,15 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from models.customers import CustomerNotFound
-from models.store.db import connection
 from models.history import HistoryRow, customer_history
 from models.merge import MergeRefused, MergeResult, undo_merge
 from models.staff.permissions import Permission
 from models.staff.session import StaffSession
+from models.store.db import connection
 from screens.dialogs.confirm import ConfirmDialog
+from screens.role_gate import RoleGated
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.notes_tab import RecordTab, when
-from screens.role_gate import RoleGated
 from screens.widgets.safe_text import safe
 
 UNDO_HINT = "  u: undo this merge"

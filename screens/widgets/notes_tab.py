@@ -16,7 +16,6 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from models.customers import CustomerNotFound
-from models.store.db import connection
 from models.notes import (
     MAX_NOTE_CHARS,
     NoteRefused,
@@ -27,10 +26,11 @@ from models.notes import (
 )
 from models.staff.permissions import NotPermitted, Permission
 from models.staff.session import StaffSession
+from models.store.db import connection
 from screens.dialogs.confirm import ConfirmDialog
 from screens.error_report import report_failure
-from screens.widgets.keep_running import KeepRunning
 from screens.role_gate import RoleGated
+from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_editors import SafeTextArea
 from screens.widgets.safe_text import safe
 

@@ -5,7 +5,13 @@ from urllib.parse import urlparse
 import pytest
 from support.cli import run_custdesk
 
-from models.store.db import DatabaseUnavailable, close_database, database, display_url, open_database
+from models.store.db import (
+    DatabaseUnavailable,
+    close_database,
+    database,
+    display_url,
+    open_database,
+)
 from models.store.upgrade import upgrade_database
 
 

@@ -10,18 +10,7 @@ from support.cli import run_custdesk
 from support.portal import SENDER, desk, make_customer, named_staff, seen
 
 from models.archive import archive_customer
-from models.transfer.customer_export import write_customers
 from models.customers import create_customer
-from models.store.db import close_database, open_database
-from models.staff.permissions import (
-    ROLE_PERMISSIONS,
-    ROLES,
-    NotPermitted,
-    NotStaff,
-    Permission,
-    authorize,
-    require_staff,
-)
 from models.portal.actions import (
     ACTION_LOCK,
     ACTION_RESET,
@@ -31,9 +20,20 @@ from models.portal.actions import (
     reset_and_unlock,
     send_activation,
 )
-from models.staff.session import process_login
 from models.staff.admin import StaffChangeRefused, add_staff, list_staff, remove_staff, set_role
+from models.staff.permissions import (
+    ROLE_PERMISSIONS,
+    ROLES,
+    NotPermitted,
+    NotStaff,
+    Permission,
+    authorize,
+    require_staff,
+)
+from models.staff.session import process_login
+from models.store.db import close_database, open_database
 from models.store.tables import AuditEvent, Customer, Staff
+from models.transfer.customer_export import write_customers
 
 ME = process_login()  # who runs the tests: on SQLite the creator, so the first administrator
 

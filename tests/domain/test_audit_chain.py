@@ -16,10 +16,10 @@ from support.portal import NEW_PASSWORD, activated, desk, make_customer, named_s
 from models.audit.chain import verify_chain
 from models.audit.trail import export_trail, verify_trail
 from models.customers import create_customer
-from models.store.db import close_database, database, is_sqlite, open_database
 from models.notes import add_note
-from models.staff.permissions import NotPermitted
 from models.portal.signin import sign_in
+from models.staff.permissions import NotPermitted
+from models.store.db import close_database, database, is_sqlite, open_database
 from models.store.tables import AccessLogEntry, AuditEvent
 
 

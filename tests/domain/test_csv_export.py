@@ -7,6 +7,9 @@ import threading
 import pytest
 from support.portal import desk
 
+from models.customers import create_customer, load_customer
+from models.store.db import close_database
+from models.store.tables import AuditEvent, Customer, PortalAccount
 from models.transfer.csv_format import HEADER, Cancelled
 from models.transfer.customer_export import (
     ExportTargetExists,
@@ -15,9 +18,6 @@ from models.transfer.customer_export import (
     write_customers,
 )
 from models.transfer.customer_import import apply_import, preview_import
-from models.customers import create_customer, load_customer
-from models.store.db import close_database
-from models.store.tables import AuditEvent, Customer, PortalAccount
 from tui.cli import main
 
 ZOE = {

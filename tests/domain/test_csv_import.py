@@ -7,6 +7,9 @@ import pytest
 from support.portal import desk
 
 from models.audit.events import change_count, event_changes
+from models.customers import create_customer, load_customer, save_customer
+from models.store.db import close_database
+from models.store.tables import AuditEvent, Customer
 from models.transfer.csv_format import HEADER, Cancelled
 from models.transfer.customer_import import (
     BadFile,
@@ -16,9 +19,6 @@ from models.transfer.customer_import import (
     apply_import,
     preview_import,
 )
-from models.customers import create_customer, load_customer, save_customer
-from models.store.db import close_database
-from models.store.tables import AuditEvent, Customer
 from tui.cli import main
 from tui.progress_line import ProgressLine
 

@@ -17,10 +17,9 @@ import bcrypt
 import pytest
 from support.portal import desk
 
-from models.demo import generate as demo
 from models.audit.events import change_count
 from models.customers import create_customer, customer_values
-from models.store.db import close_database, database
+from models.demo import generate as demo
 from models.demo.generate import (
     COUNTRIES,
     CUSTOMER_COLUMNS,
@@ -35,6 +34,7 @@ from models.demo.generate import (
     vat_number,
 )
 from models.fields import FIELDS_BY_NAME
+from models.store.db import close_database, database
 from models.store.tables import (
     PORTAL_ACTIVE,
     PORTAL_LOCKED,

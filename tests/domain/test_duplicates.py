@@ -8,13 +8,13 @@ from support.portal import desk
 
 from models.archive import archive_customer
 from models.customers import create_customer
-from models.store.db import database, is_sqlite
 from models.duplicates import (
     duplicate_flags,
     find_duplicates_of,
     name_key,
     similar_names,
 )
+from models.store.db import database, is_sqlite
 from models.store.engine import write_transaction
 
 ACME = {

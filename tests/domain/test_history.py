@@ -11,16 +11,16 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     seen,
 )
 
-from models.audit.access_log import access_log
 from models.archive import archive_customer, restore_customer
+from models.audit.access_log import access_log
 from models.audit.events import record_event
-from models.transfer.customer_import import apply_import, preview_import
 from models.customers import create_customer, load_customer, save_customer
-from models.store.engine import write_transaction
 from models.history import action_title, customer_history
 from models.notes import add_note, delete_note
 from models.portal.actions import lock_account, send_activation
 from models.portal.signin import sign_in
+from models.store.engine import write_transaction
+from models.transfer.customer_import import apply_import, preview_import
 
 
 @pytest.fixture

@@ -19,9 +19,6 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 )
 
 from models.clock import utcnow
-from models.store.db import database
-from models.store.engine import write_transaction
-from models.mail.smtp import MailConfigError, parse_mail_url
 from models.mail.outbox import (
     backoff,
     deliver_message,
@@ -30,8 +27,11 @@ from models.mail.outbox import (
     literal,
     waiting_messages,
 )
+from models.mail.smtp import MailConfigError, parse_mail_url
 from models.portal.actions import PortalActionRefused, send_activation
 from models.portal.service import perform_action
+from models.store.db import database
+from models.store.engine import write_transaction
 from models.store.tables import AuditEvent, OutboxMessage, PortalAccount
 from tui.cli import main
 from tui.settings import at_the_desk, default_mail_url, resolve_settings

@@ -12,7 +12,6 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     seen,
 )
 
-from models.audit.access_log import access_log
 from models.aliases import (
     CustomerAlias,
     alias_target,
@@ -21,10 +20,10 @@ from models.aliases import (
     merged_into,
     taken_alias_keys,
 )
-from models.audit.events import change_count, event_changes
+from models.audit.access_log import access_log
 from models.audit.chain import verify_chain
+from models.audit.events import change_count, event_changes
 from models.customers import ValidationFailed, create_customer, load_customer, save_customer
-from models.store.db import database
 from models.history import customer_history
 from models.merge import (
     ACTION_MERGED,
@@ -36,6 +35,7 @@ from models.merge import (
 from models.notes import add_note, list_notes
 from models.portal.actions import send_activation
 from models.portal.signin import sign_in
+from models.store.db import database
 from models.store.tables import (
     AccessLogEntry,
     AuditEvent,

@@ -13,9 +13,7 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     make_customer,
     secret_of,
 )
-from tests.domain.test_pg_roles import PG_URL, refused, team  # noqa: F401  (team: fixture, used by name)
 
-from models.store.db import database, open_database
 from models.merge import (
     ACTION_MERGED,
     ACTION_MERGED_INTO,
@@ -27,7 +25,9 @@ from models.merge import (
 from models.portal.actions import send_activation
 from models.portal.signin import sign_in
 from models.staff.session import identify
+from models.store.db import database, open_database
 from models.store.tables import AuditEvent, ParkedPortalAccount, PortalAccount
+from tests.domain.test_pg_roles import PG_URL, refused, team  # noqa: F401  (team: fixture, used by name)
 
 OTHER_PASSWORD = "violet trombone harbour 58"
 EMAILS = {"survivor": "ada@acme.example", "other": "accounts@acme.example"}

@@ -12,11 +12,11 @@ from support.cli import run_custdesk
 from support.portal import SENDER, desk, make_customer, seen
 
 from models.customers import create_customer
-from models.store.db import close_database, database, open_database
-from models.staff.permissions import NotPermitted
 from models.portal.actions import lock_account, portal_summary, send_activation
-from models.staff.session import identify
 from models.staff.admin import add_staff
+from models.staff.permissions import NotPermitted
+from models.staff.session import identify
+from models.store.db import close_database, database, open_database
 from models.store.tables import AuditEvent
 from models.store.upgrade import setup_database
 

@@ -21,7 +21,6 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 
 from models.clock import utcnow
 from models.customers import CustomerNotFound
-from models.store.db import database
 from models.portal.actions import (
     ACTION_LOCK,
     ACTION_RESET,
@@ -34,6 +33,7 @@ from models.portal.actions import (
 )
 from models.portal.signin import NOT_RIGHT, activate_with_link, sign_in
 from models.portal.tokens import PortalToken
+from models.store.db import database
 from models.store.tables import (
     PORTAL_ACTIVE,
     PORTAL_LOCKED,

@@ -23,14 +23,14 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 )
 
 from models.clock import utcnow
-from models.store.db import close_database, database, is_sqlite, open_database
-from models.store.engine import write_transaction
-from models.mail.smtp import parse_mail_url
 from models.mail.outbox import deliver_message, deliver_waiting
-from models.portal.passwords import TEMP_ALPHABET
+from models.mail.smtp import parse_mail_url
 from models.portal.actions import ACTION_LOCK, ACTION_RESET, ACTION_SEND, send_activation
+from models.portal.passwords import TEMP_ALPHABET
 from models.portal.service import perform_action
 from models.portal.signin import activate_with_link, sign_in
+from models.store.db import close_database, database, is_sqlite, open_database
+from models.store.engine import write_transaction
 from models.store.tables import OutboxMessage, PortalAccount, Staff
 from models.store.upgrade import setup_database
 from tui.cli import main

@@ -32,7 +32,13 @@ from models.portal.actions import (
 )
 from models.portal.service import perform_action
 from models.staff.session import identify
-from models.store.tables import PORTAL_ACTIVE, PORTAL_LOCKED, AuditEvent, OutboxMessage, PortalAccount
+from models.store.tables import (
+    PORTAL_ACTIVE,
+    PORTAL_LOCKED,
+    AuditEvent,
+    OutboxMessage,
+    PortalAccount,
+)
 from screens.portal_flow import confirm_dialog
 
 TRIALS = 20

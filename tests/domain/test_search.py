@@ -5,20 +5,11 @@ import unicodedata
 
 import peewee as pw
 import pytest
-from support.portal import desk
 from playhouse.migrations import Runner
+from support.portal import desk
 
 from models.clock import utcnow
 from models.customers import create_customer, save_customer
-from models.store.db import close_database, database, open_database
-from models.search.query import (
-    SORT_ORDERS,
-    CustomerResults,
-    ListQuery,
-    ReadCancelled,
-    change_marker,
-    parse_term,
-)
 from models.search.index import (
     BLANK_LAST,
     digits,
@@ -27,6 +18,15 @@ from models.search.index import (
     search_text,
     sort_key,
 )
+from models.search.query import (
+    SORT_ORDERS,
+    CustomerResults,
+    ListQuery,
+    ReadCancelled,
+    change_marker,
+    parse_term,
+)
+from models.store.db import close_database, database, open_database
 from models.store.tables import PORTAL_STATUS_LABELS, Customer, PortalAccount
 from models.store.upgrade import MIGRATIONS_DIR, upgrade_database
 

@@ -22,8 +22,8 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 
 from models.archive import archive_customer
 from models.clock import utcnow
-from models.portal.passwords import hash_cost, hash_password
 from models.portal.actions import lock_account
+from models.portal.passwords import hash_cost, hash_password
 from models.portal.signin import NOT_RIGHT, sign_in
 from models.portal.signin_limits import SOURCE_FREE_FAILURES, email_key, source_delay
 from models.store.tables import (

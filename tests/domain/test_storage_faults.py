@@ -17,8 +17,8 @@ from pathlib import Path
 
 import peewee
 import pytest
-from support.detail import SAMPLE, DetailApp, settle
 from support.cli import run_custdesk
+from support.detail import SAMPLE, DetailApp, settle
 from support.portal import desk
 
 from models.customers import create_customer, load_customer

@@ -6,9 +6,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from support.detail import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
 from support.portal import desk
-from rich.cells import cell_len
 from textual import events
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static, Switch, TabbedContent
 
@@ -17,13 +17,13 @@ from models.customers import create_customer, load_customer
 from models.store.db import database
 from models.store.tables import PORTAL_ACTIVE, AuditEvent, Customer, PortalAccount
 from models.validation import validate_customer
+from screens.customer_detail import CustomerDetailScreen
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.conflict_dialog import ConflictDialog
-from screens.customer_detail import CustomerDetailScreen
-from screens.widgets.form_fields import FieldRow
 from screens.dialogs.pickers import PickerList
 from screens.dialogs.unsaved_dialog import UnsavedDialog
+from screens.widgets.form_fields import FieldRow
 
 REPO = Path(__file__).resolve().parents[2]
 SIZE = (80, 24)

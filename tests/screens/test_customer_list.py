@@ -6,16 +6,16 @@ import time
 from pathlib import Path
 
 import pytest
-from support.portal import desk
 from rich.cells import cell_len
+from support.portal import desk
 from textual.widgets import Input
 
 from models.customers import create_customer
 from models.store.tables import Customer, PortalAccount
 from screens import customer_list
-from screens.dialogs.actions_menu import ActionsMenu
 from screens.customer_detail import CustomerDetailScreen
 from screens.customer_list import CustomerListScreen
+from screens.dialogs.actions_menu import ActionsMenu
 from screens.widgets.customer_table import CustomerTable
 from tui.app import CustdeskApp
 from tui.settings import at_the_desk, resolve_settings

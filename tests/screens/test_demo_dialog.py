@@ -7,10 +7,10 @@ import pytest
 from support.portal import desk
 from textual.widgets import Input, ProgressBar
 
-from models.demo import generate as demo
 from models.customers import create_customer
-from models.store.db import database
+from models.demo import generate as demo
 from models.demo.generate import DEMO_MARK
+from models.store.db import database
 from models.store.tables import Counter, Customer
 from screens.customer_list import CustomerListScreen
 from screens.dialogs.demo_dialog import DemoDialog

@@ -9,16 +9,16 @@ from support.portal import activated, desk, fast_bcrypt, seen  # noqa: F401  (fa
 from textual.widgets import Input, TextArea
 
 from models.customers import create_customer, load_customer
-from models.store.db import database
 from models.merge import merge_customers
 from models.notes import MAX_NOTE_CHARS, add_note, list_notes
 from models.portal.actions import send_activation
 from models.portal.signin import sign_in
+from models.store.db import database
 from models.store.tables import AuditEvent, PortalAccount
-from screens.dialogs.confirm import ConfirmDialog
 from screens.customer_detail import CustomerDetailScreen
-from screens.widgets.form_fields import FieldRow
+from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.merge_dialog import MergeDialog, run_merge
+from screens.widgets.form_fields import FieldRow
 from screens.widgets.notes_tab import UNSAVED
 
 SIZE = (80, 24)

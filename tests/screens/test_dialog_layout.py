@@ -11,19 +11,19 @@ from textual.visual import RenderOptions
 from textual.widget import Widget
 
 from models.customers import create_customer, load_customer, save_customer
-from models.store.db import database
 from models.portal.actions import send_activation
+from models.store.db import database
 from models.store.tables import OutboxMessage
+from screens.customer_detail import CustomerDetailScreen
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.conflict_dialog import ConflictDialog
 from screens.dialogs.csv_dialog import CsvImportDialog, ReportText
-from screens.customer_detail import CustomerDetailScreen
 from screens.dialogs.merge_dialog import MergeDialog
 from screens.dialogs.unsaved_dialog import UnsavedDialog
 from tests.screens.test_customer_list import make_app
+from tests.screens.test_portal_screens import app_for, choose, toasts, until
 from tests.snapshots.test_dialog_snapshots import MAPLE, MAPLE_AGAIN
 from tests.snapshots.test_dialog_snapshots import settle as settle_app
-from tests.screens.test_portal_screens import app_for, choose, toasts, until
 from tests.snapshots.test_sixteen_colours import shown
 
 SMALL, BIG = (80, 24), (200, 60)

@@ -2,17 +2,17 @@
 import preview (both engines), beside the field, and in a portal action's confirm dialog."""
 
 import pytest
-from support.portal import desk
 from support.detail import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
+from support.portal import desk
 from textual.app import App
 
-from models.transfer.customer_import import preview_import
 from models.customers import create_customer, load_customer
 from models.email_lookalike import lookalike_warning, unicode_domain
 from models.portal.actions import ACTION_LOCK, PortalSummary
+from models.transfer.customer_import import preview_import
 from models.validation import validate_customer
-from screens.widgets.form_fields import FieldRow
 from screens.portal_flow import confirm_dialog
+from screens.widgets.form_fields import FieldRow
 
 SIZE = (80, 24)
 CYRILLIC_A = "\u0430"

@@ -11,12 +11,12 @@ from support.portal import desk
 from textual.widgets import Checkbox, SelectionList
 
 from models.archive import archive_customer
-from models.transfer.customer_import import DuplicateChoice, apply_import, preview_import
 from models.customers import create_customer
 from models.store.db import close_database, open_database
 from models.store.tables import AuditEvent, Customer
-from screens.dialogs.csv_dialog import CsvImportDialog
+from models.transfer.customer_import import DuplicateChoice, apply_import, preview_import
 from screens.customer_list import CustomerListScreen
+from screens.dialogs.csv_dialog import CsvImportDialog
 from tui.app import CustdeskApp
 from tui.settings import at_the_desk, resolve_settings
 

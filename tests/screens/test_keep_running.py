@@ -6,10 +6,10 @@ make working code fail unexpectedly, and the point is what happens around the fa
 """
 
 import pytest
+from support.portal import desk
 from textual.screen import Screen
 from textual.widgets import Input
 
-from support.portal import desk
 from models.customers import create_customer, load_customer
 from screens.customer_detail import CustomerDetailScreen
 from screens.customer_list import CustomerListScreen
@@ -145,8 +145,9 @@ def test_every_screen_and_widget_of_custdesk_keeps_running():
     import inspect
     import pkgutil
 
-    import screens
     from textual.message_pump import MessagePump
+
+    import screens
 
     missing = []
     for module_info in pkgutil.iter_modules(screens.__path__):

@@ -18,20 +18,20 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 from textual.command import CommandPalette
 from textual.widgets import Static
 
-from models.transfer.csv_format import HEADER
 from models.customers import create_customer, load_customer
 from models.notes import add_note, list_notes
 from models.portal.actions import lock_account, send_activation
 from models.portal.emails import KIND_RESET, SUBJECTS
 from models.portal.signin import sign_in
 from models.store.tables import PORTAL_ACTIVE, PORTAL_LOCKED, Customer, OutboxMessage, PortalAccount
+from models.transfer.csv_format import HEADER
+from screens.customer_detail import CustomerDetailScreen
+from screens.customer_list import CustomerListScreen
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.csv_dialog import CsvDialog
-from screens.customer_detail import CustomerDetailScreen
-from screens.customer_list import CustomerListScreen
-from screens.help_screen import HelpScreen
 from screens.dialogs.merge_dialog import MergeDialog
+from screens.help_screen import HelpScreen
 from tests.screens.test_customer_list import make_app, screen_text, table
 from tests.screens.test_list_records import toasts, write_csv
 from tui.app import CustdeskApp

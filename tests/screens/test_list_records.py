@@ -6,12 +6,12 @@ import os
 import threading
 import time
 
-from models.transfer.csv_format import HEADER
 from models.customers import create_customer
 from models.store.tables import AuditEvent, Customer
+from models.transfer.csv_format import HEADER
+from screens.customer_list import CustomerListScreen
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.csv_dialog import CsvDialog
-from screens.customer_list import CustomerListScreen
 from tests.screens.test_customer_list import make_app, screen_text, settle, summary
 
 SIZE = (80, 24)

@@ -6,8 +6,8 @@ import sys
 import time
 
 import pytest
-from support.portal import desk
 from support.detail import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
+from support.portal import desk
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.app import App
@@ -15,13 +15,13 @@ from textual.widgets import Input, TextArea
 
 from bench.idle_bench import PtyProgram, app_env
 from models.customers import create_customer
-from models.store.db import close_database, open_database
 from models.notes import MAX_NOTE_CHARS
 from models.pasted_text import clean_paste
+from models.store.db import close_database, open_database
 from models.store.upgrade import upgrade_database
+from screens.customer_detail import CustomerDetailScreen
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import MAX_REASON_CHARS, ConfirmDialog
-from screens.customer_detail import CustomerDetailScreen
 from tui.paste_fence import PasteFence, PasteFencedParser
 
 SIZE = (80, 24)

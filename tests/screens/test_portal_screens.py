@@ -8,9 +8,9 @@ import pytest
 from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     NEW_PASSWORD,
     SENDER,
-    desk,
     SmtpServer,
     activated,
+    desk,
     fast_bcrypt,
     make_customer,
     password_in,

@@ -8,10 +8,10 @@ from support.portal import SENDER, SmtpServer, activated, desk, make_customer
 from textual.widgets import Input
 
 from models.customers import ValidationFailed, load_customer, save_customer
-from models.store.db import database
 from models.history import customer_history
-from models.mail.smtp import parse_mail_url
 from models.mail.outbox import deliver_waiting
+from models.mail.smtp import parse_mail_url
+from models.store.db import database
 from models.store.tables import AuditEvent, OutboxMessage, PortalAccount
 from screens.customer_detail import CustomerDetailScreen
 from screens.widgets.form_fields import FieldRow

@@ -18,11 +18,11 @@ from models.customers import create_customer, load_customer, save_customer
 from models.store.db import close_database, open_database
 from models.store.tables import AuditEvent, Customer, PortalAccount
 from models.store.upgrade import upgrade_database
+from screens.customer_detail import CustomerDetailScreen
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.conflict_dialog import ConflictDialog
 from screens.dialogs.csv_dialog import CsvExportDialog, CsvImportDialog
-from screens.customer_detail import CustomerDetailScreen
 from screens.dialogs.demo_dialog import DemoDialog
 from screens.dialogs.merge_dialog import MergeDialog
 from screens.dialogs.pickers import CountryPicker, Picker, StatePicker

@@ -13,28 +13,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from support.detail import SAMPLE
-from support.detail import settle as settle_detail
-from support.portal import fast_bcrypt  # noqa: F401  (autouse fixture)
 from rich.color import STANDARD_PALETTE, Color, ColorSystem
 from rich.style import Style
+from support.detail import SAMPLE
+from support.detail import settle as settle_detail
+from support.portal import (
+    desk,
+    fast_bcrypt,  # noqa: F401  (autouse fixture)
+)
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
-from support.portal import desk
 from models.archive import archive_customer
 from models.customers import create_customer
 from models.store.db import close_database, open_database
 from models.store.upgrade import upgrade_database
+from screens.customer_detail import CustomerDetailScreen
+from screens.customer_list import CustomerListScreen
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.csv_dialog import CsvExportDialog, CsvImportDialog
-from screens.customer_detail import CustomerDetailScreen
-from screens.customer_list import CustomerListScreen
 from screens.dialogs.demo_dialog import DemoDialog
-from screens.help_screen import HelpScreen
 from screens.dialogs.unsaved_dialog import UnsavedDialog
+from screens.help_screen import HelpScreen
 from tests.screens.test_customer_list import settle as settle_list
 from tests.snapshots.test_detail_snapshots import with_records
 from tui.app import CustdeskApp

@@ -5,7 +5,6 @@ from contextlib import contextmanager
 from typing import ClassVar
 
 from textual.app import App
-from textual.widgets import Input
 
 from models.store.db import close_database, open_database
 from models.store.upgrade import upgrade_database

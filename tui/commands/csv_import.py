@@ -5,6 +5,7 @@ import argparse
 import sys
 import time
 
+from models.store.db import DatabaseUnavailable
 from models.transfer.customer_import import (
     BadFile,
     DuplicateChoice,
@@ -14,7 +15,6 @@ from models.transfer.customer_import import (
     apply_import,
     preview_import,
 )
-from models.store.db import DatabaseUnavailable
 from screens.widgets.safe_text import safe
 from tui.progress_line import ProgressLine
 from tui.settings import Settings

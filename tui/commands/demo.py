@@ -9,8 +9,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from models.store.db import DatabaseUnavailable, display_url
 from models.demo.generate import DemoStopped, NotDemoDatabase, fill_demo_database
+from models.store.db import DatabaseUnavailable, display_url
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
 

@@ -3,7 +3,6 @@
 import argparse
 import sys
 
-from models.staff.session import StaffSession
 from models.staff.admin import (
     StaffChangeRefused,
     add_staff,
@@ -11,6 +10,7 @@ from models.staff.admin import (
     remove_staff,
     set_role,
 )
+from models.staff.session import StaffSession
 from screens.widgets.safe_text import safe
 from tui.settings import Settings
 
