@@ -1,7 +1,6 @@
 """Command palette (ctrl+p) commands: jump to a customer by code or name, and run any action
 of the current screen (Textual's own system commands list only the app-wide ones)."""
 
-import asyncio
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -9,7 +8,7 @@ from textual.content import Content
 
 from models.fields import CUSTOMER_FIELDS
 from models.search.query import CustomerResults, CustomerRow, ListQuery
-from models.store.db import DatabaseUnavailable, connection
+from screens.db_work import Done, WorkerGroup, fetch_db
 from screens.error_report import report_failure
 from screens.help_screen import ScreenKey, screen_keys
 from screens.widgets.safe_text import safe
@@ -19,9 +18,8 @@ MIN_QUERY_CHARS = 2
 
 
 def find_customers(text: str) -> list[CustomerRow]:
-    """The first customers the list would show for `text` (run in a thread)."""
-    with connection():
-        return CustomerResults(ListQuery(text)).first(MAX_CUSTOMERS)
+    """The first customers the list would show for `text` (runs in a worker thread)."""
+    return CustomerResults(ListQuery(text)).first(MAX_CUSTOMERS)
 
 
 def customer_label(row: CustomerRow) -> str:
@@ -38,12 +36,14 @@ class CustomerCommands(Provider):
         text = query.strip()
         if len(text) < MIN_QUERY_CHARS:
             return
-        try:
-            rows = await asyncio.to_thread(find_customers, text)
-        except DatabaseUnavailable as error:
-            report_failure(self.app, "Could not search the customers", error)
+        # the palette pulls hits from this generator: the one place that awaits an outcome
+        outcome = await fetch_db(
+            self.app, partial(find_customers, text), group=WorkerGroup.PALETTE_SEARCH
+        )
+        if not isinstance(outcome, Done):
+            report_failure(self.app, "Could not search the customers", outcome.error)
             return
-        for rank, row in enumerate(rows):
+        for rank, row in enumerate(outcome.value):
             label = customer_label(row)
             yield Hit(
                 1.0 - rank / 100,

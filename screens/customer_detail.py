@@ -6,6 +6,8 @@ F8 copies the billing address to the shipping address, ctrl+o opens the Actions 
 new customer is typed, a line warns of likely duplicates.
 """
 
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -27,7 +29,6 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
-from textual.worker import Worker, WorkerState
 
 from models.customers import (
     CustomerNotFound,
@@ -44,9 +45,10 @@ from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
 from models.portal.status import portal_status_label
 from models.staff.permissions import Permission
 from models.staff.session import StaffSession
-from models.store.db import connection
-from models.validation import country_choices, validate_customer
+from models.validation import ValidationResult, country_choices, validate_customer
+from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.error_report import report_failure
+from screens.portal_actions import PortalActionsScreen
 from screens.role_gate import RoleGated
 from screens.widgets.access_log_tab import AccessLogTab
 from screens.widgets.address_form import AddressForm
@@ -68,9 +70,7 @@ TABS = {
 RECORD_TABS = ("notes", "history", "access")  # rows about a saved customer, read when shown
 DUPLICATE_DELAY = 0.3  # seconds of quiet typing before a new customer is checked for duplicates
 INFO_FIELDS = ("code", "business_name", "contact_name")
-LOAD_GROUP = "customer-load"
-SAVE_GROUP = "customer-save"
-CHECK_GROUP = "customer-check"
+NOT_READ_OR_SAVED = "The customer could not be read or saved"
 
 
 class FormScroll(KeepRunning, VerticalScroll):
@@ -96,8 +96,53 @@ class SteadyFooter(KeepRunning, Footer):
             super().bindings_changed(screen)
 
 
-class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
+def _read_customer(customer_id: int | None) -> tuple[CustomerRecord, str]:
+    """The customer (a blank one for None) and its portal status (runs in a worker thread)."""
+    country_choices()  # the pickers' list, read once in the background
+    record = (
+        load_customer(customer_id)
+        if customer_id is not None
+        else CustomerRecord(None, 0, empty_values())
+    )
+    return record, portal_status_label(customer_id)
+
+
+def _save_and_read(
+    loaded: CustomerRecord, values: dict[str, object], staff: StaffSession, sender: str
+) -> tuple[CustomerRecord, str]:
+    """Save the edits and read the portal status again (runs in a worker thread)."""
+    saved = save_customer(loaded, values, staff, sender=sender)
+    return saved, portal_status_label(saved.id)
+
+
+class CustomerDetailScreen(RoleGated, KeepRunning, PortalActionsScreen[int | None]):
     """Read and correct one customer (or create one: customer_id None); dismisses with its id."""
+
+    PORTAL_MENU_GROUP = WorkerGroup.CUSTOMER_ACTIONS
+
+    @dataclass
+    class Loaded(WorkDone[tuple[CustomerRecord, str]]):
+        """The customer and its portal status were read (or not)."""
+
+    @dataclass
+    class Saved(WorkDone[tuple[CustomerRecord, str]]):
+        """The edits of `loaded` were saved (or refused)."""
+
+        loaded: CustomerRecord
+
+    @dataclass
+    class Checked(WorkDone[ValidationResult]):
+        """What is typed (`values`) was checked field by field."""
+
+        values: dict[str, object]
+
+    @dataclass
+    class DuplicatesFound(WorkDone[list[DuplicateMatch]]):
+        """The likely duplicates of what is typed."""
+
+    @dataclass
+    class PortalRead(WorkDone[str]):
+        """The portal status, read again after an action."""
 
     CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
@@ -272,11 +317,23 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         if self._record is not None and (self._marked or self.changed_fields()):
             self._check_fields(self._collect())
 
-    @work(thread=True, exclusive=True, group=CHECK_GROUP, exit_on_error=False)
     def _check_fields(self, values: dict[str, object]) -> None:
         """Run the models' validation on what is typed, in a worker thread."""
-        errors = validate_customer(values).errors
-        self.app.call_from_thread(self._checked, values, errors)
+        run_db(
+            self,
+            partial(validate_customer, values),
+            partial(self.Checked, values=values),
+            group=WorkerGroup.CUSTOMER_CHECK,
+            connect=False,
+        )
+
+    @on(Checked)
+    def _fields_checked(self, event: Checked) -> None:
+        match event.outcome:
+            case Done(result):
+                self._checked(event.values, result.errors)
+            case Refused(error) | Unexpected(error):
+                report_failure(self.app, "The fields could not be checked", error)
 
     def _checked(self, values: dict[str, object], errors: dict[str, str]) -> None:
         """Mark or clear the edited (and the already marked) fields; nothing else is judged
@@ -299,22 +356,26 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
 
     # ----------------------------------------------------------------- loading
 
-    @work(thread=True, exclusive=True, group=LOAD_GROUP, exit_on_error=False)
     def _load(self, customer_id: int | None) -> None:
         """Read the customer and its portal status in a worker thread."""
-        country_choices()  # the pickers' list, read once in the background
-        try:
-            with connection():
-                record = (
-                    load_customer(customer_id)
-                    if customer_id is not None
-                    else CustomerRecord(None, 0, empty_values())
-                )
-                portal = portal_status_label(customer_id)
-        except CustomerNotFound as error:
-            self.app.call_from_thread(self._gone, str(error))
-            return
-        self.app.call_from_thread(self._loaded, record, portal)
+        run_db(
+            self,
+            partial(_read_customer, customer_id),
+            self.Loaded,
+            group=WorkerGroup.CUSTOMER_LOAD,
+            refusals=(CustomerNotFound,),
+        )
+
+    @on(Loaded)
+    def _customer_read(self, event: Loaded) -> None:
+        match event.outcome:
+            case Done((record, portal)):
+                self._loaded(record, portal)
+            case Refused(CustomerNotFound() as gone):
+                self._gone(str(gone))
+            case Refused(error) | Unexpected(error):
+                self.query_one("#detail-tabs").loading = False
+                report_failure(self.app, NOT_READ_OR_SAVED, error)
 
     def _loaded(self, record: CustomerRecord, portal: str) -> None:
         if not self.is_attached:  # the clerk left before the customer arrived
@@ -347,27 +408,35 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         self._saving = True
         self._save(self._record, values, self.app.settings.staff, self.app.settings.mail_from)
 
-    @work(thread=True, group=SAVE_GROUP, exit_on_error=False)
     def _save(
         self, loaded: CustomerRecord, values: dict[str, object], staff: StaffSession, sender: str
     ) -> None:
-        """Validate and write in a worker thread; the outcome is handed back to the screen."""
-        try:
-            with connection():
-                saved = save_customer(loaded, values, staff, sender=sender)
-                portal = portal_status_label(saved.id)
-        except ValidationFailed as failure:
-            self.app.call_from_thread(self._invalid, failure.errors)
-        except SaveConflict as conflict:
-            self.app.call_from_thread(self._conflicted, conflict)
-        except CustomerNotFound as error:
-            self.app.call_from_thread(self._save_ended)
-            self.app.call_from_thread(self._gone, str(error))
-        else:
-            self.app.call_from_thread(self._saved, loaded, saved, portal)
+        """Validate and write in a worker thread; the outcome comes back as Saved."""
+        run_db(
+            self,
+            partial(_save_and_read, loaded, values, staff, sender),
+            partial(self.Saved, loaded=loaded),
+            group=WorkerGroup.CUSTOMER_SAVE,
+            exclusive=False,
+            refusals=(ValidationFailed, SaveConflict, CustomerNotFound),
+        )
 
-    def _save_ended(self) -> None:
-        self._saving = False
+    @on(Saved)
+    def _save_ended(self, event: Saved) -> None:
+        match event.outcome:
+            case Done((saved, portal)):
+                self._saved(event.loaded, saved, portal)
+            case Refused(ValidationFailed() as failure):
+                self._invalid(failure.errors)
+            case Refused(SaveConflict() as conflict):
+                self._conflicted(conflict)
+            case Refused(CustomerNotFound() as gone):
+                self._saving = False
+                self._gone(str(gone))
+            case Refused(error) | Unexpected(error):
+                self._saving = False
+                self._leave_after_save = False
+                report_failure(self.app, NOT_READ_OR_SAVED, error)
 
     def _saved(self, loaded: CustomerRecord, saved: CustomerRecord, portal: str) -> None:
         self._saving = False
@@ -419,7 +488,7 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         if self.is_attached:
             self._resolve_conflict(conflict)
 
-    @work(exclusive=True, group="customer-conflict", exit_on_error=False)
+    @work(exclusive=True, group=WorkerGroup.CUSTOMER_CONFLICT)
     async def _resolve_conflict(self, conflict: SaveConflict) -> None:
         """Show their values beside the clerk's; reload, or save with the clerk's choices."""
         from screens.dialogs.conflict_dialog import RELOAD, ConflictDialog
@@ -458,7 +527,7 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
             return
         self._ask_before_leaving()
 
-    @work(exclusive=True, group="customer-leave", exit_on_error=False)
+    @work(exclusive=True, group=WorkerGroup.CUSTOMER_LEAVE)
     async def _ask_before_leaving(self) -> None:
         from screens.dialogs.unsaved_dialog import DISCARD, SAVE, UnsavedDialog
 
@@ -524,12 +593,22 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         if self._record is not None and self._record.id is None:
             self._find_duplicates(self._collect())
 
-    @work(thread=True, exclusive=True, group="customer-duplicates", exit_on_error=False)
     def _find_duplicates(self, values: dict[str, object]) -> None:
         """Look for likely duplicates of what is typed, in a worker thread."""
-        with connection():
-            matches = find_duplicates_of(values)
-        self.app.call_from_thread(self._show_duplicates, matches)
+        run_db(
+            self,
+            partial(find_duplicates_of, values),
+            self.DuplicatesFound,
+            group=WorkerGroup.CUSTOMER_DUPLICATES,
+        )
+
+    @on(DuplicatesFound)
+    def _duplicates_found(self, event: DuplicatesFound) -> None:
+        match event.outcome:
+            case Done(matches):
+                self._show_duplicates(matches)
+            case Refused(error) | Unexpected(error):
+                report_failure(self.app, "Could not look for likely duplicates", error)
 
     def _show_duplicates(self, matches: list[DuplicateMatch]) -> None:
         """Show the likely duplicates in the warning line (hidden when there are none)."""
@@ -566,31 +645,21 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
                 markup=False,
             )
             return
-        self._run_actions(self.customer_id)
+        self.open_portal_actions(self.customer_id)
 
-    @work(exclusive=True, group="customer-actions", exit_on_error=False)
-    async def _run_actions(self, customer_id: int) -> None:
-        from screens.portal_flow import run_actions_menu
+    def portal_flow_ended(self, customer_id: int) -> None:
+        """Read the portal status again after the Actions menu."""
+        run_db(
+            self,
+            partial(portal_status_label, customer_id),
+            self.PortalRead,
+            group=WorkerGroup.CUSTOMER_PORTAL,
+        )
 
-        await run_actions_menu(self, customer_id)
-        self._refresh_portal(customer_id)
-
-    @work(thread=True, exclusive=True, group="customer-portal", exit_on_error=False)
-    def _refresh_portal(self, customer_id: int) -> None:
-        """Read the portal status again after an action."""
-        with connection():
-            portal = portal_status_label(customer_id)
-        self.app.call_from_thread(self._show_header, portal)
-
-    # ----------------------------------------------------------------- errors
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An unexpected failure in a worker: say what failed, keep every edit."""
-        if event.state != WorkerState.ERROR:
-            return
-        if event.worker.group == SAVE_GROUP:
-            self._saving = False
-            self._leave_after_save = False
-        if event.worker.group == LOAD_GROUP:
-            self.query_one("#detail-tabs").loading = False
-        report_failure(self.app, "The customer could not be read or saved", event.worker.error)
+    @on(PortalRead)
+    def _portal_read(self, event: PortalRead) -> None:
+        match event.outcome:
+            case Done(portal):
+                self._show_header(portal)
+            case Refused(error) | Unexpected(error):
+                report_failure(self.app, "The portal status could not be read", error)

@@ -5,7 +5,7 @@ Dialogs and the models only they need are imported on first use, so the list pai
 
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import ClassVar
 
@@ -14,9 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
-from textual.worker import Worker, WorkerFailed, WorkerState
 
 from models.search.query import (
     SORT_ORDERS,
@@ -27,9 +25,11 @@ from models.search.query import (
     change_marker,
 )
 from models.staff.permissions import Permission
-from models.store.db import DatabaseUnavailable, with_connection
+from models.store.db import DatabaseUnavailable
+from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.dialogs.confirm import ConfirmDialog
 from screens.error_report import explain_failure, report_failure
+from screens.portal_actions import PortalActionsScreen
 from screens.role_gate import RoleGated
 from screens.widgets.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
 from screens.widgets.keep_running import KeepRunning
@@ -41,10 +41,51 @@ CHANGE_CHECK_SECONDS = 2.0
 HOLD_FRAME_SECONDS = 0.04  # a typed key waits this long at most for its results' frame
 COUNT_DELAY_SECONDS = 0.2  # count once typing pauses, not for every key
 SORT_CYCLE = list(SORT_ORDERS)
+NOT_READ = "Could not read the customer list"
 
 
-class CustomerListScreen(RoleGated, KeepRunning, Screen):
+Pages = dict[int, list[CustomerRow]]
+
+
+def read_pages(query: ListQuery, blocks: list[int]) -> tuple[CustomerResults, Pages, int | None]:
+    """The list for a query, its first page (or, on a reload, the pages on screen) and its
+    count when known (counted only when pages past the first are wanted); runs in a thread."""
+    results = CustomerResults(query)
+    total = results.count() if any(blocks) else None  # positions past the first page
+    pages = {
+        number: (results.first(BLOCK) if number == 0 else results.slice(number * BLOCK, BLOCK))
+        for number in blocks
+    }
+    return results, pages, total if total is not None else results.known_count
+
+
+class CustomerListScreen(RoleGated, KeepRunning, PortalActionsScreen[None]):
     """Search, sort and browse every customer; open one, add one, or act on one."""
+
+    @dataclass
+    class ListRead(WorkDone[tuple[CustomerResults, Pages, int | None]]):
+        """Pages of the list for a query (`generation` says which)."""
+
+        generation: int
+        cursor: int
+
+    @dataclass
+    class Counted(WorkDone[int]):
+        """The count of a list."""
+
+        generation: int
+        results: CustomerResults
+
+    @dataclass
+    class ChangeMarkerRead(WorkDone[int]):
+        """The change counter (every write moves it on)."""
+
+    @dataclass
+    class Changed(WorkDone[object]):
+        """An archive or restore ran (or was refused)."""
+
+        done: str
+        label: str
 
     CSS_PATH = stylesheet("list.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -159,29 +200,30 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         blocks = self.query_one(CustomerTable).visible_blocks() if reload else [0]
         self._read_list(self._query, self._generation, blocks, cursor)
 
-    @work(thread=True, exclusive=True, group="customer-search", exit_on_error=False)
     def _read_list(self, query: ListQuery, generation: int, blocks: list[int], cursor: int) -> None:
         """Find the first page (or, on a reload, the pages on screen) in a thread."""
-        results = CustomerResults(query)
-        total = results.count() if any(blocks) else None  # positions past the first page
-        pages = {
-            number: (results.first(BLOCK) if number == 0 else results.slice(number * BLOCK, BLOCK))
-            for number in blocks
-        }
-        self.app.call_from_thread(
-            self._list_read,
-            generation,
-            results,
-            pages,
-            total if total is not None else results.known_count,
-            cursor,
+        run_db(
+            self,
+            partial(read_pages, query, blocks),
+            partial(self.ListRead, generation=generation, cursor=cursor),
+            group=WorkerGroup.CUSTOMER_SEARCH,
         )
+
+    @on(ListRead)
+    def _list_outcome(self, event: ListRead) -> None:
+        match event.outcome:
+            case Done((results, pages, total)):
+                self._list_read(event.generation, results, pages, total, event.cursor)
+            case Refused(error) | Unexpected(error):
+                self._release_frame()
+                self._search_done()
+                report_failure(self.app, NOT_READ, error)
 
     def _list_read(
         self,
         generation: int,
         results: CustomerResults,
-        pages: dict[int, list[CustomerRow]],
+        pages: Pages,
         total: int | None,
         cursor: int,
     ) -> None:
@@ -213,14 +255,25 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
             self._pending = None
             self._search(cursor, reload)
 
-    @work(thread=True, exclusive=True, group="customer-count", exit_on_error=False)
     def _count(self, generation: int, results: CustomerResults) -> None:
         """Count the list in a thread, after its first page is on screen."""
-        try:
-            total = results.count()
-        except ReadCancelled:
-            return  # the list changed meanwhile; its own count follows
-        self.app.call_from_thread(self._counted, generation, results, total)
+        run_db(
+            self,
+            results.count,
+            partial(self.Counted, generation=generation, results=results),
+            group=WorkerGroup.CUSTOMER_COUNT,
+            refusals=(ReadCancelled,),
+        )
+
+    @on(Counted)
+    def _count_outcome(self, event: Counted) -> None:
+        match event.outcome:
+            case Done(total):
+                self._counted(event.generation, event.results, total)
+            case Refused(ReadCancelled()):
+                pass  # the list changed meanwhile; its own count follows
+            case Refused(error) | Unexpected(error):
+                report_failure(self.app, NOT_READ, error)
 
     def _counted(self, generation: int, results: CustomerResults, total: int) -> None:
         if self._counting is results:
@@ -278,16 +331,19 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         if not self._searching:
             self._read_change_marker()
 
-    @work(thread=True, exclusive=True, group="customer-changes", exit_on_error=False)
     def _read_change_marker(self) -> None:
         """Read the change counter in a thread; reload only when it moved."""
-        marker = change_marker()
-        self.app.call_from_thread(self._change_marker_read, marker)
+        run_db(self, change_marker, self.ChangeMarkerRead, group=WorkerGroup.CUSTOMER_CHANGES)
 
-    def _change_marker_read(self, marker: int) -> None:
-        seen, self._changes_seen = self._changes_seen, marker
-        if seen is not None and marker != seen:
-            self.reload()
+    @on(ChangeMarkerRead)
+    def _change_marker_read(self, event: ChangeMarkerRead) -> None:
+        match event.outcome:
+            case Done(marker):
+                seen, self._changes_seen = self._changes_seen, marker
+                if seen is not None and marker != seen:
+                    self.reload()
+            case Refused(error) | Unexpected(error):
+                report_failure(self.app, NOT_READ, error)
 
     # --- keys ---
 
@@ -340,15 +396,11 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
 
         self.app.push_screen(CustomerDetailScreen(None))
 
-    @work(exclusive=True, group="actions-menu")
-    async def action_actions(self) -> None:
+    def action_actions(self) -> None:
         """The Actions menu for the highlighted customer."""
         row = self.query_one(CustomerTable).current_row
-        if row is None:
-            return
-        from screens.portal_flow import run_actions_menu
-
-        await run_actions_menu(self, row.id)
+        if row is not None:
+            self.open_portal_actions(row.id)
 
     def action_mark_for_merge(self) -> None:
         """Mark the highlighted customer; marking a second one opens the merge of the two."""
@@ -369,7 +421,7 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         first, self._marked = self._marked, None
         self._merge(first.id, row.id)
 
-    @work(exclusive=True, group="list-merge", exit_on_error=False)
+    @work(exclusive=True, group=WorkerGroup.LIST_MERGE)
     async def _merge(self, first_id: int, second_id: int) -> None:
         """Merge two customers through the merge dialog, then show the list afresh."""
         from screens.dialogs.merge_dialog import run_merge
@@ -384,7 +436,7 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         self._query = replace(self._query, include_archived=not self._query.include_archived)
         self._search(cursor=self.query_one(CustomerTable).cursor)
 
-    @work(exclusive=True, group="list-archive")
+    @work(exclusive=True, group=WorkerGroup.LIST_ARCHIVE)
     async def action_archive(self) -> None:
         """Archive the highlighted customer, after a confirm (No has the focus)."""
         row = self.query_one(CustomerTable).current_row
@@ -405,13 +457,13 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         if await self.app.push_screen_wait(dialog):
             from models.archive import archive_customer
 
-            await self._change(
+            self._change(
                 partial(archive_customer, row.id, self.app.settings.staff),
                 f"Archived {who}.",
                 "Archiving",
             )
 
-    @work(exclusive=True, group="list-archive")
+    @work(exclusive=True, group=WorkerGroup.LIST_ARCHIVE)
     async def action_restore(self) -> None:
         """Bring the highlighted archived customer back to the list, after a confirm."""
         row = self.query_one(CustomerTable).current_row
@@ -427,38 +479,41 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
         ):
             from models.archive import restore_customer
 
-            await self._change(
+            self._change(
                 partial(restore_customer, row.id, self.app.settings.staff),
                 f"Restored {who}.",
                 "Restoring",
             )
 
-    async def _change(self, change: Callable[[], object], done: str, label: str) -> None:
-        """Run a change in a thread worker, then toast what happened and read the list again."""
-        worker = self.app.run_worker(
-            partial(with_connection, change),
-            name=label,
-            group="list-change",
-            thread=True,
-            exit_on_error=False,
-        )
-        try:
-            await worker.wait()
-        except WorkerFailed as failure:
-            from models.archive import ArchiveRefused
-            from models.customers import CustomerNotFound
+    def _change(self, change: Callable[[], object], done: str, label: str) -> None:
+        """Run a change in a thread worker; Changed toasts what happened."""
+        from models.archive import ArchiveRefused
+        from models.customers import CustomerNotFound
 
-            explain_failure(
-                self.app,
-                failure.error,
-                label,
-                (ArchiveRefused, CustomerNotFound, DatabaseUnavailable),
-            )
-        else:
-            self.notify(done, markup=False)
+        run_db(
+            self,
+            change,
+            partial(self.Changed, done=done, label=label),
+            group=WorkerGroup.LIST_CHANGE,
+            exclusive=False,
+            refusals=(ArchiveRefused, CustomerNotFound),
+        )
+
+    @on(Changed)
+    def _changed(self, event: Changed) -> None:
+        """Toast what happened, and read the list again."""
+        from models.archive import ArchiveRefused
+        from models.customers import CustomerNotFound
+
+        match event.outcome:
+            case Done():
+                self.notify(event.done, markup=False)
+            case Refused(error) | Unexpected(error):
+                expected = (ArchiveRefused, CustomerNotFound, DatabaseUnavailable)
+                explain_failure(self.app, error, event.label, expected)
         self.reload()
 
-    @work(exclusive=True, group="list-csv")
+    @work(exclusive=True, group=WorkerGroup.LIST_CSV)
     async def action_import_csv(self) -> None:
         """Import customers from a CSV file: check it, show the preview, then import all."""
         from screens.dialogs.csv_dialog import CsvImportDialog
@@ -468,7 +523,7 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
             self.notify(outcome, markup=False)
             self.reload()
 
-    @work(exclusive=True, group="list-csv")
+    @work(exclusive=True, group=WorkerGroup.LIST_CSV)
     async def action_export_csv(self) -> None:
         """Export every customer not archived to a CSV file."""
         from screens.dialogs.csv_dialog import CsvExportDialog
@@ -483,7 +538,7 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
             return False
         return super().check_action(action, parameters)
 
-    @work(exclusive=True, group="list-demo")
+    @work(exclusive=True, group=WorkerGroup.LIST_DEMO)
     async def action_demo_data(self) -> None:
         """Add demo customers, with progress; escape stops (what was added stays)."""
         from screens.dialogs.demo_dialog import DemoDialog
@@ -496,15 +551,6 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
     @on(CustomerTable.Failed)
     def _page_failed(self, event: CustomerTable.Failed) -> None:
         report_failure(self.app, f"Could not read {event.what}", event.error)
-
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR or not event.worker.group.startswith("customer-"):
-            return
-        if event.worker.group == "customer-search":
-            self._release_frame()
-            self._search_done()
-        report_failure(self.app, "Could not read the customer list", event.worker.error)
 
 
 def _who(row: CustomerRow) -> str:

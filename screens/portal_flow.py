@@ -1,13 +1,7 @@
-"""The portal-action flow shared by the list and the detail screen: menu, confirmation, the
-action in a worker thread (bcrypt, SMTP), then a toast that says honestly what happened."""
-
-from collections.abc import Callable
-from functools import partial
-from typing import TypeVar
+"""The words of the portal-action flow (screens/portal_actions.py runs it): the Yes/No question
+for an action, and the toast that says honestly what happened."""
 
 from textual.content import Content
-from textual.screen import Screen
-from textual.worker import WorkerFailed
 
 from models.customers import CustomerNotFound
 from models.email_lookalike import lookalike_warning
@@ -18,35 +12,13 @@ from models.portal.actions import (
     PortalActionRefused,
     PortalSummary,
     portal_policy,
-    portal_summary,
 )
-from models.portal.service import ActionReport, perform_action
-from models.store.db import DatabaseUnavailable, with_connection
-from screens.dialogs.actions_menu import ActionsMenu
+from models.portal.service import ActionReport
+from models.store.db import DatabaseUnavailable
 from screens.dialogs.confirm import ConfirmDialog
-from screens.error_report import explain_failure
 from screens.widgets.safe_text import safe
 
-T = TypeVar("T")
 EXPLAINED = (PortalActionRefused, PortalActionFailed, CustomerNotFound, DatabaseUnavailable)
-
-
-async def _in_thread(screen: Screen, work: Callable[[], T], name: str) -> T:
-    """Run slow work in a thread worker and wait for it, without blocking the screen.
-
-    The worker belongs to the app: the action finishes even if the screen closes meanwhile,
-    and the calling screen's own worker-error handler does not report its failures twice.
-    WorkerFailed carries a failure to the caller.
-    """
-    worker = screen.app.run_worker(
-        partial(with_connection, work),
-        name=name,
-        group="portal-action",
-        thread=True,
-        exit_on_error=False,
-    )
-    await worker.wait()
-    return worker.result
 
 
 def _who(summary: PortalSummary) -> dict[str, str]:
@@ -168,45 +140,3 @@ def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, str]:
             "error",
         )
     return f"{done}; {email} is queued, not sent yet: {safe(report.problem)}.", "warning"
-
-
-async def run_actions_menu(screen: Screen, customer_id: int) -> None:
-    """The whole flow for one customer; call it from an async `@work` method of a screen."""
-    app = screen.app
-    settings = app.settings
-    link_mode = bool(settings.portal_url)
-    try:
-        summary = await _in_thread(
-            screen, partial(portal_summary, customer_id, settings.staff), "portal-summary"
-        )
-    except WorkerFailed as failure:
-        explain_failure(app, failure.error, "Actions", EXPLAINED, title="Actions")
-        return
-    action = await app.push_screen_wait(ActionsMenu(summary))
-    if action is None:
-        return
-    dialog = confirm_dialog(action, summary, link_mode)
-    if not await app.push_screen_wait(dialog):
-        app.notify("Nothing was changed.", title=summary.choice(action).label, markup=False)
-        return
-    work = partial(
-        perform_action,
-        action,
-        customer_id,
-        staff=settings.staff,
-        expected_version=summary.version,
-        mail_url=settings.mail_url,
-        sender=settings.mail_from,
-        portal_url=settings.portal_url,
-        reason=dialog.reason,
-        resend=action == ACTION_SEND and bool(summary.on_its_way),
-    )
-    label = summary.choice(action).label
-    try:
-        report = await _in_thread(screen, work, f"portal-{action}")
-    except WorkerFailed as failure:
-        severity = "warning" if isinstance(failure.error, PortalActionRefused) else "error"
-        explain_failure(app, failure.error, label, EXPLAINED, title=label, severity=severity)
-        return
-    text, severity = outcome_message(report, link_mode)
-    app.notify(text, title=label, severity=severity, markup=False, timeout=8)

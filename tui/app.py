@@ -3,10 +3,11 @@
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
-from textual import events, work
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -16,13 +17,14 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from models.staff.permissions import NotPermitted, Permission, authorize
-from models.store.db import with_connection
 from screens.customer_list import CustomerListScreen
+from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.error_report import LOGGER, report_failure
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe, safe_clipboard
 from styles import stylesheet
 from tui.error_log import start_error_log
+from tui.mail_host import MailDeliveryHost
 from tui.preferences import (
     DARK_THEME,
     LIGHT_THEME,
@@ -54,8 +56,22 @@ def _screen_commands() -> type[Provider]:
 MAIL_START_SECONDS = 0.5  # mail delivery (and its imports) waits until the list is painted
 
 
-class CustdeskApp(KeepRunning, App):
+def _has_customers() -> bool:
+    from models.customers import has_customers
+
+    return has_customers()
+
+
+class CustdeskApp(KeepRunning, MailDeliveryHost, App):
     """The full-screen desk app; it opens on the customer list."""
+
+    @dataclass
+    class DemoChecked(WorkDone[bool]):
+        """Whether the demo database has customers yet."""
+
+    @dataclass
+    class AttemptRefused(WorkDone[None]):
+        """models/ was asked for something the role may not do (it should refuse)."""
 
     TITLE = "custdesk"
     CSS_PATH = stylesheet("app.tcss")
@@ -101,27 +117,42 @@ class CustdeskApp(KeepRunning, App):
         if self.settings.demo:
             self._fill_empty_demo_database()
 
-    @work(thread=True, group="demo-offer", exit_on_error=False)
     def _fill_empty_demo_database(self) -> None:
         """The first time the demo database is opened: add its customers, with progress."""
-        from models.customers import has_customers
-        from screens.dialogs.demo_dialog import DemoDialog
+        run_db(self, _has_customers, self.DemoChecked, group=WorkerGroup.DEMO_OFFER)
 
-        if not with_connection(has_customers):
-            self.call_from_thread(
-                self.push_screen, DemoDialog(DEMO_SIZE, only_if_empty=True, start_at_once=True)
-            )
+    @on(DemoChecked)
+    def _demo_checked(self, event: DemoChecked) -> None:
+        match event.outcome:
+            case Done(False):
+                from screens.dialogs.demo_dialog import DemoDialog
 
-    @work(thread=True, group="refused-attempt", exit_on_error=False)
+                self.push_screen(DemoDialog(DEMO_SIZE, only_if_empty=True, start_at_once=True))
+            case Done(True):
+                pass
+            case Refused(error) | Unexpected(error):
+                report_failure(self, "Could not look into the demo database", error)
+
     def attempt(self, permission: Permission) -> None:
         """Ask models/ for something the role may not do (from the palette): the attempt is
         audited and refused, and the refusal is shown."""
-        try:
-            with_connection(partial(authorize, self.settings.staff, permission))
-        except NotPermitted as refused:
-            self.call_from_thread(
-                self.notify, safe(refused), title="Not allowed", severity="warning", markup=False
-            )
+        run_db(
+            self,
+            partial(authorize, self.settings.staff, permission),
+            self.AttemptRefused,
+            group=WorkerGroup.REFUSED_ATTEMPT,
+            exclusive=False,
+        )
+
+    @on(AttemptRefused)
+    def _attempt_refused(self, event: AttemptRefused) -> None:
+        match event.outcome:
+            case Refused(NotPermitted() as refused):
+                self.notify(safe(refused), title="Not allowed", severity="warning", markup=False)
+            case Refused(error) | Unexpected(error):
+                report_failure(self, "The refused attempt could not be recorded", error)
+            case Done():
+                pass  # the role allows it after all (it changed meanwhile): nothing to say
 
     def _start_mail_delivery(self) -> None:
         from tui.mail_worker import start_mail_delivery

@@ -1,5 +1,8 @@
 """The app's background mail delivery: every little while a thread worker delivers what is due
-in the outbox. Several apps may run at once; the outbox's claims keep every send single."""
+in the outbox, and its outcome comes back to the app as a MailRan message (the app mixes in
+MailDeliveryHost). Several apps may run at once; the outbox's claims keep every send single."""
+
+from functools import partial
 
 import peewee
 from textual.app import App
@@ -9,12 +12,13 @@ from textual.worker import Worker
 from models.env import SettingError, env_int
 from models.mail.outbox import DeliveryReport, deliver_waiting
 from models.mail.smtp import MailConfig, MailConfigError, parse_mail_url
-from models.store.db import DatabaseUnavailable, connection
+from screens.db_work import Done, Outcome, Refused, Unexpected, WorkerGroup, run_db
+from screens.error_report import report_failure
 from screens.widgets.safe_text import safe
+from tui.mail_host import MailRan
 
 INTERVAL_ENV = "CUSTDESK_MAIL_INTERVAL"
 DEFAULT_INTERVAL = 30  # seconds between delivery runs
-GROUP = "mail-delivery"
 
 
 class MailDelivery:
@@ -30,35 +34,41 @@ class MailDelivery:
 
     def start(self) -> None:
         """Deliver now, then every `interval` seconds."""
-        self.timer = self.app.set_interval(self.interval, self.deliver_soon, name=GROUP)
+        self.timer = self.app.set_interval(
+            self.interval, self.deliver_soon, name=WorkerGroup.MAIL_DELIVERY
+        )
         self.deliver_soon()
 
     def deliver_soon(self) -> None:
         """Start a delivery run unless one is still going."""
         if self._worker is not None and not self._worker.is_finished:
             return
-        self._worker = self.app.run_worker(
-            self._deliver, name=GROUP, group=GROUP, thread=True, exit_on_error=False
+        self._worker = run_db(
+            self.app,
+            partial(deliver_waiting, self.config),
+            partial(MailRan, delivery=self),
+            group=WorkerGroup.MAIL_DELIVERY,
+            exclusive=False,
+            refusals=(peewee.DatabaseError, SettingError),
         )
 
-    def _deliver(self) -> DeliveryReport | None:
-        """One run, on this thread's own database connection; tells staff what was given up,
-        and (once, until it changes) why a run could not happen."""
-        try:
-            with connection():
-                report = deliver_waiting(self.config)
-        except (DatabaseUnavailable, peewee.DatabaseError, SettingError) as error:
-            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
-            self._tell(f"Mail delivery could not run: {first_line}. It will try again.")
-            return None
-        self._last_problem = ""
-        for outcome in report.gave_up:
-            self._notify(
-                f"An email to {safe(outcome.to_address)} could not be delivered and was "
-                f"given up: {safe(outcome.error)}. Do the portal action again once that "
-                "is fixed."
-            )
-        return report
+    def reported(self, outcome: Outcome[DeliveryReport]) -> None:
+        """Tell staff what a run gave up, and (once, until it changes) why a run could not
+        happen; runs on the UI thread."""
+        match outcome:
+            case Done(report):
+                self._last_problem = ""
+                for given_up in report.gave_up:
+                    self._notify(
+                        f"An email to {safe(given_up.to_address)} could not be delivered and "
+                        f"was given up: {safe(given_up.error)}. Do the portal action again "
+                        "once that is fixed."
+                    )
+            case Refused(error):
+                first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                self._tell(f"Mail delivery could not run: {first_line}. It will try again.")
+            case Unexpected(error):
+                report_failure(self.app, "Mail delivery failed", error, title="Mail")
 
     def _tell(self, problem: str) -> None:
         """Say why delivery could not run, unless it was just said."""
@@ -67,10 +77,8 @@ class MailDelivery:
             self._notify(problem)
 
     def _notify(self, text: str) -> None:
-        """A toast from the worker thread, never parsed as markup."""
-        self.app.call_from_thread(
-            self.app.notify, safe(text), title="Mail", severity="error", markup=False, timeout=15
-        )
+        """A toast, never parsed as markup."""
+        self.app.notify(safe(text), title="Mail", severity="error", markup=False, timeout=15)
 
 
 def start_mail_delivery(app: App) -> MailDelivery | None:

@@ -5,11 +5,13 @@ one); ctrl+s or enter merges after a confirm. Dismisses with the survivor's id, 
 The two value columns share the table's width (recomputed when it changes); under the table
 the highlighted field's two values show in full, wrapped."""
 
+from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -17,16 +19,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
-from textual.worker import Worker, WorkerState
 
 from models.customers import CustomerNotFound, ValidationFailed
 from models.fields import label
 from models.history import display_value
 from models.merge import MergePreview, MergeRefused, MergeResult, merge_customers, merge_preview
 from models.staff.session import StaffSession
-from models.store.db import connection
 from models.store.tables import PORTAL_STATUS_LABELS
+from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.dialogs.confirm import ConfirmDialog
+from screens.error_report import report_failure
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe
 from styles import stylesheet
@@ -77,6 +79,14 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
+    @dataclass
+    class PreviewRead(WorkDone[MergePreview]):
+        """Both customers, side by side (or why they cannot be merged)."""
+
+    @dataclass
+    class Merged(WorkDone[MergeResult]):
+        """The merge ran (or was refused)."""
+
     def __init__(self, a_id: int, b_id: int):
         super().__init__()
         self.a_id, self.b_id = a_id, b_id
@@ -102,15 +112,28 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         self.query_one("#merge-dialog").loading = True
         self._load()
 
-    @work(thread=True, exclusive=True, group="merge-preview", exit_on_error=False)
     def _load(self) -> None:
-        try:
-            with connection():
-                preview = merge_preview(self.a_id, self.b_id)
-        except (MergeRefused, CustomerNotFound) as refused:
-            self.app.call_from_thread(self._refused, str(refused))
-            return
-        self.app.call_from_thread(self._show_preview, preview)
+        run_db(
+            self,
+            partial(merge_preview, self.a_id, self.b_id),
+            self.PreviewRead,
+            group=WorkerGroup.MERGE_PREVIEW,
+            refusals=(MergeRefused, CustomerNotFound),
+        )
+
+    @on(PreviewRead)
+    def _preview_read(self, event: PreviewRead) -> None:
+        match event.outcome:
+            case Done(preview):
+                self._show_preview(preview)
+            case Refused(MergeRefused() | CustomerNotFound() as refused):
+                self._refused(str(refused))
+            case Refused(error):
+                self.query_one("#merge-dialog").loading = False
+                self._failed(str(error))
+            case Unexpected(error):
+                self.query_one("#merge-dialog").loading = False
+                self._broke(error)
 
     def _refused(self, message: str) -> None:
         self.notify(safe(message), title="Not merged", severity="warning", markup=False)
@@ -272,7 +295,7 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         if self.preview is not None and not self._merging:
             self._confirm_merge()
 
-    @work(exclusive=True, group="merge-ask", exit_on_error=False)
+    @work(exclusive=True, group=WorkerGroup.MERGE_ASK)
     async def _confirm_merge(self) -> None:
         survivor = self._side(self.survivor).record
         other = self._side(B if self.survivor == A else A).record
@@ -298,7 +321,6 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
             self.app.settings.staff,
         )
 
-    @work(thread=True, exclusive=True, group="merge", exit_on_error=False)
     def _merge(
         self,
         survivor_id: int,
@@ -308,44 +330,51 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
         staff: StaffSession,
     ) -> None:
         assert self.preview is not None
-        try:
-            with connection():
-                result = merge_customers(
-                    survivor_id,
-                    other_id,
-                    values,
-                    portal_from,
-                    staff,
-                    expected_versions=self.preview.versions,
-                )
-        except ValidationFailed as failure:
-            fields = ", ".join(label(name) for name in failure.errors)
-            self.app.call_from_thread(
-                self._failed,
-                f"The merged values do not fit together "
-                f"({fields}): {'; '.join(failure.errors.values())}",
-            )
-        except (MergeRefused, CustomerNotFound) as refused:
-            self.app.call_from_thread(self._failed, str(refused))
-        else:
-            self.app.call_from_thread(self._merged, result)
+        work = partial(
+            merge_customers,
+            survivor_id,
+            other_id,
+            values,
+            portal_from,
+            staff,
+            expected_versions=self.preview.versions,
+        )
+        run_db(
+            self,
+            work,
+            self.Merged,
+            group=WorkerGroup.MERGE,
+            refusals=(ValidationFailed, MergeRefused, CustomerNotFound),
+        )
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An unexpected failure in a worker: say what failed, keep the choices."""
-        if event.state != WorkerState.ERROR:
-            return
-        self.query_one("#merge-dialog").loading = False
-        self._failed(str(event.worker.error))
+    @on(Merged)
+    def _merged(self, event: Merged) -> None:
+        match event.outcome:
+            case Done(result):
+                self.notify(
+                    f"Merged {safe(result.other.code)} into {safe(result.survivor.code)}.",
+                    markup=False,
+                )
+                self.dismiss(result.survivor.id)
+            case Refused(ValidationFailed() as failure):
+                fields = ", ".join(label(name) for name in failure.errors)
+                self._failed(
+                    f"The merged values do not fit together "
+                    f"({fields}): {'; '.join(failure.errors.values())}"
+                )
+            case Refused(error):
+                self._failed(str(error))
+            case Unexpected(error):
+                self._broke(error)
+
+    def _broke(self, error: Exception) -> None:
+        """A bug stopped the merge (or its preview): logged with its traceback."""
+        self._merging = False
+        report_failure(self.app, "The customers could not be merged", error, title="Not merged")
 
     def _failed(self, message: str) -> None:
         self._merging = False
         self.notify(safe(message), title="Not merged", severity="error", markup=False)
-
-    def _merged(self, result: MergeResult) -> None:
-        self.notify(
-            f"Merged {safe(result.other.code)} into {safe(result.survivor.code)}.", markup=False
-        )
-        self.dismiss(result.survivor.id)
 
 
 async def run_merge(screen: Screen, a_id: int, b_id: int) -> int | None:

@@ -9,12 +9,13 @@ flagged row shows DUPLICATE_MARK after its code, and the reason goes with the Hi
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import on, work
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.events import Click, Resize
 from textual.geometry import Size
@@ -23,10 +24,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
 
 from models.search.query import CustomerResults, CustomerRow
-from models.store.db import connection
+from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe
 
@@ -138,6 +138,20 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
             super().__init__()
             self.error = error
             self.what = what
+
+    @dataclass
+    class BlockRead(WorkDone[list[CustomerRow]]):
+        """The rows of block `number` of the list of `generation`."""
+
+        generation: int
+        number: int
+
+    @dataclass
+    class FlagsRead(WorkDone[dict[int, str]]):
+        """The duplicate flags of some rows (`ids`) of the list of `generation`."""
+
+        generation: int
+        ids: list[int]
 
     class Highlighted(Message):
         """The highlighted row, or its duplicate flag, changed."""
@@ -366,23 +380,26 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
             return ("last", self.total - number * BLOCK)
         return ("slice", number * BLOCK)
 
-    @work(thread=True, group="customer-table-blocks", exit_on_error=False)
     def _load_block(
         self, generation: int, results: CustomerResults, number: int, how: tuple
     ) -> None:
-        """Read one block in a thread and hand it to the UI thread."""
-        kind = how[0]
-        if kind == "first":
-            rows = results.first(BLOCK)
-        elif kind == "after":
-            rows = results.after(how[1], BLOCK)
-        elif kind == "before":
-            rows = results.before(how[1], BLOCK)
-        elif kind == "last":
-            rows = results.last(how[1])
-        else:
-            rows = results.slice(how[1], BLOCK)
-        self.app.call_from_thread(self._block_loaded, generation, number, rows)
+        """Read one block in a thread; BlockRead brings it back."""
+        run_db(
+            self,
+            partial(read_block, results, how),
+            partial(self.BlockRead, generation=generation, number=number),
+            group=WorkerGroup.CUSTOMER_TABLE_BLOCKS,
+            exclusive=False,
+        )
+
+    @on(BlockRead)
+    def _block_read(self, event: BlockRead) -> None:
+        match event.outcome:
+            case Done(rows):
+                self._block_loaded(event.generation, event.number, rows)
+            case Refused(error) | Unexpected(error):
+                self._loading.clear()
+                self.post_message(self.Failed(error))
 
     def _block_loaded(self, generation: int, number: int, rows: list[CustomerRow]) -> None:
         if generation != self._generation:
@@ -440,14 +457,25 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         if ids:
             self._load_flags(self._generation, ids)
 
-    @work(thread=True, group="customer-table-flags", exit_on_error=False)
     def _load_flags(self, generation: int, ids: list[int]) -> None:
         """Read the duplicate flags of some rows in a thread; paging never waits for them."""
         from models.duplicates import duplicate_flags  # with validation: not needed to paint
 
-        with connection():
-            flags = duplicate_flags(ids)
-        self.app.call_from_thread(self._flags_loaded, generation, ids, flags)
+        run_db(
+            self,
+            partial(duplicate_flags, ids),
+            partial(self.FlagsRead, generation=generation, ids=ids),
+            group=WorkerGroup.CUSTOMER_TABLE_FLAGS,
+            exclusive=False,
+        )
+
+    @on(FlagsRead)
+    def _flags_read(self, event: FlagsRead) -> None:
+        match event.outcome:
+            case Done(flags):
+                self._flags_loaded(event.generation, event.ids, flags)
+            case Refused(error) | Unexpected(error):
+                self.post_message(self.Failed(error, "the duplicate flags"))
 
     def _flags_loaded(self, generation: int, ids: list[int], flags: dict[int, str]) -> None:
         if generation != self._generation:
@@ -466,18 +494,6 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
             cached = {row.id for rows in self._blocks.values() for row in rows}
             self._flags = {key: flag for key, flag in self._flags.items() if key in cached}
 
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        if event.worker.group == "customer-table-blocks":
-            event.stop()
-            self._loading.clear()
-            self.post_message(self.Failed(event.worker.error))
-        elif event.worker.group == "customer-table-flags":
-            event.stop()
-            self.post_message(self.Failed(event.worker.error, "the duplicate flags"))
-
     # --- geometry ---
 
     def _page_height(self) -> int:
@@ -493,3 +509,17 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + page:
             self.scroll_to(y=self.cursor - page + 1, animate=False, immediate=True)
+
+
+def read_block(results: CustomerResults, how: tuple) -> list[CustomerRow]:
+    """One block of rows, read as `how` says (CustomerTable._how); runs in a worker thread."""
+    kind = how[0]
+    if kind == "first":
+        return results.first(BLOCK)
+    if kind == "after":
+        return results.after(how[1], BLOCK)
+    if kind == "before":
+        return results.before(how[1], BLOCK)
+    if kind == "last":
+        return results.last(how[1])
+    return results.slice(how[1], BLOCK)

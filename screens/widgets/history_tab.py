@@ -1,6 +1,8 @@
 """The History tab of the detail screen: the audit trail newest first; a merge that can still be
 undone is undone from here (u, after a confirm)."""
 
+from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,7 +19,7 @@ from models.history import HistoryRow, customer_history
 from models.merge import MergeRefused, MergeResult, undo_merge
 from models.staff.permissions import Permission
 from models.staff.session import StaffSession
-from models.store.db import connection
+from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.dialogs.confirm import ConfirmDialog
 from screens.role_gate import RoleGated
 from screens.widgets.keep_running import KeepRunning
@@ -72,6 +74,10 @@ class HistoryTab(RecordTab):
     class CustomerChanged(Message):
         """An undone merge changed the customer: the screen reads it again."""
 
+    @dataclass
+    class Undone(WorkDone[MergeResult]):
+        """A merge was undone (or refused)."""
+
     def __init__(self, *, id: str):
         super().__init__(id=id)
         self._rows: list[HistoryRow] = []
@@ -115,7 +121,7 @@ class HistoryTab(RecordTab):
             return
         self._confirm_undo(row)
 
-    @work(exclusive=True, group="history-undo-ask", exit_on_error=False)
+    @work(exclusive=True, group=WorkerGroup.HISTORY_UNDO_ASK)
     async def _confirm_undo(self, row: HistoryRow) -> None:
         question = Content.from_markup(
             "Undo this merge ($when, by $staff)?\n\n$what\n\nBoth customers become as they were "
@@ -130,21 +136,26 @@ class HistoryTab(RecordTab):
         else:
             self.notify("Nothing was changed.", markup=False)
 
-    @work(thread=True, exclusive=True, group="history-undo", exit_on_error=False)
     def _undo(self, event_id: int, staff: StaffSession) -> None:
-        try:
-            with connection():
-                result = undo_merge(event_id, staff)
-        except (MergeRefused, CustomerNotFound) as refused:
-            self.app.call_from_thread(
-                self.notify, safe(refused), title="Not undone", severity="warning", markup=False
-            )
-            return
-        self.app.call_from_thread(self._undone, result)
-
-    def _undone(self, result: MergeResult) -> None:
-        self.notify(
-            f"Merge undone: {safe(result.other.code)} is its own customer again.", markup=False
+        run_db(
+            self,
+            partial(undo_merge, event_id, staff),
+            self.Undone,
+            group=WorkerGroup.HISTORY_UNDO,
+            refusals=(MergeRefused, CustomerNotFound),
         )
-        self.post_message(self.CustomerChanged())
-        self.show_customer(self.customer_id)
+
+    @on(Undone)
+    def _undone(self, event: Undone) -> None:
+        match event.outcome:
+            case Done(result):
+                self.notify(
+                    f"Merge undone: {safe(result.other.code)} is its own customer again.",
+                    markup=False,
+                )
+                self.post_message(self.CustomerChanged())
+                self.show_customer(self.customer_id)
+            case Refused(MergeRefused() | CustomerNotFound() as refused):
+                self.notify(safe(refused), title="Not undone", severity="warning", markup=False)
+            case Refused(error) | Unexpected(error):
+                self.failed(error)

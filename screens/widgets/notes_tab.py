@@ -1,7 +1,9 @@
 """The Notes tab of the detail screen: add a note (internal or public), list them newest first,
 delete the highlighted one after a confirm. Also the base of the three record tabs."""
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,7 +15,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from models.customers import CustomerNotFound
 from models.notes import (
@@ -26,7 +27,7 @@ from models.notes import (
 )
 from models.staff.permissions import NotPermitted, Permission
 from models.staff.session import StaffSession
-from models.store.db import connection
+from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.dialogs.confirm import ConfirmDialog
 from screens.error_report import report_failure
 from screens.role_gate import RoleGated
@@ -51,6 +52,12 @@ class RecordTab(KeepRunning, Vertical):
     """A tab of rows about a saved customer, read in a thread worker each time it is shown."""
 
     EMPTY = "Nothing here yet."
+
+    @dataclass
+    class RowsRead(WorkDone[list]):
+        """The rows of a customer, read for this tab."""
+
+        customer_id: int
 
     def __init__(self, *, id: str):
         super().__init__(id=id)
@@ -77,18 +84,25 @@ class RecordTab(KeepRunning, Vertical):
         empty.update(Content(words))
         empty.display = bool(words)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self, customer_id: int) -> None:
-        with connection():
-            rows = self.fetch(customer_id)
-        self.app.call_from_thread(self._loaded, customer_id, rows)
+        run_db(
+            self,
+            partial(self.fetch, customer_id),
+            partial(self.RowsRead, customer_id=customer_id),
+            group=WorkerGroup.RECORD_TAB,
+        )
 
-    def _loaded(self, customer_id: int, rows: list) -> None:
-        self.loading = False
-        if customer_id != self.customer_id or not self.is_attached:
-            return
-        self._say("" if rows else self.EMPTY)
-        self.show_rows(rows)
+    @on(RowsRead)
+    def _loaded(self, event: RowsRead) -> None:
+        match event.outcome:
+            case Done(rows):
+                self.loading = False
+                if event.customer_id != self.customer_id or not self.is_attached:
+                    return
+                self._say("" if rows else self.EMPTY)
+                self.show_rows(rows)
+            case Refused(error) | Unexpected(error):
+                self.failed(error)
 
     def fetch(self, customer_id: int) -> list:
         """The rows of a customer (runs in a worker thread, inside a connection)."""
@@ -102,15 +116,14 @@ class RecordTab(KeepRunning, Vertical):
         """Put the cursor where the clerk starts in this tab."""
         raise NotImplementedError
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An unexpected failure in a worker: say what failed."""
-        if event.state != WorkerState.ERROR:
-            return
+    def failed(self, error: Exception) -> None:
+        """Work of this tab did not happen for a reason it does not explain itself: a refusal
+        for the role is said in the tab, anything else as a failure."""
         self.loading = False
-        if isinstance(event.worker.error, NotPermitted):
-            self._say(safe(event.worker.error))
+        if isinstance(error, NotPermitted):
+            self._say(safe(error))
             return
-        report_failure(self.app, "Could not read this tab", event.worker.error)
+        report_failure(self.app, "Could not read this tab", error)
 
 
 class NoteList(RoleGated, KeepRunning, OptionList):
@@ -141,6 +154,14 @@ class NotesTab(RoleGated, RecordTab):
     EMPTY = "No notes yet."
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+n", "add_note", "Add note")]
     ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"add_note": Permission.EDIT}
+
+    @dataclass
+    class Added(WorkDone[NoteRow]):
+        """A note was added (or refused)."""
+
+    @dataclass
+    class Deleted(WorkDone[NoteRow]):
+        """A note was deleted (or refused)."""
 
     def __init__(self, *, id: str):
         super().__init__(id=id)
@@ -204,15 +225,24 @@ class NotesTab(RoleGated, RecordTab):
         public = self.query_one("#note-public", Checkbox).value
         self._add(self.customer_id, body, public, self.app.settings.staff)
 
-    @work(thread=True, exclusive=True, group="note-add", exit_on_error=False)
     def _add(self, customer_id: int, body: str, public: bool, staff: StaffSession) -> None:
-        try:
-            with connection():
-                note = add_note(customer_id, body, public, staff)
-        except (NoteRefused, CustomerNotFound) as refused:
-            self.app.call_from_thread(self._refuse, str(refused))
-            return
-        self.app.call_from_thread(self._added, note)
+        run_db(
+            self,
+            partial(add_note, customer_id, body, public, staff),
+            self.Added,
+            group=WorkerGroup.NOTE_ADD,
+            refusals=(NoteRefused, CustomerNotFound),
+        )
+
+    @on(Added)
+    def _add_outcome(self, event: Added) -> None:
+        match event.outcome:
+            case Done(note):
+                self._added(note)
+            case Refused(NoteRefused() | CustomerNotFound() as refused):
+                self._refuse(str(refused))
+            case Refused(error) | Unexpected(error):
+                self.failed(error)
 
     def _added(self, note: NoteRow) -> None:
         self.query_one("#note-body", TextArea).clear()
@@ -228,7 +258,7 @@ class NotesTab(RoleGated, RecordTab):
             return
         self._confirm_delete(self._notes[notes.highlighted])
 
-    @work(exclusive=True, group="note-delete-ask", exit_on_error=False)
+    @work(exclusive=True, group=WorkerGroup.NOTE_DELETE_ASK)
     async def _confirm_delete(self, note: NoteRow) -> None:
         first = note.body.split("\n")[0]
         question = Content.from_markup(
@@ -247,18 +277,22 @@ class NotesTab(RoleGated, RecordTab):
         else:
             self.notify("Nothing was deleted.", markup=False)
 
-    @work(thread=True, exclusive=True, group="note-delete", exit_on_error=False)
     def _delete(self, note_id: int, staff: StaffSession) -> None:
-        try:
-            with connection():
-                note = delete_note(note_id, staff)
-        except NoteRefused as refused:
-            self.app.call_from_thread(
-                self.notify, safe(refused), title="Not deleted", severity="warning", markup=False
-            )
-            return
-        self.app.call_from_thread(self._deleted, note)
+        run_db(
+            self,
+            partial(delete_note, note_id, staff),
+            self.Deleted,
+            group=WorkerGroup.NOTE_DELETE,
+            refusals=(NoteRefused,),
+        )
 
-    def _deleted(self, note: NoteRow) -> None:
-        self.notify(f"{note.visibility} note deleted.", markup=False)
-        self.show_customer(note.customer_id)
+    @on(Deleted)
+    def _deleted(self, event: Deleted) -> None:
+        match event.outcome:
+            case Done(note):
+                self.notify(f"{note.visibility} note deleted.", markup=False)
+                self.show_customer(note.customer_id)
+            case Refused(NoteRefused() as refused):
+                self.notify(safe(refused), title="Not deleted", severity="warning", markup=False)
+            case Refused(error) | Unexpected(error):
+                self.failed(error)

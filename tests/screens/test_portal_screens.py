@@ -15,10 +15,8 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     make_customer,
     password_in,
 )
-from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
 from models.portal.actions import send_activation
@@ -33,7 +31,8 @@ from models.store.tables import (
 )
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
-from screens.portal_flow import run_actions_menu
+from screens.portal_actions import PortalActionsScreen
+from tui.mail_host import MailDeliveryHost
 from tui.mail_worker import start_mail_delivery
 from tui.settings import at_the_desk, resolve_settings
 
@@ -46,7 +45,7 @@ def queued_activation() -> None:
 NASTY_NAME = "Acme [/] Ltd [@click=app.quit]x[/] \x1b[2J \u202eevil"
 
 
-class CustomerScreen(Screen):
+class CustomerScreen(PortalActionsScreen):
     """A stand-in for the list and detail screens: ctrl+o opens the Actions menu."""
 
     BINDINGS = [Binding("ctrl+o", "actions", "Actions")]  # noqa: RUF012
@@ -60,17 +59,13 @@ class CustomerScreen(Screen):
         yield Static("A customer", markup=False)
 
     def action_actions(self) -> None:
-        """Open the menu for this customer."""
-        self.open_actions()
-
-    @work(exclusive=True, group="actions", exit_on_error=False)
-    async def open_actions(self) -> None:
-        """The flow, as the real screens run it."""
-        await run_actions_menu(self, self.customer_id)
+        """Open the menu for this customer, as the real screens do."""
+        self.open_portal_actions(self.customer_id)
 
 
-class PortalTestApp(App):
-    """The smallest app that has settings and a screen calling run_actions_menu."""
+class PortalTestApp(MailDeliveryHost, App):
+    """The smallest app that has settings, a screen with the Actions menu, and (when asked)
+    background mail delivery."""
 
     def __init__(self, settings, customer_id: int, deliver_in_background: bool = False):
         super().__init__()
