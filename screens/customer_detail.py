@@ -115,7 +115,7 @@ def _save_and_read(
     return saved, portal_status_label(saved.id)
 
 
-class CustomerDetailScreen(RoleGated, KeepRunning, PortalActionsScreen[int | None]):
+class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
     """Read and correct one customer (or create one: customer_id None); dismisses with its id."""
 
     PORTAL_MENU_GROUP = WorkerGroup.CUSTOMER_ACTIONS

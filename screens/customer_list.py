@@ -32,7 +32,6 @@ from screens.error_report import explain_failure, report_failure
 from screens.portal_actions import PortalActionsScreen
 from screens.role_gate import RoleGated
 from screens.widgets.customer_table import BLOCK, DUPLICATE_MARK, CustomerTable
-from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_editors import SafeInput
 from screens.widgets.safe_text import safe
 from styles import stylesheet
@@ -59,7 +58,7 @@ def read_pages(query: ListQuery, blocks: list[int]) -> tuple[CustomerResults, Pa
     return results, pages, total if total is not None else results.known_count
 
 
-class CustomerListScreen(RoleGated, KeepRunning, PortalActionsScreen[None]):
+class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
     """Search, sort and browse every customer; open one, add one, or act on one."""
 
     @dataclass

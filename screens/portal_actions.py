@@ -11,6 +11,7 @@ from textual import on
 from textual.screen import Screen
 
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
+from screens.widgets.keep_running import KeepRunning
 
 if TYPE_CHECKING:
     from models.portal.actions import PortalSummary
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 
 
-class PortalActionsScreen(Screen[ResultT]):
+class PortalActionsScreen(KeepRunning, Screen[ResultT]):
     """A screen that opens the portal Actions menu for a customer: each worker's outcome comes
     back as a message handled here; the menu and the question wait on the clerk in a worker of
     group PORTAL_MENU_GROUP."""
