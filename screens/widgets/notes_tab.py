@@ -15,6 +15,7 @@ from textual.widgets import Checkbox, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from models.clock import shown_time
 from models.customers import CustomerNotFound
 from models.notes import (
     MAX_NOTE_CHARS,
@@ -38,8 +39,8 @@ UNSAVED = "A new customer has no notes, history or access log yet: save it first
 
 
 def when(at: datetime) -> str:
-    """A stored (naive UTC) time as the record tabs show it."""
-    return at.strftime("%Y-%m-%d %H:%M UTC")
+    """A stored (naive UTC) time as the record tabs show it: in the staff member's zone."""
+    return shown_time(at)
 
 
 def safe_lines(text: str, indent: str = "") -> Text:

@@ -1,6 +1,7 @@
 """Creating and saving customers: codes, validation, version checks and the audit trail."""
 
 import pytest
+from support.clock import utc_zone  # noqa: F401  (a fixture)
 from support.portal import desk
 
 from models.audit.events import change_count, event_changes
@@ -145,6 +146,7 @@ def test_stale_save_is_a_conflict_naming_their_changes(db):
     assert resolved.values["business_name"] == "Acme Group"
 
 
+@pytest.mark.usefixtures("utc_zone")
 def test_a_conflict_names_who_saved_last_and_when_from_the_audit_trail(db):
     mine = create_customer(ACME, desk())
     save_customer(load_customer(mine.id), {"contact_name": "Ada King"}, desk())
@@ -169,6 +171,7 @@ def test_a_conflict_names_who_saved_last_and_when_from_the_audit_trail(db):
     )
 
 
+@pytest.mark.usefixtures("utc_zone")
 def test_a_conflict_after_an_import_or_an_archive_says_so_with_the_day():
     from datetime import datetime
 
