@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from models.audit.events import RESULT_DONE
-from models.clock import utcnow
+from models.clock import local, shown_time, utcnow
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME
 from models.store.tables import AuditEvent
 
@@ -26,18 +26,19 @@ SAVE_VERBS = {
 
 @dataclass(frozen=True)
 class OtherSave:
-    """Who saved the customer last, when (UTC), and how (an audit action)."""
+    """Who saved the customer last, when (stored UTC), and how (an audit action)."""
 
     staff: str
     at: datetime
     action: str = "updated"
 
     def sentence(self, now: datetime | None = None) -> str:
-        """ "ada saved this customer at 14:02 UTC" (with the date when it was not today)."""
-        now = now or utcnow()
-        day = "" if self.at.date() == now.date() else f" on {self.at:%Y-%m-%d}"
+        """ "ada saved this customer at 14:02 CET" in the staff member's time zone (with the date
+        when it was not today there)."""
+        when = local(self.at)
+        day = "" if when.date() == local(now or utcnow()).date() else f" on {when:%Y-%m-%d}"
         verb = SAVE_VERBS.get(self.action, "changed this customer")
-        return f"{self.staff} {verb}{day} at {self.at:%H:%M} UTC"
+        return f"{self.staff} {verb}{day} at {shown_time(self.at, date=False)}"
 
 
 def last_save(customer_id: int) -> OtherSave | None:
@@ -71,7 +72,7 @@ class SaveConflict(Exception):
         return f"Someone else saved this customer since you opened it (they changed {names})."
 
     def who_and_when(self, now: datetime | None = None) -> str:
-        """ "ada saved this customer at 14:02 UTC." and the count of earlier saves, if any."""
+        """ "ada saved this customer at 14:02 CET." and the count of earlier saves, if any."""
         if self.saved_by is None:
             return "Another staff member saved this customer since you opened it."
         text = self.saved_by.sentence(now)

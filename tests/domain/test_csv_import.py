@@ -194,6 +194,27 @@ def test_bad_rows_are_listed_with_line_column_and_message_and_nothing_is_importe
     assert nothing_changed(start)
 
 
+def test_addresses_follow_their_countrys_rules(db, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "Customer Code,Contact Name,Billing Street Address,Billing City,Billing Country,"
+        "Billing State/Province,Billing Postal/Zip Code\n"
+        "JP-1,Aiko,1-1 Chiyoda,Chiyoda-ku,Japan,Tokyo,1000\n"
+        "JP-2,Ren,1-1 Chiyoda,Chiyoda-ku,JP,東京都,1000001\n"
+        "DE-1,Hanna,Unter den Linden 1,,DE,Berlin,10117\n",
+    )
+    with preview_import(path) as preview:
+        problems = {(p.line, p.column): p.message for p in preview.problems}
+    assert problems == {
+        (2, "Billing Postal/Zip Code"): "Billing Postal/Zip Code is not a valid postal code for "
+        "Japan (for example 154-0023 or 350-1106).",
+        (4, "Billing City"): "Billing City is required for Germany.",
+        (4, "Billing State/Province"): "Billing State/Province: addresses in Germany carry no "
+        "state or province; leave it blank.",
+    }
+    assert preview.to_create == 1
+
+
 def test_bad_rows_on_the_command_line_exit_1(db, db_url, tmp_path, capsys):
     path = write_csv(tmp_path, f"{GOOD_HEADER}\nA-1,Acme,,,,Yes\nB-2,Bravo,,bad@,,\n")
     status, out, err = custdesk(capsys, db_url, "import", str(path))
@@ -249,8 +270,10 @@ def test_update_matches_codes_without_case_and_bumps_the_version(db, db_url, tmp
         {
             "code": "ACME-1",
             "business_name": "Acme Ltd",
+            "billing_street1": "1 Park Row",
             "billing_city": "Leeds",
             "billing_country": "GB",
+            "billing_postal_code": "LS1 5AB",
         },
         desk(),
     )
@@ -285,12 +308,23 @@ def test_update_needs_the_code_column(db, tmp_path):
 
 def test_update_validates_the_merged_customer(db, tmp_path):
     create_customer(
-        {"code": "US-1", "business_name": "Acme", "billing_country": "US", "billing_state": "CA"},
+        {
+            "code": "US-1",
+            "business_name": "Acme",
+            "billing_street1": "500 Market St",
+            "billing_city": "San Francisco",
+            "billing_country": "US",
+            "billing_state": "CA",
+            "billing_postal_code": "94103",
+        },
         desk(),
     )
     path = write_csv(tmp_path, "Customer Code,Billing Country\nUS-1,Canada\n")
     with preview_import(path, update=True) as preview:
-        assert [(p.line, p.column) for p in preview.problems] == [(2, "Billing State/Province")]
+        assert [(p.line, p.column) for p in preview.problems] == [
+            (2, "Billing State/Province"),
+            (2, "Billing Postal/Zip Code"),
+        ]
 
 
 def test_a_change_after_the_preview_stops_the_whole_import(db, tmp_path):

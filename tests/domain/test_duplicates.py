@@ -21,6 +21,8 @@ ACME = {
     "business_name": "Acme Trading Ltd",
     "contact_name": "Ada Lovelace",
     "billing_email": "Ada.Lovelace@Example.com",
+    "billing_street1": "10 Downing St",
+    "billing_city": "London",
     "billing_country": "GB",
     "billing_postal_code": "SW1A 1AA",
     "billing_phone": "+44 20 7946 0000",
@@ -124,6 +126,8 @@ def test_best_reasons_first_and_at_most_the_limit(acme):
     for number in range(4):
         customer(
             business_name=f"Acme Trading Ltd{number}",
+            billing_street1="1 Whitehall",
+            billing_city="London",
             billing_country="GB",
             billing_postal_code="SW1A 1AA",
         )
@@ -142,6 +146,8 @@ def test_flags_for_a_page_name_the_other_customer(acme):
     near = customer(
         code="NEAR",
         business_name="Acme Trading Limited",
+        billing_street1="1 Whitehall",
+        billing_city="London",
         billing_country="GB",
         billing_postal_code="sw1a 1aa",
     )

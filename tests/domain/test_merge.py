@@ -50,8 +50,10 @@ SURVIVOR = {
     "business_name": "Acme Ltd",
     "contact_name": "Ada Lovelace",
     "billing_email": "ada@acme.example",
+    "billing_street1": "1 High St",
     "billing_country": "GB",
     "billing_city": "London",
+    "billing_postal_code": "EC1A 1BB",
     "wholesale": True,
 }
 OTHER = {
@@ -61,7 +63,9 @@ OTHER = {
     "billing_email": "accounts@acme.example",
     "billing_country": "US",
     "billing_state": "CA",
+    "billing_street1": "500 Market St",
     "billing_city": "San Francisco",
+    "billing_postal_code": "94103",
     "billing_phone": "+1 415 555 0100",
 }
 
@@ -154,6 +158,8 @@ def test_merge_moves_everything_archives_the_other_and_leaves_an_alias(pair):
             "billing_country",
             "billing_state",
             "billing_city",
+            "billing_street1",
+            "billing_postal_code",
             "billing_phone",
         )
     }

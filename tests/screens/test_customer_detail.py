@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from support.clock import utc_zone  # noqa: F401  (a fixture)
 from support.detail import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
 from support.portal import desk
 from textual import events
@@ -496,6 +497,7 @@ async def save_elsewhere(db_url: str, customer_id: int, values: dict[str, object
     assert await asyncio.wait_for(process.wait(), 60) == 0
 
 
+@pytest.mark.usefixtures("utc_zone")
 async def test_conflict_keeps_mine_field_by_field(db_url_open, customer):
     async with detail(db_url_open, customer.id) as (app, pilot, screen):
         await save_elsewhere(

@@ -27,6 +27,8 @@ def customer(db, monkeypatch):
         {
             "business_name": "Ørsted Fiskeri",
             "billing_email": "o@example.dk",
+            "billing_street1": "Åboulevarden 1",
+            "billing_city": "Aarhus C",
             "billing_country": "DK",
             "billing_postal_code": "8000",
         },
