@@ -21,7 +21,7 @@ from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe, safe_clipboard
-from styles import stylesheet
+from styles import APP_STYLESHEETS
 from tui.error_log import start_error_log
 from tui.preferences import (
     DARK_THEME,
@@ -58,7 +58,7 @@ class CustdeskApp(KeepRunning, App):
     """The full-screen desk app; it opens on the customer list."""
 
     TITLE = "custdesk"
-    CSS_PATH = stylesheet("app.tcss")
+    CSS_PATH = APP_STYLESHEETS
     COMMANDS = App.COMMANDS | {_customer_commands, _field_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),  # in dialogs and text fields too

@@ -34,6 +34,7 @@ from models.store.tables import (
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
 from screens.portal_flow import run_actions_menu
+from styles import APP_STYLESHEETS
 from tui.mail_worker import start_mail_delivery
 from tui.settings import at_the_desk, resolve_settings
 
@@ -71,6 +72,8 @@ class CustomerScreen(Screen):
 
 class PortalTestApp(App):
     """The smallest app that has settings and a screen calling run_actions_menu."""
+
+    CSS_PATH = APP_STYLESHEETS  # as the real app: every dialog's styles
 
     def __init__(self, settings, customer_id: int, deliver_in_background: bool = False):
         super().__init__()
