@@ -8,12 +8,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
+from screens.dialogs.dialog import Dialog
 from screens.role_gate import RoleGated
-from screens.widgets.keep_running import KeepRunning
-from styles import stylesheet
 
 SECTIONS = ["This screen", "Focused field", "Everywhere"]
 CLEARER = {"command_palette": "Command palette: open a customer, run any action"}
@@ -93,10 +92,9 @@ def keys_text(keys: list[ScreenKey]) -> Content:
     return Content("\n").join(lines)
 
 
-class HelpScreen(KeepRunning, ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A list of the keys of the screen underneath; Escape, ? or q closes it."""
 
-    CSS_PATH = stylesheet("help.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q,f1", "dismiss", "Close"),
     ]
@@ -113,13 +111,19 @@ class HelpScreen(KeepRunning, ModalScreen[None]):
         return cls(title, screen_keys(screen))
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help"):
-            yield Static(Content(f"Keys: {self._title}"), id="help-title", markup=False)
+        with Vertical(id="help", classes="dialog"):
+            yield Static(
+                Content(f"Keys: {self._title}"),
+                id="help-title",
+                classes="dialog-top dialog-title",
+                markup=False,
+            )
             with VerticalScroll(id="help-scroll"):
                 yield Static(keys_text(self._keys), id="help-keys", markup=False)
             yield Static(
                 Content("Escape, ? or q closes this list; arrows and PgUp/PgDn scroll it."),
                 id="help-hint",
+                classes="dialog-bottom dialog-keys",
                 markup=False,
             )
 

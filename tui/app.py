@@ -22,7 +22,7 @@ from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, ru
 from screens.error_report import LOGGER, report_failure
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe, safe_clipboard
-from styles import stylesheet
+from styles import APP_STYLESHEETS
 from tui.error_log import start_error_log
 from tui.mail_host import MailDeliveryHost
 from tui.preferences import (
@@ -74,7 +74,7 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
         """models/ was asked for something the role may not do (it should refuse)."""
 
     TITLE = "custdesk"
-    CSS_PATH = stylesheet("app.tcss")
+    CSS_PATH = APP_STYLESHEETS
     COMMANDS = App.COMMANDS | {_customer_commands, _field_commands, _screen_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),  # in dialogs and text fields too

@@ -7,14 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from models.portal.actions import ActionChoice, PortalSummary
-from screens.widgets.keep_running import KeepRunning
+from screens.dialogs.dialog import Dialog
 from screens.widgets.safe_text import safe
-from styles import stylesheet
 
 
 def _prompt(choice: ActionChoice) -> Content:
@@ -38,10 +36,9 @@ def menu_title(summary: PortalSummary) -> Content:
     )
 
 
-class ActionsMenu(KeepRunning, ModalScreen[str | None]):
+class ActionsMenu(Dialog[str | None]):
     """Pick a portal action for one customer; dismissed with the action, or None."""
 
-    CSS_PATH = stylesheet("dialogs.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "choose('send_activation')", "Send Activation Email"),
         Binding("l", "choose('lock')", "Lock Account"),
@@ -55,8 +52,8 @@ class ActionsMenu(KeepRunning, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         """Title, the account's state, the three actions and the explanation line."""
-        with Vertical(id="actions-menu"):
-            yield Label(menu_title(self.summary), id="actions-title")
+        with Vertical(id="actions-menu", classes="dialog"):
+            yield Label(menu_title(self.summary), id="actions-title", classes="dialog-title")
             yield Static(
                 Content.from_markup("Portal account: $state", state=safe(self.summary.status_text)),
                 id="actions-status",
@@ -65,7 +62,11 @@ class ActionsMenu(KeepRunning, ModalScreen[str | None]):
                 *(Option(_prompt(c), id=c.action) for c in self.summary.actions), id="actions-list"
             )
             yield Static("", id="actions-explain", markup=False)
-            yield Static(Content("s / l / r or arrows and Enter · Esc closes"), id="actions-keys")
+            yield Static(
+                Content("s / l / r or arrows and Enter · Esc closes"),
+                id="actions-keys",
+                classes="dialog-keys",
+            )
 
     def on_mount(self) -> None:
         """Start on the first action that applies."""

@@ -8,29 +8,29 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from screens.widgets.keep_running import KeepRunning
+from screens.dialogs.dialog import Dialog
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_editors import SafeInput
-from styles import stylesheet
 
 MAX_REASON_CHARS = 200
 KEYS = "y Yes · n No · Esc cancels · Enter: highlighted button"
 SCROLL_KEYS = "PgUp/PgDn scroll the question"
 
 
-class ConfirmDialog(KeepRunning, ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """Ask before acting: True for Yes, False for No. `reason` holds what staff typed, if asked."""
 
-    CSS_PATH = stylesheet("dialogs.tcss")
+    PREFIX = "confirm"
+    KEYS_TEXT = KEYS
+    SCROLL_KEYS_TEXT = SCROLL_KEYS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),
         Binding("escape", "answer(False)", "No"),
-        Binding("pageup", "scroll_question(False)", "Scroll the question up", show=False),
-        Binding("pagedown", "scroll_question(True)", "Scroll the question down", show=False),
+        Binding("pageup", "scroll_body(False)", "Scroll the question up", show=False),
+        Binding("pagedown", "scroll_body(True)", "Scroll the question down", show=False),
     ]
 
     def __init__(
@@ -56,45 +56,33 @@ class ConfirmDialog(KeepRunning, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """Title, question, the optional reason, the two buttons and the keys."""
-        with Vertical(id="confirm"):
-            yield Label(Content(self._title), id="confirm-title")
-            with OverflowScroll(id="confirm-question-scroll"):
+        with Vertical(id="confirm", classes="dialog"):
+            yield Label(Content(self._title), id="confirm-title", classes="dialog-top dialog-title")
+            with OverflowScroll(id="confirm-question-scroll", classes="dialog-body"):
                 yield Static(self._question, id="confirm-question")
-            with Vertical(id="confirm-answer"):
+            with Vertical(id="confirm-answer", classes="dialog-bottom"):
                 if self._ask_reason:
-                    yield Label(Content(self._ask_reason), id="confirm-reason-label")
+                    yield Label(
+                        Content(self._ask_reason), id="confirm-reason-label", classes="dialog-label"
+                    )
                     yield SafeInput(
                         id="confirm-reason",
                         max_length=MAX_REASON_CHARS,
                         placeholder="optional; saved in the audit trail",
                         paste_name="the reason",
                     )
-                with Horizontal(id="confirm-buttons"):
+                with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
                     yield Button(
                         Content(self._yes_label),
                         id="yes",
                         variant="error" if self._dangerous else "primary",
                     )
                     yield Button(Content(self._no_label), id="no")
-                yield Static(Content(KEYS), id="confirm-keys")
+                yield Static(Content(KEYS), id="confirm-keys", classes="dialog-keys")
 
     def on_mount(self) -> None:
         """Focus No when the action is one to think twice about, else Yes."""
         self.query_one("#no" if self._focus_no else "#yes", Button).focus()
-
-    def on_overflow_scroll_overflow(self, event: OverflowScroll.Overflow) -> None:
-        """Name the keys that scroll the question while it does not fit."""
-        self.query_one("#confirm-keys", Static).update(
-            Content(f"{KEYS}\n{SCROLL_KEYS}" if event.overflows else KEYS)
-        )
-
-    def action_scroll_question(self, down: bool) -> None:
-        """Scroll the question a page, wherever the focus is."""
-        scroll = self.query_one("#confirm-question-scroll", OverflowScroll)
-        if down:
-            scroll.scroll_page_down()
-        else:
-            scroll.scroll_page_up()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """A button answers the question."""

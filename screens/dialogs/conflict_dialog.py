@@ -2,23 +2,20 @@
 field by field."""
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
 from models.customers import SaveConflict
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, TAX_EXEMPT_CHOICES, label
 from models.validation import country_choices, display_phone
-from screens.widgets.keep_running import KeepRunning
+from screens.dialogs.dialog import Dialog
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_text import safe
-from styles import stylesheet
 
 SAVE = "save"
 RELOAD = "reload"
@@ -50,10 +47,9 @@ def display_value(name: str, value: object) -> str:
     return text
 
 
-class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
+class ConflictDialog(Dialog[ConflictChoice | None]):
     """Their saved values beside yours; keep yours field by field, or reload theirs."""
 
-    CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s,ctrl+s", "save", "Save my choices"),
         Binding("r", "reload", "Reload theirs"),
@@ -67,7 +63,7 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="conflict-dialog", classes="dialog"):
-            with Vertical(id="conflict-top"):
+            with Vertical(id="conflict-top", classes="dialog-top"):
                 yield Label("Someone else saved this customer", classes="dialog-title")
                 yield Static(Text(self._explanation()), classes="dialog-text")
                 with Horizontal(classes="conflict-row conflict-head"):
@@ -75,10 +71,10 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
                     yield Label("Theirs (saved)", classes="conflict-value")
                     yield Label("Yours", classes="conflict-value")
                     yield Label("", classes="conflict-keep")
-            with OverflowScroll(id="conflict-rows"):
+            with OverflowScroll(id="conflict-rows", classes="dialog-body"):
                 for name in self._rows():
                     yield from self._row(name)
-            with Vertical(id="conflict-bottom"):
+            with Vertical(id="conflict-bottom", classes="dialog-bottom"):
                 with Horizontal(classes="dialog-buttons"):
                     yield Button("Save", id=SAVE, variant="primary", compact=True)
                     yield Button("Reload", id=RELOAD, variant="warning", compact=True)

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from models.customers import CustomerNotFound, ValidationFailed
@@ -28,10 +28,10 @@ from models.staff.session import StaffSession
 from models.store.tables import PORTAL_STATUS_LABELS
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.dialog import Dialog
 from screens.error_report import report_failure
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe
-from styles import stylesheet
 
 A, B = "a", "b"
 PORTAL_ROW = "portal account"
@@ -69,10 +69,9 @@ class ChoiceTable(KeepRunning, DataTable):
         return max(MIN_VALUE_WIDTH, spare // 2)
 
 
-class MergeDialog(KeepRunning, ModalScreen[int | None]):
+class MergeDialog(Dialog[int | None]):
     """Merge two customers into one, choosing what survives."""
 
-    CSS_PATH = stylesheet("merge.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "merge", "Merge"),
         Binding("s", "swap", "Swap survivor"),
@@ -98,14 +97,14 @@ class MergeDialog(KeepRunning, ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         """Title, who survives, the choices, the highlighted field's values, the keys."""
-        with Vertical(id="merge-dialog"):
-            with Vertical(id="merge-top"):
-                yield Static(Content("Merge Customers"), id="merge-title")
+        with Vertical(id="merge-dialog", classes="dialog"):
+            with Vertical(id="merge-top", classes="dialog-top"):
+                yield Static(Content("Merge Customers"), id="merge-title", classes="dialog-title")
                 yield Static(id="merge-survivor", markup=False)
             yield ChoiceTable(id="merge-table", cursor_type="row")
-            with Vertical(id="merge-bottom"):
+            with Vertical(id="merge-bottom", classes="dialog-bottom"):
                 yield Static(id="merge-detail", markup=False)
-                yield Static(Content(KEYS), id="merge-keys")
+                yield Static(Content(KEYS), id="merge-keys", classes="dialog-keys")
 
     def on_mount(self) -> None:
         """Read both customers in a worker thread."""

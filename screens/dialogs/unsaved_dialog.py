@@ -1,17 +1,14 @@
 """Asked when leaving a customer with unsaved changes: Save, Discard or Cancel."""
 
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from screens.widgets.keep_running import KeepRunning
-from styles import stylesheet
+from screens.dialogs.dialog import Dialog
 
 SAVE = "save"
 DISCARD = "discard"
@@ -19,10 +16,9 @@ CANCEL = "cancel"
 KEYS = "s Save · d Discard · Esc or c Cancel · Enter: highlighted button"
 
 
-class UnsavedDialog(KeepRunning, ModalScreen[str]):
+class UnsavedDialog(Dialog[str]):
     """Save / Discard / Cancel; `s`, `d` and `escape` answer it, tab and enter work too."""
 
-    CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "answer('save')", "Save"),
         Binding("d", "answer('discard')", "Discard"),

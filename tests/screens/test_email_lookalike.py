@@ -13,6 +13,7 @@ from models.transfer.customer_import import preview_import
 from models.validation import validate_customer
 from screens.portal_flow import confirm_dialog
 from screens.widgets.form_fields import FieldRow
+from styles import APP_STYLESHEETS
 
 SIZE = (80, 24)
 CYRILLIC_A = "\u0430"
@@ -154,6 +155,8 @@ async def test_the_detail_screen_warns_beside_the_field_and_typing_clears_it(sho
 
 
 class DialogApp(App):
+    CSS_PATH = APP_STYLESHEETS  # as the real app: every dialog's styles
+
     def on_mount(self) -> None:
         summary = PortalSummary(1, "Pay Ltd", "jo@xn--pypal-4ve.com", "active", "active", ())
         self.push_screen(confirm_dialog(ACTION_LOCK, summary, link_mode=False))

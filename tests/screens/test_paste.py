@@ -22,6 +22,7 @@ from models.store.upgrade import upgrade_database
 from screens.customer_detail import CustomerDetailScreen
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import MAX_REASON_CHARS, ConfirmDialog
+from styles import APP_STYLESHEETS
 from tui.paste_fence import PasteFence, PasteFencedParser
 
 SIZE = (80, 24)
@@ -145,6 +146,8 @@ def test_the_escape_key_after_a_paste_is_still_the_escape_key():
 
 class ReasonApp(App):
     """A Lock Account confirm dialog with its reason field, on an otherwise empty app."""
+
+    CSS_PATH = APP_STYLESHEETS  # as the real app: every dialog's styles
 
     def __init__(self):
         super().__init__()

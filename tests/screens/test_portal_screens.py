@@ -32,6 +32,7 @@ from models.store.tables import (
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
 from screens.portal_actions import PortalActionsScreen
+from styles import APP_STYLESHEETS
 from tui.mail_host import MailDeliveryHost
 from tui.mail_worker import start_mail_delivery
 from tui.settings import at_the_desk, resolve_settings
@@ -66,6 +67,8 @@ class CustomerScreen(PortalActionsScreen):
 class PortalTestApp(MailDeliveryHost, App):
     """The smallest app that has settings, a screen with the Actions menu, and (when asked)
     background mail delivery."""
+
+    CSS_PATH = APP_STYLESHEETS  # as the real app: every dialog's styles
 
     def __init__(self, settings, customer_id: int, deliver_in_background: bool = False):
         super().__init__()

@@ -9,7 +9,7 @@ from textual.app import App
 from models.store.db import close_database, open_database
 from models.store.upgrade import upgrade_database
 from screens.customer_detail import CustomerDetailScreen
-from styles import stylesheet
+from styles import APP_STYLESHEETS
 from tui.settings import at_the_desk, resolve_settings
 
 SAMPLE = {
@@ -31,7 +31,7 @@ SAMPLE = {
 class DetailApp(App):
     """The detail screen alone, on an app that has the settings the real app has."""
 
-    CSS_PATH: ClassVar = [stylesheet("app.tcss")]
+    CSS_PATH: ClassVar = APP_STYLESHEETS
 
     def __init__(self, db_url: str, customer_id: int | None, steady_cursor: bool = False):
         super().__init__()
