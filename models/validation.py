@@ -159,6 +159,25 @@ def display_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def display_value(name: str, value: object) -> str:
+    """A stored field value as people read it, in every dialog and the history alike: (blank),
+    Yes/No, choice labels, country names, telephones in international format."""
+    if value is None or value == "":
+        return "(blank)"
+    spec = FIELDS_BY_NAME.get(name)
+    kind = spec.kind if spec is not None else ""
+    if kind == "bool" or isinstance(value, bool):
+        return "Yes" if value else "No"
+    text = str(value)
+    if kind == "choice":
+        return TAX_EXEMPT_CHOICES.get(text, text)
+    if kind == "phone":
+        return display_phone(text)
+    if kind == "country":
+        return _country_name(text)
+    return text
+
+
 def _clean_field(spec: FieldSpec, raw: object, known: Mapping[str, object]) -> object:
     if spec.kind == "bool":
         return _clean_bool(spec, raw)

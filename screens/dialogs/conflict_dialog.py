@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
 from models.customers import SaveConflict
-from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, TAX_EXEMPT_CHOICES, label
-from models.validation import country_choices, display_phone
+from models.fields import CUSTOMER_FIELDS, label
+from models.validation import display_value
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_text import safe
@@ -31,23 +31,6 @@ class ConflictChoice:
 
     action: str
     keep_mine: frozenset[str] = field(default_factory=frozenset)
-
-
-def display_value(name: str, value: object) -> str:
-    """A stored value as a person reads it."""
-    kind = FIELDS_BY_NAME[name].kind
-    if kind == "bool":
-        return "Yes" if value else "No"
-    if kind == "choice":
-        return TAX_EXEMPT_CHOICES.get(str(value), str(value))
-    text = "" if value is None else str(value)
-    if not text:
-        return "(blank)"
-    if kind == "phone":
-        return display_phone(text)
-    if kind == "country":
-        return {code: name for name, code in country_choices()}.get(text, text)
-    return text
 
 
 class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):

@@ -21,11 +21,11 @@ from textual.worker import Worker, WorkerState
 
 from models.customers import CustomerNotFound, ValidationFailed
 from models.fields import label
-from models.history import display_value
 from models.merge import MergePreview, MergeRefused, MergeResult, merge_customers, merge_preview
 from models.staff.session import StaffSession
 from models.store.db import connection
 from models.store.tables import PORTAL_STATUS_LABELS
+from models.validation import display_value
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe
