@@ -11,12 +11,12 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from models.portal.actions import MAX_REASON_CHARS
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_editors import SafeInput
 from styles import stylesheet
 
-MAX_REASON_CHARS = 200
 KEYS = "y Yes · n No · Esc cancels · Enter: highlighted button"
 SCROLL_KEYS = "PgUp/PgDn scroll the question"
 
