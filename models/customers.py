@@ -8,7 +8,7 @@ import peewee as pw
 from models.aliases import code_is_alias, taken_alias_keys
 from models.audit.events import record_event
 from models.clock import utcnow
-from models.fields import CUSTOMER_FIELDS
+from models.fields import CUSTOMER_FIELDS, display_name
 from models.save_conflict import SaveConflict, last_save
 from models.sign_in_email import SignInRefused, follow_billing_email
 from models.staff.permissions import Permission, authorize
@@ -48,7 +48,7 @@ class CustomerRecord:
     @property
     def display_name(self) -> str:
         """The business name, or else the contact name."""
-        return str(self.values.get("business_name") or self.values.get("contact_name") or "")
+        return display_name(self.values.get("business_name"), self.values.get("contact_name"))
 
 
 def has_customers() -> bool:

@@ -6,6 +6,7 @@ import peewee as pw
 
 from models.audit.events import record_event
 from models.clock import utcnow
+from models.fields import greeting_name
 from models.mail.outbox import enqueue
 from models.portal.emails import one_line, sign_in_moved_email
 from models.staff.session import StaffSession
@@ -89,11 +90,10 @@ def follow_billing_email(
     if not moved:
         raise SignInRefused("Billing Email: the portal account changed just now; save again.")
     name = one_line(
-        str(
-            values.get("billing_contact_name")
-            or values.get("contact_name")
-            or values.get("business_name")
-            or ""
+        greeting_name(
+            values.get("billing_contact_name"),
+            values.get("contact_name"),
+            values.get("business_name"),
         )
     )
     for address, to_old in ((old, True), (new, False)):

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerFailed, WorkerState
 
+from models.fields import display_name
 from models.search.query import (
     SORT_ORDERS,
     CustomerResults,
@@ -509,5 +510,5 @@ class CustomerListScreen(RoleGated, KeepRunning, Screen):
 
 def _who(row: CustomerRow) -> str:
     """A row's code and name, made safe for display."""
-    name = row.business_name or row.contact_name
+    name = display_name(row.business_name, row.contact_name)
     return safe(f"{row.code} ({name})" if name else row.code)
