@@ -10,15 +10,14 @@ Archived customers never count as duplicates (a merged-away customer is archived
 """
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import peewee as pw
 
+from models.characters import BLANK_LAST, digits, fold, strip_accents
 from models.fields import display_name
-from models.search.index import BLANK_LAST, digits, fold
 from models.store.tables import Customer
 from models.validation import validate_customer
 
@@ -59,8 +58,7 @@ class DuplicateMatch:
 
 def name_key(name: object) -> str:
     """A name as it is compared: casefolded, accents stripped, punctuation removed."""
-    text = unicodedata.normalize("NFKD", fold(name).casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = strip_accents(fold(name).casefold())
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from models.characters import CONTROL_CHARACTERS
+from models.characters import CONTROL_CHARACTERS, fold_name
 from models.fields import (
     ADDRESS_SIDES,
     CUSTOMER_FIELDS,
@@ -381,15 +381,6 @@ def _as_typed(raw: object) -> object:
     if raw is None:
         return ""
     return raw.strip() if isinstance(raw, str) else raw
-
-
-@functools.lru_cache(maxsize=4096)
-def fold_name(text: str) -> str:
-    """A name as typed or listed, folded for matching: no accents, no case, single spaces
-    (country and state names here, and in the pickers that offer them)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.casefold().replace("\u2019", "'").split())
 
 
 def _country_name(alpha_2: str) -> str:
