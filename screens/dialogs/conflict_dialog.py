@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
 from models.customers import SaveConflict
-from models.fields import CUSTOMER_FIELDS, label
+from models.fields import label
 from models.validation import display_value
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.overflow_scroll import OverflowScroll
@@ -59,7 +59,7 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
                     yield Label("Yours", classes="conflict-value")
                     yield Label("", classes="conflict-keep")
             with OverflowScroll(id="conflict-rows"):
-                for name in self._rows():
+                for name in self.conflict.fields:
                     yield from self._row(name)
             with Vertical(id="conflict-bottom"):
                 with Horizontal(classes="dialog-buttons"):
@@ -81,14 +81,6 @@ class ConflictDialog(KeepRunning, ModalScreen[ConflictChoice | None]):
         return text + (
             "Save keeps your other changes; Reload drops all your changes and shows their version."
         )
-
-    def _rows(self) -> list[str]:
-        """Every field they changed, then every field only you changed."""
-        return [spec.name for spec in CUSTOMER_FIELDS if spec.name in self.conflict.theirs] + [
-            spec.name
-            for spec in CUSTOMER_FIELDS
-            if spec.name in self.conflict.mine and spec.name not in self.conflict.theirs
-        ]
 
     def _row(self, name: str) -> ComposeResult:
         theirs = self.conflict.theirs.get(name)
