@@ -7,8 +7,9 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from models.env import SettingError, env_int
-from models.mail.outbox import DeliveryReport, deliver_waiting
+from models.mail.outbox import DeliveryReport
 from models.mail.smtp import MailConfig, MailConfigError, parse_mail_url
+from models.portal.delivery import deliver_waiting
 from models.store.db import DatabaseUnavailable, connection
 from screens.widgets.safe_text import safe
 
