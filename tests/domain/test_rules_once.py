@@ -2,13 +2,27 @@
 once in models/; every place that shows or applies them gives the same answer."""
 
 from datetime import timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
-from support.portal import desk, fast_bcrypt  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+    SENDER,
+    desk,
+    fast_bcrypt,
+    make_customer,
+    secret_in,
+)
 
+from models.characters import fold, fold_name, strip_accents
 from models.customers import CustomerRecord, create_customer
+from models.demo import generate, pools
+from models.duplicates import name_key
 from models.fields import display_name, greeting_name
 from models.history import change_lines
+from models.mail import outbox
+from models.mail.smtp import parse_mail_url
+from models.portal import delivery
 from models.portal.actions import (
     ACTION_RESET,
     ACTION_SEND,
@@ -16,13 +30,19 @@ from models.portal.actions import (
     PortalActionRefused,
     PortalSummary,
     lock_account,
+    send_activation,
 )
 from models.portal.emails import hours
 from models.portal.tokens import LINK_LIFETIME, PURPOSE_ACTIVATION, PURPOSE_RESET
+from models.save_conflict import SaveConflict
+from models.search import index
+from models.store.db import close_database
 from models.store.tables import Customer
+from models.transfer.customer_import import preview_import
 from models.validation import display_value
-from screens.dialogs import confirm, conflict_dialog, merge_dialog
+from screens.dialogs import confirm, conflict_dialog, csv_dialog, merge_dialog, pickers
 from screens.portal_flow import confirm_dialog
+from tui.cli import main
 
 # ----------------------------------------------------------------- display_value
 
@@ -105,3 +125,83 @@ def test_an_email_greets_a_person_first():
     assert greeting_name("", "Ada", "Acme") == "Ada"
     assert greeting_name("", None, "Acme") == "Acme"
     assert greeting_name(None, None, None) == ""
+
+
+# ----------------------------------------------------------------- accent folding
+
+
+def test_the_index_duplicates_and_pickers_fold_with_models_characters():
+    assert index.fold is fold and pickers.fold_name is fold_name
+    assert strip_accents("Crème brûlée") == "Creme brulee"
+    assert fold("Łódź ÆSIR") == "lodz aesir"  # letters that do not decompose, too
+    assert name_key("Łukasz Żółć-Nowak") == name_key("lukasz zolc nowak")
+    assert fold_name(" Côte  d’Ivoire ") == "cote d'ivoire"
+
+
+# ----------------------------------------------------------------- save conflicts
+
+
+def test_the_conflict_dialog_rows_and_choices_follow_save_conflict():
+    conflict = SaveConflict(
+        CustomerRecord(1, 3, {}),
+        theirs={"contact_name": ("Ada", "Bo"), "business_name": ("Acme", "Acme Ltd")},
+        mine={"billing_city": ("", "Paris"), "contact_name": ("Ada", "Cy")},
+    )
+    assert conflict.fields == ["business_name", "contact_name", "billing_city"]
+    assert conflict.contested == ["contact_name"]
+    assert conflict.kept_edits(set()) == {"billing_city": "Paris"}
+    assert conflict.kept_edits({"contact_name"}) == {"billing_city": "Paris", "contact_name": "Cy"}
+
+
+# ----------------------------------------------------------------- the import report
+
+
+def test_the_import_report_is_the_same_on_the_command_line_and_in_the_dialog(
+    db, db_url, tmp_path, capsys
+):
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "Business Name,Billing Email,Billing Country\n"
+        "Good Ltd,jane@example.com,GB\n"
+        "Pay Ltd,jane@ex\u0430mple.com,GB\n"  # a Cyrillic "а": a row to check
+        "Far Ltd,,Far Away\n",  # a bad row
+        encoding="utf-8",
+    )
+    close_database()
+    assert main(["--db", db_url, "import", "--dry-run", str(path)]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    with preview_import(path) as preview:
+        shown = csv_dialog.preview_report(str(path), preview).split("\n")
+    assert shown == printed
+    assert printed[:2] == [
+        f"{path}: 3 rows: 2 to create, 1 bad.",
+        "Nothing can be imported: correct the file and check it again.",
+    ]
+    assert printed[2].startswith("  Line 4, Billing Country: ")
+    assert printed[3].startswith("  \u26a0 Line 3, Billing Email: ")
+
+
+# ----------------------------------------------------------------- mail knows no portal
+
+
+def test_only_a_deliverer_given_the_portal_secrets_sends_a_portal_email(db, tmp_path):
+    customer_id = make_customer()
+    queued = send_activation(customer_id, desk(), expected_version=0, sender=SENDER)
+    config = parse_mail_url(f"maildir:{tmp_path / 'mail'}", SENDER)
+    assert outbox.deliver_waiting(config, due_only=False).outcomes == []  # it waits: no issuer
+    assert outbox.deliver_message(queued.outbox_id, config) is None
+    [sent] = delivery.deliver_waiting(config, due_only=False).sent
+    assert sent.outbox_id == queued.outbox_id
+    [path] = (tmp_path / "mail" / "new").iterdir()
+    assert secret_in(message_from_bytes(path.read_bytes(), policy=policy.default))
+
+
+# ----------------------------------------------------------------- the demo's pools
+
+
+def test_the_demo_draws_from_its_pools_which_hold_data_only():
+    assert generate.COUNTRIES is pools.COUNTRIES and generate.PEOPLE is pools.PEOPLE
+    assert {c.code for c in pools.COUNTRIES} == set(pools.COUNTRY_BY_CODE)
+    assert all(city.postal and city.phones for c in pools.COUNTRIES for city in c.cities)
+    source = Path(pools.__file__).read_text(encoding="utf-8")
+    assert "import models" not in source and "from models" not in source  # data, no rules

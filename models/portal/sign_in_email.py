@@ -1,11 +1,14 @@
 """The portal sign-in follows the billing email: when a customer with a portal sign-in gets a
 new billing email, the sign-in moves to it in the same transaction, and the old and the new
-address are both told by email (OWASP ASVS V2.5.5)."""
+address are both told by email (OWASP ASVS V2.5.5). The customer core calls it through
+models.customers.on_billing_email_change (registered when models.portal is imported), so the
+core and the other features never import the portal."""
 
 import peewee as pw
 
 from models.audit.events import record_event
 from models.clock import utcnow
+from models.customers import FollowRefused, on_billing_email_change
 from models.fields import greeting_name
 from models.mail.outbox import enqueue
 from models.portal.emails import one_line, sign_in_moved_email
@@ -16,7 +19,7 @@ ACTION_SIGN_IN_MOVED = "portal_sign_in_moved"
 FIELD = "billing_email"
 
 
-class SignInRefused(Exception):
+class SignInRefused(FollowRefused):
     """The new billing email cannot be the portal sign-in; the message names the field."""
 
 
@@ -51,6 +54,7 @@ def _refusal(new_email: str, customer_id: int) -> str:
     return ""
 
 
+@on_billing_email_change
 def follow_billing_email(
     customer_id: int,
     old_email: str,
