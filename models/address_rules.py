@@ -8,9 +8,10 @@ module costs nothing at start-up.
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
+
+from models.characters import fold_name
 
 # Google's address-format letters for the parts of our address fields (the rest, such as the
 # sorting code or dependent locality, have no field here).
@@ -75,14 +76,6 @@ def address_rules(country: str) -> AddressRules | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def fold_name(text: str) -> str:
-    """A name as typed or listed, folded for matching: no accents, no case, single spaces
-    (country and state names here, and in the pickers that offer them)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.casefold().replace("\u2019", "'").split())
-
-
 def _postal_shapes(examples: tuple[str, ...]) -> dict[int, tuple[str, ...]]:
     """Where the examples put spaces and hyphens, by their length without them ("154-0023":
     7: "###-####"), so a typed code can be written the same way (SW1A1AA like EC1Y 8SY)."""

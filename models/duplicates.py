@@ -10,14 +10,14 @@ Archived customers never count as duplicates (a merged-away customer is archived
 """
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import peewee as pw
 
-from models.search.index import BLANK_LAST, digits, fold
+from models.characters import BLANK_LAST, digits, fold, strip_accents
+from models.fields import display_name
 from models.store.tables import Customer
 from models.validation import validate_customer
 
@@ -58,8 +58,7 @@ class DuplicateMatch:
 
 def name_key(name: object) -> str:
     """A name as it is compared: casefolded, accents stripped, punctuation removed."""
-    text = unicodedata.normalize("NFKD", fold(name).casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = strip_accents(fold(name).casefold())
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
@@ -152,7 +151,11 @@ def _neighbours(postal: str) -> list[_Neighbour]:
     """The customers not archived at a postal code, in id order (POSTAL_CANDIDATES read)."""
     return [
         _Neighbour(
-            row_id, code, business or contact, country, (name_key(business), name_key(contact))
+            row_id,
+            code,
+            display_name(business, contact),
+            country,
+            (name_key(business), name_key(contact)),
         )
         for row_id, code, business, contact, country, archived_at in _by_key(
             POSTAL_KEY, postal, POSTAL_CANDIDATES
@@ -196,7 +199,9 @@ def find_duplicates_of(
             _by_key(key_sql, key, KEY_CANDIDATES) if key else []
         ):
             if row_id != exclude_id and archived_at is None:
-                found.setdefault(row_id, DuplicateMatch(row_id, code, business or contact, reason))
+                found.setdefault(
+                    row_id, DuplicateMatch(row_id, code, display_name(business, contact), reason)
+                )
     if probe.postal and probe.names and len(found) < limit:
         for neighbour, why in _similar_neighbours(
             probe.names, probe.country, _neighbours(probe.postal), exclude_id
@@ -324,7 +329,11 @@ def _live_at_postal_codes(postals: set[str]) -> dict[str, list[_Neighbour]]:
     for row_id, code, business, contact, country, postal in query.tuples():
         found[postal].append(
             _Neighbour(
-                row_id, code, business or contact, country, (name_key(business), name_key(contact))
+                row_id,
+                code,
+                display_name(business, contact),
+                country,
+                (name_key(business), name_key(contact)),
             )
         )
     return found

@@ -76,3 +76,15 @@ def address_field(side: str, part: str) -> str:
 def label(name: str) -> str:
     """The label a person sees for a field name."""
     return FIELDS_BY_NAME[name].label
+
+
+def display_name(business_name: object, contact_name: object) -> str:
+    """A customer's name for people, everywhere: the business name, or else the contact name
+    ("" when both are blank)."""
+    return str(business_name or contact_name or "")
+
+
+def greeting_name(billing_contact_name: object, contact_name: object, business_name: object) -> str:
+    """The name an email greets a customer by: a person first (the billing contact, else the
+    contact), else the business."""
+    return str(billing_contact_name or contact_name or business_name or "")

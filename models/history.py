@@ -5,11 +5,11 @@ from datetime import datetime
 
 from models.aliases import CustomerAlias, merged_ids
 from models.audit.events import event_changes
-from models.fields import FIELDS_BY_NAME, TAX_EXEMPT_CHOICES
+from models.fields import FIELDS_BY_NAME
 from models.merge import ACTION_MERGED, ACTION_MERGED_INTO, ACTION_UNDONE, merge_summary
 from models.portal.actions import ACTION_LABELS as PORTAL_ACTION_LABELS
 from models.store.tables import AuditEvent
-from models.validation import display_phone
+from models.validation import display_value
 
 DEFAULT_LIMIT = 200
 PORTAL_PREFIX = "portal_"
@@ -56,20 +56,6 @@ def action_title(action: str) -> str:
 def _spelled(name: str) -> str:
     """An identifier as words: "send_activation" becomes "Send activation"."""
     return name.replace("_", " ").strip().capitalize()
-
-
-def display_value(field: str, value: object) -> str:
-    """A stored field value for people: Yes/No, choice labels, formatted telephones, (blank)."""
-    if value is None or value == "":
-        return "(blank)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    spec = FIELDS_BY_NAME.get(field)
-    if spec is not None and spec.kind == "choice":
-        return TAX_EXEMPT_CHOICES.get(str(value), str(value))
-    if spec is not None and spec.kind == "phone":
-        return display_phone(str(value))
-    return str(value)
 
 
 def change_lines(changes: dict[str, tuple[object, object]]) -> list[str]:

@@ -84,6 +84,16 @@ class SaveConflict(Exception):
         return text + "."
 
     @property
+    def fields(self) -> list[str]:
+        """The fields to compare, in form order: every field they changed, then every field
+        only the clerk changed."""
+        return [spec.name for spec in CUSTOMER_FIELDS if spec.name in self.theirs] + [
+            spec.name
+            for spec in CUSTOMER_FIELDS
+            if spec.name in self.mine and spec.name not in self.theirs
+        ]
+
+    @property
     def contested(self) -> list[str]:
         """The fields both sides changed to different values, in form order."""
         return [

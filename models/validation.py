@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from models.address_rules import AddressRules, address_rules, fold_name
-from models.characters import CONTROL_CHARACTERS
+from models.address_rules import AddressRules, address_rules
+from models.characters import CONTROL_CHARACTERS, fold_name
 from models.fields import (
     ADDRESS_SIDES,
     CUSTOMER_FIELDS,
@@ -136,6 +136,25 @@ def display_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def display_value(name: str, value: object) -> str:
+    """A stored field value as people read it, in every dialog and the history alike: (blank),
+    Yes/No, choice labels, country names, telephones in international format."""
+    if value is None or value == "":
+        return "(blank)"
+    spec = FIELDS_BY_NAME.get(name)
+    kind = spec.kind if spec is not None else ""
+    if kind == "bool" or isinstance(value, bool):
+        return "Yes" if value else "No"
+    text = str(value)
+    if kind == "choice":
+        return TAX_EXEMPT_CHOICES.get(text, text)
+    if kind == "phone":
+        return display_phone(text)
+    if kind == "country":
+        return _country_name(text)
+    return text
 
 
 def _clean_field(spec: FieldSpec, raw: object, known: Mapping[str, object]) -> object:

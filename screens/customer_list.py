@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
+from models.fields import display_name
 from models.search.query import (
     SORT_ORDERS,
     CustomerResults,
@@ -554,5 +555,5 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
 
 def _who(row: CustomerRow) -> str:
     """A row's code and name, made safe for display."""
-    name = row.business_name or row.contact_name
+    name = display_name(row.business_name, row.contact_name)
     return safe(f"{row.code} ({name})" if name else row.code)

@@ -13,7 +13,9 @@ from models.portal.actions import (
     PortalSummary,
     portal_policy,
 )
+from models.portal.emails import hours
 from models.portal.service import ActionReport
+from models.portal.tokens import LINK_LIFETIME, PURPOSE_ACTIVATION, PURPOSE_RESET
 from models.store.db import DatabaseUnavailable
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.safe_text import safe
@@ -37,11 +39,11 @@ def _warned(question: Content, summary: PortalSummary) -> Content:
 def confirm_dialog(action: str, summary: PortalSummary, link_mode: bool) -> ConfirmDialog:
     """The Yes/No question for an action: what will happen, and to whom (and a warning when
     the address may be a look-alike)."""
-    hours = int(portal_policy().temp_password_lifetime.total_seconds() // 3600)
+    valid = hours(portal_policy().temp_password_lifetime)
     secret = (
-        "a one-time link to choose a password (valid 24 hours)"
+        f"a one-time link to choose a password (valid {hours(LINK_LIFETIME[PURPOSE_ACTIVATION])})"
         if link_mode
-        else f"a new temporary password (valid {hours} hours, to be changed at first sign-in)"
+        else f"a new temporary password (valid {valid}, to be changed at first sign-in)"
     )
     if action == ACTION_SEND and summary.on_its_way:
         question = Content.from_markup(
@@ -79,9 +81,9 @@ def confirm_dialog(action: str, summary: PortalSummary, link_mode: bool) -> Conf
             dangerous=True,
         )
     secret = (
-        "a one-time link to choose a new password (valid 1 hour)"
+        f"a one-time link to choose a new password (valid {hours(LINK_LIFETIME[PURPOSE_RESET])})"
         if link_mode
-        else f"a new temporary password (valid {hours} hours)"
+        else f"a new temporary password (valid {valid})"
     )
     question = Content.from_markup(
         "Unlock the portal account of [b]$name[/b] ($email), clear failed sign-ins and email "

@@ -10,8 +10,9 @@ from textual.timer import Timer
 from textual.worker import Worker
 
 from models.env import SettingError, env_int
-from models.mail.outbox import DeliveryReport, deliver_waiting
+from models.mail.outbox import DeliveryReport
 from models.mail.smtp import MailConfig, MailConfigError, parse_mail_url
+from models.portal.delivery import deliver_waiting
 from screens.db_work import Done, Outcome, Refused, Unexpected, WorkerGroup, run_db
 from screens.error_report import report_failure
 from screens.widgets.safe_text import safe

@@ -1,7 +1,9 @@
 """The outbox: mail written in the same transaction as the change, delivered afterwards,
-exactly once even with several deliverers, retried with backoff. A portal email's password or
-link is made by the deliverer in the transaction that claims it (models/portal/secrets.py):
-no row ever holds it."""
+exactly once even with several deliverers, retried with backoff. A message may carry a secret
+of a `credential` kind (a portal email's password or link): a SecretIssuer given to the
+deliverer (the portal's, models/portal/delivery.py) makes it in the transaction that claims the
+message, so no row ever holds it. Mail knows nothing of the portal; a deliverer given no issuer
+never claims a message that carries a secret."""
 
 import os
 import socket
@@ -10,13 +12,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from string import Template
+from typing import Any, Protocol, TypeVar
 
 import peewee as pw
 
 from models.clock import utcnow
 from models.env import env_int
 from models.mail.smtp import DeliveryError, MailConfig, build_message, deliver, new_message_id
-from models.portal.secrets import IssuedSecret, prepare_secret, store_secret, withdrawn_reason
 from models.store.engine import write_transaction
 from models.store.tables import OutboxMessage
 
@@ -33,6 +35,34 @@ BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 MAX_ATTEMPTS_ENV = "CUSTDESK_MAIL_MAX_ATTEMPTS"
 DEFAULT_MAX_ATTEMPTS = 20  # 30 s, 1, 2, 4 … 32 min, then hourly: about 14 hours of trying
+
+
+Prepared = TypeVar("Prepared")
+
+
+@dataclass(frozen=True)
+class IssuedSecret:
+    """A secret now in force for a message: it goes into the email, and nowhere else."""
+
+    secret: str = field(repr=False)  # never in a traceback or a log line
+    expires_at: datetime
+    replaces: datetime | None = None  # an earlier try made one at this time; it no longer works
+
+
+class SecretIssuer(Protocol[Prepared]):
+    """What makes the secrets of the messages that carry one (their `credential` kind)."""
+
+    def prepare(self, credential: str) -> Prepared | None:
+        """The secret of a credential kind, before the claim (it may be slow); None for none."""
+
+    def issue(
+        self, message: OutboxMessage, prepared: Prepared, now: datetime
+    ) -> IssuedSecret | None:
+        """Inside the claim: put the prepared secret in force for the message; None when the
+        message no longer applies (then nothing changes and it is withdrawn)."""
+
+    def withdrawn_reason(self, message: OutboxMessage) -> str:
+        """Why a message that no longer applies is not sent, in words for the outbox listing."""
 
 
 def literal(text: str) -> str:
@@ -151,10 +181,11 @@ def new_deliverer_id() -> str:
     return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _claimable(now: datetime, due_only: bool):
-    """The condition for a message no deliverer holds. A portal email also waits while another
-    portal email to the same customer is being delivered, so the last one accepted by the
-    server is always the one whose password or link works."""
+def _claimable(now: datetime, due_only: bool, secrets: bool):
+    """The condition for a message no deliverer holds (one carrying a secret only for a
+    deliverer that can make it). A message with a secret also waits while another to the same
+    customer is being delivered, so the last one accepted by the server is always the one whose
+    password or link works."""
     other = OutboxMessage.alias()
     in_flight = other.select(other.id).where(
         (other.customer == OutboxMessage.customer)
@@ -170,6 +201,8 @@ def _claimable(now: datetime, due_only: bool):
     )
     if due_only:
         condition &= OutboxMessage.next_attempt_at <= now
+    if not secrets:
+        condition &= OutboxMessage.credential == ""
     return condition
 
 
@@ -179,9 +212,10 @@ def _candidate(
     outbox_id: int | None = None,
     due_only: bool = True,
     skip: tuple[int, ...] = (),
+    secrets: bool = False,
 ) -> OutboxMessage | None:
     """The next message this deliverer could claim (a read; the claim decides)."""
-    condition = _claimable(now, due_only)
+    condition = _claimable(now, due_only, secrets)
     if outbox_id is not None:
         condition &= OutboxMessage.id == outbox_id
     if skip:
@@ -211,20 +245,25 @@ def _end_in_claim(message: OutboxMessage, outcome: DeliveryOutcome, **changes) -
     return _Claim(message, ended=outcome)
 
 
-def _claim(deliverer: str, candidate: OutboxMessage, now: datetime) -> _Claim | None:
+def _claim(
+    deliverer: str, candidate: OutboxMessage, now: datetime, secrets: SecretIssuer[Any] | None
+) -> _Claim | None:
     """Take a message for this deliverer until the lease ends; None when another took it first.
 
-    A portal email's password or link is made (and hashed: bcrypt is slow) before the write
-    transaction; its hash is stored in the transaction that claims the message, and only while
-    the message still applies to the account. The claim is one UPDATE, so two deliverers never
+    A message's secret is made (and hashed: bcrypt is slow) by `secrets` before the write
+    transaction, and put in force in the transaction that claims the message, only while the
+    message still applies. The claim is one UPDATE, so two deliverers never
     both hold it (PostgreSQL re-checks the row after the other's commit; SQLite's IMMEDIATE
     transaction lets one writer in at a time).
     """
-    prepared = prepare_secret(candidate.credential)
+    prepared = secrets.prepare(candidate.credential) if secrets is not None else None
     with write_transaction():
         claimed = (
             OutboxMessage.update(claimed_by=deliverer, claimed_until=now + CLAIM_LEASE)
-            .where((OutboxMessage.id == candidate.id) & _claimable(now, due_only=False))
+            .where(
+                (OutboxMessage.id == candidate.id)
+                & _claimable(now, due_only=False, secrets=secrets is not None)
+            )
             .execute()
         )
         if not claimed:
@@ -241,11 +280,11 @@ def _claim(deliverer: str, candidate: OutboxMessage, now: datetime) -> _Claim | 
                 status=STATUS_FAILED,
                 last_error=error,
             )
-        if prepared is None:
+        if secrets is None or prepared is None:
             return _Claim(message)
-        issued = store_secret(message, prepared, now)
+        issued = secrets.issue(message, prepared, now)
         if issued is None:
-            reason = withdrawn_reason(message)
+            reason = secrets.withdrawn_reason(message)
             return _end_in_claim(
                 message,
                 DeliveryOutcome(message.id, message.to_address, False, reason, withdrawn=True),
@@ -308,28 +347,38 @@ def _attempt(claim: _Claim, config: MailConfig, deliverer: str) -> DeliveryOutco
 
 
 def _claim_and_deliver(
-    deliverer: str, candidate: OutboxMessage, config: MailConfig
+    deliverer: str, candidate: OutboxMessage, config: MailConfig, secrets: SecretIssuer[Any] | None
 ) -> DeliveryOutcome | None:
     """Claim one message and deliver it; None when another deliverer took it first."""
-    claim = _claim(deliverer, candidate, utcnow())
+    claim = _claim(deliverer, candidate, utcnow(), secrets)
     if claim is None:
         return None
     return claim.ended or _attempt(claim, config, deliverer)
 
 
-def deliver_message(outbox_id: int, config: MailConfig) -> DeliveryOutcome | None:
+def deliver_message(
+    outbox_id: int, config: MailConfig, secrets: SecretIssuer[Any] | None = None
+) -> DeliveryOutcome | None:
     """Try to deliver one message now (just queued by an action); None when another deliverer
-    holds it (or an earlier email to the same customer), or it is no longer waiting."""
-    candidate = _candidate(utcnow(), outbox_id=outbox_id, due_only=False)
+    holds it (or an earlier email to the same customer), or it is no longer waiting (or carries
+    a secret and no `secrets` issuer is given)."""
+    candidate = _candidate(
+        utcnow(), outbox_id=outbox_id, due_only=False, secrets=secrets is not None
+    )
     if candidate is None:
         return None
-    return _claim_and_deliver(new_deliverer_id(), candidate, config)
+    return _claim_and_deliver(new_deliverer_id(), candidate, config, secrets)
 
 
 def deliver_waiting(
-    config: MailConfig, *, due_only: bool = True, limit: int = 100
+    config: MailConfig,
+    *,
+    due_only: bool = True,
+    limit: int = 100,
+    secrets: SecretIssuer[Any] | None = None,
 ) -> DeliveryReport:
-    """Deliver waiting messages one by one (only those due, unless `due_only` is False).
+    """Deliver waiting messages one by one (only those due, unless `due_only` is False; those
+    carrying a secret only with a `secrets` issuer).
 
     A failure that will be retried ends the run: the server is likely down for the rest too.
     """
@@ -337,11 +386,11 @@ def deliver_waiting(
     report = DeliveryReport()
     tried: tuple[int, ...] = ()
     while len(report.outcomes) < limit:
-        candidate = _candidate(utcnow(), due_only=due_only, skip=tried)
+        candidate = _candidate(utcnow(), due_only=due_only, skip=tried, secrets=secrets is not None)
         if candidate is None:
             break
         tried += (candidate.id,)
-        outcome = _claim_and_deliver(deliverer, candidate, config)
+        outcome = _claim_and_deliver(deliverer, candidate, config, secrets)
         if outcome is None:  # another deliverer took it first
             continue
         report.outcomes.append(outcome)

@@ -11,6 +11,7 @@ from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound
 from models.env import env_int
+from models.fields import greeting_name
 from models.mail.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, STATUS_WITHDRAWN, enqueue
 from models.portal.emails import KIND_ACTIVATION, KIND_RESET, hours, one_line, portal_email
 from models.portal.secrets import CREDENTIAL_PASSWORD, link_credential, temp_password_lifetime
@@ -286,13 +287,6 @@ def _load(customer_id: int) -> tuple[Customer, PortalAccount | None]:
     return customer, staff_view_of_account(customer_id)
 
 
-def greeting_name(customer: Customer) -> str:
-    """The name to greet a customer by in an email."""
-    return one_line(
-        customer.billing_contact_name or customer.contact_name or customer.business_name
-    )
-
-
 def _latest_event(customer_id: int, actions: tuple[str, ...] | None = None) -> AuditEvent | None:
     """The latest portal action done on a customer (of the given actions), from the audit."""
     condition = (
@@ -488,7 +482,10 @@ def _emailed_action(
                 customer.id,
                 f"withdrawn: replaced by {ACTION_LABELS[action]} by {staff.login} at {when(now)}",
             )
-            draft = portal_email(kind, greeting_name(customer), email, portal_url)
+            name = greeting_name(
+                customer.billing_contact_name, customer.contact_name, customer.business_name
+            )
+            draft = portal_email(kind, one_line(name), email, portal_url)
             message = enqueue(
                 customer.id,
                 email,

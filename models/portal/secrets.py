@@ -1,11 +1,13 @@
 """A portal email's temporary password or one-time link, made when the email is delivered: the
-deliverer makes it, stores only its hash in the transaction that claims the message, and puts
-it in the email. No table, file or log ever holds the password or link itself."""
+deliverer, given PORTAL_SECRETS, makes it, stores only its hash in the transaction that claims
+the message, and puts it in the email. No table, file or log ever holds the password or link
+itself."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from models.env import env_int
+from models.mail.outbox import IssuedSecret
 from models.portal.passwords import hash_password, temporary_password
 from models.portal.tokens import (
     LINK_LIFETIME,
@@ -37,15 +39,6 @@ class PreparedSecret:
 
     secret: str = field(repr=False)  # never in a traceback or a log line
     stored_hash: str = field(repr=False)
-
-
-@dataclass(frozen=True)
-class IssuedSecret:
-    """A secret now in force for an account: it goes into the email, and nowhere else."""
-
-    secret: str = field(repr=False)  # never in a traceback or a log line
-    expires_at: datetime
-    replaces: datetime | None = None  # an earlier try made one at this time; it no longer works
 
 
 def prepare_secret(credential: str) -> PreparedSecret | None:
@@ -127,3 +120,24 @@ def withdrawn_reason(message: OutboxMessage) -> str:
     if account.status != PORTAL_ACTIVE:
         return "withdrawn: the portal account was locked after this email was queued"
     return "withdrawn: the customer has already chosen a password"
+
+
+class PortalSecrets:
+    """The portal's passwords and links for the mail deliverer (models.mail.outbox.SecretIssuer)."""
+
+    def prepare(self, credential: str) -> PreparedSecret | None:
+        """The secret of a credential kind, with its hash (before the claim: bcrypt is slow)."""
+        return prepare_secret(credential)
+
+    def issue(
+        self, message: OutboxMessage, prepared: PreparedSecret, now: datetime
+    ) -> IssuedSecret | None:
+        """Inside the claim: the secret in force for the message's account, or None."""
+        return store_secret(message, prepared, now)
+
+    def withdrawn_reason(self, message: OutboxMessage) -> str:
+        """Why the portal email is no longer sent."""
+        return withdrawn_reason(message)
+
+
+PORTAL_SECRETS = PortalSecrets()

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from models.mail.outbox import deliver_message
 from models.mail.smtp import MailConfigError, parse_mail_url
 from models.portal.actions import (
     ACTION_LOCK,
@@ -15,6 +14,7 @@ from models.portal.actions import (
     reset_and_unlock,
     send_activation,
 )
+from models.portal.delivery import deliver_message
 from models.staff.session import StaffSession
 
 

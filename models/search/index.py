@@ -15,12 +15,7 @@ PostgreSQL: the same fold as IMMUTABLE SQL functions, STORED generated columns a
 GIN index. Queries read the stored columns only, so they never call the fold per row.
 """
 
-import re
-import unicodedata
-
-CODE_MARK = "\x1e"
-FIELD_MARK = "\x1f"
-BLANK_LAST = "\U0010ffff"  # the sort key of a blank value: after every real one
+from models.characters import BLANK_LAST, CODE_MARK, FIELD_MARK, FOLD_MAP, digits, fold
 
 # The fields search looks at, in the order they are folded into search_text.
 SEARCHED_COLUMNS = (
@@ -50,68 +45,6 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "telephone": ("sort_phone",),
     "city": ("sort_city", "billing_country"),
 }
-
-# Letters that do not decompose into a base letter plus accents.
-_SPECIAL_LETTERS = {
-    "ß": "ss",
-    "æ": "ae",
-    "œ": "oe",
-    "ø": "o",
-    "đ": "d",
-    "ð": "d",
-    "ł": "l",
-    "þ": "th",
-    "ı": "i",
-    "ħ": "h",
-    "ŧ": "t",
-    "ŋ": "n",
-    "ĸ": "k",
-    "ſ": "s",
-}
-
-
-def _accent_table() -> dict[str, str]:
-    """Lower-case Latin letters with accents, mapped to their bare ASCII letters."""
-    table = {}
-    for code_point in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        char = chr(code_point)
-        if char != char.lower():
-            continue  # the fold lowers first, so only lower-case letters reach the table
-        bare = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        ).lower()
-        if bare != char and bare.isascii() and bare.isalpha():
-            table[char] = bare
-    table.update(_SPECIAL_LETTERS)
-    table[CODE_MARK] = " "
-    table[FIELD_MARK] = " "
-    return table
-
-
-FOLD_MAP = _accent_table()
-_FOLD_TRANSLATION = str.maketrans(FOLD_MAP)
-_NOT_DIGIT = re.compile(r"[^0-9]+")
-
-
-def fold(value: object) -> str:
-    """Text as the index holds it: composed (NFC), lower case, accents stripped, no field marks.
-
-    Stored text and search terms both go through this one fold, so "José" typed composed (NFC)
-    or decomposed (NFD, "e" then U+0301) finds the same customers.
-    """
-    if value is None:
-        return ""
-    text = str(value)
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    return text.lower().translate(_FOLD_TRANSLATION)
-
-
-def digits(value: object) -> str:
-    """Only the ASCII digits of a value: how telephone numbers are indexed and searched."""
-    if value is None:
-        return ""
-    return _NOT_DIGIT.sub("", str(value))
 
 
 def sort_key(value: object) -> str:

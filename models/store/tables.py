@@ -3,6 +3,7 @@
 import peewee as pw
 
 from models.clock import utcnow
+from models.fields import display_name
 from models.store.db import database
 
 PORTAL_NOT_ACTIVATED = "not_activated"
@@ -64,7 +65,7 @@ class Customer(BaseModel):
     @property
     def display_name(self) -> str:
         """The business name, or else the contact name."""
-        return self.business_name or self.contact_name
+        return display_name(self.business_name, self.contact_name)
 
 
 class PortalAccount(BaseModel):

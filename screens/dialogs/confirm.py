@@ -10,11 +10,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
+from models.portal.actions import MAX_REASON_CHARS
 from screens.dialogs.dialog import Dialog
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_editors import SafeInput
 
-MAX_REASON_CHARS = 200
 KEYS = "y Yes · n No · Esc cancels · Enter: highlighted button"
 SCROLL_KEYS = "PgUp/PgDn scroll the question"
 

@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Label, Static
 
 from models.customers import SaveConflict
-from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, TAX_EXEMPT_CHOICES, label
-from models.validation import country_choices, display_phone
+from models.fields import label
+from models.validation import display_value
 from screens.dialogs.dialog import Dialog
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_text import safe
@@ -28,23 +28,6 @@ class ConflictChoice:
 
     action: str
     keep_mine: frozenset[str] = field(default_factory=frozenset)
-
-
-def display_value(name: str, value: object) -> str:
-    """A stored value as a person reads it."""
-    kind = FIELDS_BY_NAME[name].kind
-    if kind == "bool":
-        return "Yes" if value else "No"
-    if kind == "choice":
-        return TAX_EXEMPT_CHOICES.get(str(value), str(value))
-    text = "" if value is None else str(value)
-    if not text:
-        return "(blank)"
-    if kind == "phone":
-        return display_phone(text)
-    if kind == "country":
-        return {code: name for name, code in country_choices()}.get(text, text)
-    return text
 
 
 class ConflictDialog(Dialog[ConflictChoice | None]):
@@ -72,7 +55,7 @@ class ConflictDialog(Dialog[ConflictChoice | None]):
                     yield Label("Yours", classes="conflict-value")
                     yield Label("", classes="conflict-keep")
             with OverflowScroll(id="conflict-rows", classes="dialog-body"):
-                for name in self._rows():
+                for name in self.conflict.fields:
                     yield from self._row(name)
             with Vertical(id="conflict-bottom", classes="dialog-bottom"):
                 with Horizontal(classes="dialog-buttons"):
@@ -94,14 +77,6 @@ class ConflictDialog(Dialog[ConflictChoice | None]):
         return text + (
             "Save keeps your other changes; Reload drops all your changes and shows their version."
         )
-
-    def _rows(self) -> list[str]:
-        """Every field they changed, then every field only you changed."""
-        return [spec.name for spec in CUSTOMER_FIELDS if spec.name in self.conflict.theirs] + [
-            spec.name
-            for spec in CUSTOMER_FIELDS
-            if spec.name in self.conflict.mine and spec.name not in self.conflict.theirs
-        ]
 
     def _row(self, name: str) -> ComposeResult:
         theirs = self.conflict.theirs.get(name)

@@ -39,6 +39,7 @@ from models.transfer.customer_import import (
     apply_import,
     preview_import,
 )
+from models.transfer.import_report import ReportStyle, import_report
 from screens.dialogs.progress_dialog import ProgressDialog
 from screens.widgets.safe_editors import SafeInput
 from screens.widgets.safe_text import safe
@@ -61,46 +62,21 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+IMPORT_REPORT = ReportStyle(
+    duplicates=(
+        "Likely duplicates (listed below) are skipped: tick a row (space) or "
+        "Create all to create it anyway."
+    ),
+    clashes="Rows with codes of existing customers: tick Update to update them.",
+    shown=SHOWN_PROBLEMS,
+    more=" (custdesk import --dry-run FILE lists them all)",
+    list_duplicates=False,  # they are listed to tick, below the report
+)
+
+
 def preview_report(name: str, preview: ImportPreview) -> str:
-    """The preview as plain lines: the counts and the verdict, then the first bad rows (safe
-    to show)."""
-    counts = [f"{preview.to_create:,} to create"]
-    if preview.update:
-        counts += [f"{preview.to_update:,} to update", f"{preview.unchanged:,} unchanged"]
-    if preview.duplicate_count:
-        counts.append(_plural(preview.duplicate_count, "likely duplicate"))
-    counts.append(f"{preview.bad_rows:,} bad")
-    lines = [f"{safe(name)}: {_plural(preview.rows, 'row')}: {', '.join(counts)}."]
-    if not preview.ok:
-        lines.append("Nothing can be imported: correct the file and check it again.")
-    elif preview.duplicate_count:
-        lines.append(
-            "Likely duplicates (listed below) are skipped: tick a row (space) or "
-            "Create all to create it anyway."
-        )
-    elif not preview.to_create + preview.to_update:
-        lines.append("Nothing to import: every customer in the file is already up to date.")
-    if preview.clashes and not preview.update:
-        lines.append("Rows with codes of existing customers: tick Update to update them.")
-    for problem in preview.problems[:SHOWN_PROBLEMS]:
-        where = f"Line {problem.line}" + (f", {problem.column}" if problem.column else "")
-        lines.append(f"  {where}: {safe(problem.message)}")
-    more = len(preview.problems) - SHOWN_PROBLEMS + preview.problems_left_off
-    if more > 0:
-        lines.append(
-            f"  … and {_plural(more, 'more problem')} "
-            "(custdesk import --dry-run FILE lists them all)."
-        )
-    for warning in preview.warnings[:SHOWN_PROBLEMS]:
-        where = f"Line {warning.line}" + (f", {warning.column}" if warning.column else "")
-        lines.append(f"  ⚠ {where}: {safe(warning.message)}")
-    more = len(preview.warnings) - SHOWN_PROBLEMS + preview.warnings_left_off
-    if more > 0:
-        lines.append(
-            f"  … and {_plural(more, 'more warning')} "
-            "(custdesk import --dry-run FILE lists them all)."
-        )
-    return "\n".join(lines)
+    """The preview as the dialog shows it (models/transfer/import_report.py), safe to show."""
+    return "\n".join(safe(line) for line in import_report(name, preview, IMPORT_REPORT))
 
 
 class ReportText(Visual):

@@ -22,10 +22,10 @@ from textual.widgets import DataTable, Static
 
 from models.customers import CustomerNotFound, ValidationFailed
 from models.fields import label
-from models.history import display_value
 from models.merge import MergePreview, MergeRefused, MergeResult, merge_customers, merge_preview
 from models.staff.session import StaffSession
 from models.store.tables import PORTAL_STATUS_LABELS
+from models.validation import display_value
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.dialog import Dialog

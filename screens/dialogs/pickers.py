@@ -12,7 +12,8 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from models.validation import country_choices, find_country, fold_name, subdivision_choices
+from models.characters import fold_name
+from models.validation import country_choices, find_country, subdivision_choices
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_editors import SafeInput
 

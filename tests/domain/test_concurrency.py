@@ -56,8 +56,8 @@ _BASE = {"contact_name": "Ada Lovelace", "business_name": "Acme"}
 
 def _deliver(url: str, start_at: float, mail_url: str) -> int:
     """Deliver what waits in the outbox; returns how many this process sent."""
-    from models.mail.outbox import deliver_waiting
     from models.mail.smtp import parse_mail_url
+    from models.portal.delivery import deliver_waiting
 
     _open(url)
     time.sleep(max(0.0, start_at - time.time()))

@@ -21,18 +21,17 @@ from models.audit.events import change_count
 from models.customers import create_customer, customer_values
 from models.demo import generate as demo
 from models.demo.generate import (
-    COUNTRIES,
     CUSTOMER_COLUMNS,
     DEMO_MARK,
     DEMO_PASSWORD,
     DEMO_PASSWORD_HASH,
-    PEOPLE,
     DemoGenerator,
     DemoStopped,
     ensure_demo_data,
     fill_demo_database,
     vat_number,
 )
+from models.demo.pools import COUNTRIES, PEOPLE
 from models.fields import FIELDS_BY_NAME
 from models.store.db import close_database, database
 from models.store.tables import (

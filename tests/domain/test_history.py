@@ -44,7 +44,7 @@ def test_creation_lists_each_value_set(acme):
     assert set(row.lines) == {
         "Customer Code: ACME",
         "Business Name: Acme Ltd",
-        "Billing Country: GB",
+        "Billing Country: United Kingdom",  # the country's name, as every dialog shows it
         "Billing Telephone: +44 20 7946 0000",
         "Wholesale: Yes",
         "Tax Exempt: No",

@@ -10,8 +10,9 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     fast_bcrypt,
 )
 
-from models.mail.outbox import deliver_waiting, enqueue, waiting_messages
+from models.mail.outbox import enqueue, waiting_messages
 from models.mail.smtp import parse_mail_url
+from models.portal.delivery import deliver_waiting
 from models.store.engine import write_transaction
 from models.store.tables import OutboxMessage
 from tui.cli import main

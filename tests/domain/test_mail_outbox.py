@@ -19,16 +19,10 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 )
 
 from models.clock import utcnow
-from models.mail.outbox import (
-    backoff,
-    deliver_message,
-    deliver_waiting,
-    enqueue,
-    literal,
-    waiting_messages,
-)
+from models.mail.outbox import backoff, enqueue, literal, waiting_messages
 from models.mail.smtp import MailConfigError, parse_mail_url
 from models.portal.actions import PortalActionRefused, send_activation
+from models.portal.delivery import deliver_message, deliver_waiting
 from models.portal.service import perform_action
 from models.store.db import database
 from models.store.engine import write_transaction

@@ -23,9 +23,9 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
 )
 
 from models.clock import utcnow
-from models.mail.outbox import deliver_message, deliver_waiting
 from models.mail.smtp import parse_mail_url
 from models.portal.actions import ACTION_LOCK, ACTION_RESET, ACTION_SEND, send_activation
+from models.portal.delivery import deliver_message, deliver_waiting
 from models.portal.passwords import TEMP_ALPHABET
 from models.portal.service import perform_action
 from models.portal.signin import activate_with_link, sign_in

@@ -9,8 +9,8 @@ from textual.widgets import Input
 
 from models.customers import ValidationFailed, load_customer, save_customer
 from models.history import customer_history
-from models.mail.outbox import deliver_waiting
 from models.mail.smtp import parse_mail_url
+from models.portal.delivery import deliver_waiting
 from models.store.db import database
 from models.store.tables import AuditEvent, OutboxMessage, PortalAccount
 from screens.customer_detail import CustomerDetailScreen

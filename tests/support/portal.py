@@ -12,9 +12,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from models.customers import create_customer
-from models.mail.outbox import deliver_message
 from models.mail.smtp import parse_mail_url
 from models.portal.actions import portal_summary, send_activation
+from models.portal.delivery import deliver_message
 from models.staff.session import StaffSession, identify
 from models.store.tables import Staff
 

@@ -15,6 +15,7 @@ from models.transfer.customer_import import (
     apply_import,
     preview_import,
 )
+from models.transfer.import_report import ReportStyle, import_report, plural
 from screens.widgets.safe_text import safe
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         except KeyboardInterrupt:
             return _fail(progress, "Interrupted: nothing was imported.", EXIT_INTERRUPTED)
         progress.finish()
-    skipped = f", {_plural(result.skipped, 'likely duplicate')} skipped" if result.skipped else ""
+    skipped = f", {plural(result.skipped, 'likely duplicate')} skipped" if result.skipped else ""
     print(
         f"Imported {safe(args.file)}: {result.created:,} created, {result.updated:,} updated, "
         f"{result.unchanged:,} unchanged{skipped}, in {time.perf_counter() - started:.1f} s."
@@ -79,52 +80,22 @@ def _fail(progress: ProgressLine, message: str, status: int) -> int:
     return status
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def _print_preview(file: str, preview: ImportPreview, duplicates: str) -> None:
-    """The counts, then every bad row (line, column and message), every likely duplicate and
-    what happens to them."""
-    counts = [f"{preview.to_create:,} to create"]
-    if preview.update:
-        counts += [f"{preview.to_update:,} to update", f"{preview.unchanged:,} unchanged"]
-    if preview.duplicate_count:
-        counts.append(
-            f"{preview.duplicate_count:,} likely duplicate"
-            f"{'s' if preview.duplicate_count != 1 else ''}"
-        )
-    counts.append(f"{preview.bad_rows:,} bad")
-    print(
-        f"{safe(file)}: {preview.rows:,} row{'s' if preview.rows != 1 else ''}: "
-        f"{', '.join(counts)}."
-    )
-    for problem in preview.problems:
-        where = f"Line {problem.line}" + (f", {problem.column}" if problem.column else "")
-        print(f"  {where}: {safe(problem.message)}")
-    if preview.problems_left_off:
-        print(f"  … and {preview.problems_left_off:,} more problems.")
-    for warning in preview.warnings:
-        where = f"Line {warning.line}" + (f", {warning.column}" if warning.column else "")
-        print(f"  warning: {where}: {safe(warning.message)}")
-    if preview.warnings_left_off:
-        print(f"  … and {preview.warnings_left_off:,} more warnings.")
-    for duplicate in preview.duplicates:
-        print(f"  duplicate: Line {duplicate.line}: {safe(duplicate.message)}")
-    if preview.duplicates_left_off:
-        print(f"  … and {preview.duplicates_left_off:,} more likely duplicates.")
-    if preview.duplicate_count and duplicates == "create":
-        print(
-            f"{_plural(preview.duplicate_count, 'likely duplicate')}: created anyway "
+    """The report (models/transfer/import_report.py) with every row listed, and what happens
+    to likely duplicates with this --duplicates choice."""
+    if duplicates == "create":
+        duplicate_line = (
+            f"{plural(preview.duplicate_count, 'likely duplicate')}: created anyway "
             "(--duplicates create)."
         )
-    elif preview.duplicate_count:
-        print(
-            f"{_plural(preview.duplicate_count, 'likely duplicate')}: skipped; add "
+    else:
+        duplicate_line = (
+            f"{plural(preview.duplicate_count, 'likely duplicate')}: skipped; add "
             "--duplicates create to create them anyway."
         )
-    if preview.clashes:
-        print(
-            f"{preview.clashes:,} row{'s use codes' if preview.clashes != 1 else ' uses a code'}"
-            " of existing customers: add --update to update those customers."
-        )
+    clash_line = (
+        f"{preview.clashes:,} row{'s use codes' if preview.clashes != 1 else ' uses a code'}"
+        " of existing customers: add --update to update those customers."
+    )
+    for line in import_report(file, preview, ReportStyle(duplicate_line, clash_line)):
+        print(safe(line))

@@ -4,8 +4,9 @@ import argparse
 import sys
 
 from models.env import SettingError
-from models.mail.outbox import DeliveryReport, WaitingMessage, deliver_waiting, waiting_messages
+from models.mail.outbox import DeliveryReport, WaitingMessage, waiting_messages
 from models.mail.smtp import MailConfigError, parse_mail_url
+from models.portal.delivery import deliver_waiting
 from screens.widgets.safe_text import safe
 from tui.settings import Settings
 

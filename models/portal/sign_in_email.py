@@ -1,11 +1,15 @@
 """The portal sign-in follows the billing email: when a customer with a portal sign-in gets a
 new billing email, the sign-in moves to it in the same transaction, and the old and the new
-address are both told by email (OWASP ASVS V2.5.5)."""
+address are both told by email (OWASP ASVS V2.5.5). The customer core calls it through
+models.customers.on_billing_email_change (registered when models.portal is imported), so the
+core and the other features never import the portal."""
 
 import peewee as pw
 
 from models.audit.events import record_event
 from models.clock import utcnow
+from models.customers import FollowRefused, on_billing_email_change
+from models.fields import greeting_name
 from models.mail.outbox import enqueue
 from models.portal.emails import one_line, sign_in_moved_email
 from models.staff.session import StaffSession
@@ -15,7 +19,7 @@ ACTION_SIGN_IN_MOVED = "portal_sign_in_moved"
 FIELD = "billing_email"
 
 
-class SignInRefused(Exception):
+class SignInRefused(FollowRefused):
     """The new billing email cannot be the portal sign-in; the message names the field."""
 
 
@@ -50,6 +54,7 @@ def _refusal(new_email: str, customer_id: int) -> str:
     return ""
 
 
+@on_billing_email_change
 def follow_billing_email(
     customer_id: int,
     old_email: str,
@@ -89,11 +94,10 @@ def follow_billing_email(
     if not moved:
         raise SignInRefused("Billing Email: the portal account changed just now; save again.")
     name = one_line(
-        str(
-            values.get("billing_contact_name")
-            or values.get("contact_name")
-            or values.get("business_name")
-            or ""
+        greeting_name(
+            values.get("billing_contact_name"),
+            values.get("contact_name"),
+            values.get("business_name"),
         )
     )
     for address, to_old in ((old, True), (new, False)):
