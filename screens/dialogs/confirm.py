@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from models.portal.actions import MAX_REASON_CHARS
+from models.fields import MAX_REASON_CHARS
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_editors import SafeInput
