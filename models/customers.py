@@ -1,6 +1,5 @@
 """Creating, reading and saving customers: validated, version-checked and audited."""
 
-from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 
@@ -8,6 +7,7 @@ import peewee as pw
 
 from models.aliases import code_is_alias, taken_alias_keys
 from models.audit.events import record_event
+from models.billing_email import FollowRefused, follow_billing_email
 from models.clock import utcnow
 from models.fields import CUSTOMER_FIELDS, display_name
 from models.save_conflict import SaveConflict, last_save
@@ -28,44 +28,6 @@ class ValidationFailed(Exception):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
-
-
-class FollowRefused(Exception):
-    """What moves with a customer's billing email cannot move to the new one: the save is
-    refused, with this message for the Billing Email field."""
-
-
-# (customer id, old email, new email, the saved values, staff, mail sender) -> a notice or "".
-BillingEmailFollower = Callable[[int, str, str, dict[str, object], StaffSession, str], str]
-_BILLING_EMAIL_FOLLOWERS: list[BillingEmailFollower] = []
-
-
-def on_billing_email_change(follower: BillingEmailFollower) -> BillingEmailFollower:
-    """Register what moves with a customer's billing email (the portal sign-in, registered by
-    models/portal/sign_in_email.py), run inside the save's write transaction; it returns what
-    to tell the clerk ("" for nothing) or raises FollowRefused."""
-    _BILLING_EMAIL_FOLLOWERS.append(follower)
-    return follower
-
-
-def _follow_billing_email(
-    customer_id: int,
-    old: str,
-    new: str,
-    values: dict[str, object],
-    staff: StaffSession,
-    sender: str,
-) -> str:
-    """Move what follows the billing email, inside the save's transaction; the notices joined."""
-    if not _BILLING_EMAIL_FOLLOWERS:
-        raise RuntimeError(
-            "Nothing is registered to follow billing emails: import models.portal before "
-            "saving customers, or the portal sign-in would stay on the old address."
-        )
-    notices = [
-        follow(customer_id, old, new, values, staff, sender) for follow in _BILLING_EMAIL_FOLLOWERS
-    ]
-    return " ".join(notice for notice in notices if notice)
 
 
 class CustomerNotFound(Exception):
@@ -251,7 +213,7 @@ def save_customer(
             notice = (
                 ""
                 if "billing_email" not in changes
-                else _follow_billing_email(
+                else follow_billing_email(
                     loaded.id,
                     str(changes["billing_email"][0] or ""),
                     str(clean["billing_email"]),

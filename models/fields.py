@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 ADDRESS_SIDES = ("billing", "shipping")
+MAX_REASON_CHARS = 200  # a reason staff type for a portal action (the confirm box holds no more)
 
 TAX_EXEMPT_CHOICES = {
     "no": "No",

@@ -11,7 +11,7 @@ from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound
 from models.env import env_int
-from models.fields import greeting_name
+from models.fields import MAX_REASON_CHARS, greeting_name
 from models.mail.outbox import STATUS_FAILED, STATUS_PENDING, STATUS_SENT, STATUS_WITHDRAWN, enqueue
 from models.portal.emails import KIND_ACTIVATION, KIND_RESET, hours, one_line, portal_email
 from models.portal.secrets import CREDENTIAL_PASSWORD, link_credential, temp_password_lifetime
@@ -57,7 +57,6 @@ ACTION_PERMISSIONS = {
     ACTION_LOCK: Permission.PORTAL_LOCK,
     ACTION_RESET: Permission.PORTAL_RESET,
 }
-MAX_REASON_CHARS = 200
 EMAILED_ACTIONS = (f"portal_{ACTION_SEND}", f"portal_{ACTION_RESET}")
 
 LOCKOUT_ATTEMPTS_ENV = "CUSTDESK_LOCKOUT_ATTEMPTS"

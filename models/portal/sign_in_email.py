@@ -1,14 +1,14 @@
 """The portal sign-in follows the billing email: when a customer with a portal sign-in gets a
 new billing email, the sign-in moves to it in the same transaction, and the old and the new
 address are both told by email (OWASP ASVS V2.5.5). The customer core calls it through
-models.customers.on_billing_email_change (registered when models.portal is imported), so the
-core and the other features never import the portal."""
+models.billing_email (registered by models/portal/__init__.py), so the core and the other
+features never import the portal."""
 
 import peewee as pw
 
 from models.audit.events import record_event
+from models.billing_email import FollowRefused
 from models.clock import utcnow
-from models.customers import FollowRefused, on_billing_email_change
 from models.fields import greeting_name
 from models.mail.outbox import enqueue
 from models.portal.emails import one_line, sign_in_moved_email
@@ -54,7 +54,6 @@ def _refusal(new_email: str, customer_id: int) -> str:
     return ""
 
 
-@on_billing_email_change
 def follow_billing_email(
     customer_id: int,
     old_email: str,

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from models.portal.actions import MAX_REASON_CHARS
+from models.fields import MAX_REASON_CHARS
 from screens.dialogs.dialog import Dialog
 from screens.widgets.overflow_scroll import OverflowScroll
 from screens.widgets.safe_editors import SafeInput

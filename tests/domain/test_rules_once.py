@@ -18,7 +18,7 @@ from models.characters import fold, fold_name, strip_accents
 from models.customers import CustomerRecord, create_customer
 from models.demo import generate, pools
 from models.duplicates import name_key
-from models.fields import display_name, greeting_name
+from models.fields import MAX_REASON_CHARS, display_name, greeting_name
 from models.history import change_lines
 from models.mail import outbox
 from models.mail.smtp import parse_mail_url
@@ -26,7 +26,6 @@ from models.portal import delivery
 from models.portal.actions import (
     ACTION_RESET,
     ACTION_SEND,
-    MAX_REASON_CHARS,
     PortalActionRefused,
     PortalSummary,
     lock_account,
