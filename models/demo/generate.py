@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CODE_COUNTER, CODE_PREFIX, code_key, reserve_customer_codes
+from models.duplicates import settle_changes
 from models.fields import ADDRESS_PARTS, ADDRESS_SIDES
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
@@ -2441,6 +2442,7 @@ def _add_batch(
             notes += generator.note_rows(customer_id, row)
         bulk_insert(PortalAccount, PORTAL_COLUMNS, portal)
         bulk_insert(Note, NOTE_COLUMNS, notes)
+        settle_changes()  # the batch's search copy and duplicate flags
         record_event(None, staff, DEMO_ACTION, detail=f"Added {size:,} demo customers")
     return size
 

@@ -9,14 +9,23 @@ Every customer row carries, kept in step by the database itself:
 - `sort_business`, `sort_contact`, `sort_email`, `sort_city`, `sort_phone`: the folded sort keys
   of the list's columns (blank values sort last), each with an index ending in the id.
 
-SQLite: the fold is a Python function registered on every connection (`register_sqlite_functions`)
-and called by triggers on insert and update; FTS5's trigram tokenizer indexes `search_text`.
-PostgreSQL: the same fold as IMMUTABLE SQL functions, STORED generated columns and a pg_trgm
-GIN index. Queries read the stored columns only, so they never call the fold per row.
+SQLite: plain-SQL triggers (0011) queue every inserted, changed or deleted customer in
+customer_refresh, whoever wrote it (custdesk, the sqlite3 shell, any script); custdesk folds the
+queued rows here (`refresh_search_copy`, models/duplicates.py's `settle_changes`) in the same
+transaction as its own writes, and before a search or a change poll for the writes of others.
+FTS5's trigram tokenizer indexes `search_text`. PostgreSQL: the same fold as IMMUTABLE SQL
+functions and STORED generated columns (frozen in models/store/migrations/frozen_search.py), so
+any client's write is folded at once, and a pg_trgm GIN index. Queries read the stored columns
+only, so they never call the fold per row.
 """
 
 import re
 import unicodedata
+
+import peewee as pw
+
+from models.store.engine import byte_order, search_copy_generated, update_many
+from models.store.tables import Customer
 
 CODE_MARK = "\x1e"
 FIELD_MARK = "\x1f"
@@ -135,198 +144,43 @@ def search_text(
     )
 
 
-def register_sqlite_functions(db) -> None:
-    """Give a SQLite database (every connection it opens) the functions its triggers call."""
-    db.register_function(fold, "custdesk_fold", 1, deterministic=True)
-    db.register_function(sort_key, "custdesk_sort_key", 1, deterministic=True)
-    db.register_function(phone_sort_key, "custdesk_phone_sort_key", 1, deterministic=True)
-    db.register_function(search_text, "custdesk_search_text", 6, deterministic=True)
-
-
-def sort_keys(sort: str, sqlite: bool, table: str = "c.") -> tuple[str, ...]:
+def sort_keys(sort: str, table: str = "c.") -> tuple[str, ...]:
     """The SQL of a sort order's key columns, as its index orders them (byte order)."""
-    columns = [f"{table}{column}" for column in SORT_COLUMNS[sort]]
-    if sqlite:
-        return tuple(columns)
-    return tuple(f'{column} COLLATE "C"' for column in columns)
+    return tuple(byte_order(f"{table}{column}") for column in SORT_COLUMNS[sort])
 
 
-def _index_sql(sqlite: bool) -> list[str]:
-    """The indexes of every sort order and of the portal-status order."""
-    statements = []
-    for sort in SORT_COLUMNS:
-        if sqlite and sort == "code":
-            continue  # the unique index on code_key already ends in the rowid
-        keys = ", ".join(sort_keys(sort, sqlite, table=""))
-        statements.append(
-            f"CREATE INDEX IF NOT EXISTS customer_sort_{sort} ON customer ({keys}, id)"
-        )
-    statements.append(
-        "CREATE INDEX IF NOT EXISTS portal_account_status ON portal_account (status, customer_id)"
-    )
-    return statements
-
-
-# --- SQLite ---
-
-
-def _sqlite_derived_values(row: str) -> str:
-    """The SET list that recomputes the folded columns from a row (NEW, or the table itself)."""
-    searched = ", ".join(f"{row}{column}" for column in SEARCHED_COLUMNS)
-    keys = ", ".join(
-        f"{column} = custdesk_{'phone_sort_key' if phone else 'sort_key'}({row}{source})"
-        for column, source, phone in SORT_KEY_COLUMNS
-    )
-    return f"search_text = custdesk_search_text({searched}), {keys}"
-
-
-_FTS_DELETE_OLD = (
-    "INSERT INTO customer_fts (customer_fts, rowid, search_text) "
-    "SELECT 'delete', OLD.id, OLD.search_text WHERE OLD.search_text <> '';"
+_DERIVED_COLUMNS = ("search_text", *(column for column, _, _ in SORT_KEY_COLUMNS))
+_REFRESH_SQL = (
+    f"UPDATE customer SET {', '.join(f'{column} = ?' for column in _DERIVED_COLUMNS)} WHERE id = ?"
 )
 
 
-def sqlite_schema_sql() -> list[str]:
-    """SQLite: the folded columns (filled for existing customers), the FTS5 trigram index over
-    search_text, the triggers that keep both in step, and the sort indexes."""
-    added = [
-        f"ALTER TABLE customer ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
-        for column in ("search_text", *(c for c, _, _ in SORT_KEY_COLUMNS))
-    ]
-    return [
-        *added,
-        f"UPDATE customer SET {_sqlite_derived_values('')}",
-        (
-            "CREATE VIRTUAL TABLE customer_fts USING fts5(search_text, content='customer', "
-            "content_rowid='id', tokenize='trigram', detail='none')"
-        ),
-        "INSERT INTO customer_fts (customer_fts) VALUES ('rebuild')",
-        # The folded columns follow every insert and every change to a field they come from...
-        (
-            f"CREATE TRIGGER customer_search_ai AFTER INSERT ON customer BEGIN "
-            f"UPDATE customer SET {_sqlite_derived_values('NEW.')} WHERE id = NEW.id; END"
-        ),
-        (
-            f"CREATE TRIGGER customer_search_au AFTER UPDATE OF {', '.join(SEARCHED_COLUMNS)} "
-            f"ON customer BEGIN "
-            f"UPDATE customer SET {_sqlite_derived_values('NEW.')} WHERE id = NEW.id; END"
-        ),
-        # ...and the trigram index follows search_text.
-        (
-            f"CREATE TRIGGER customer_fts_au AFTER UPDATE OF search_text ON customer BEGIN "
-            f"{_FTS_DELETE_OLD} "
-            f"INSERT INTO customer_fts (rowid, search_text) "
-            f"SELECT NEW.id, NEW.search_text WHERE NEW.search_text <> ''; END"
-        ),
-        f"CREATE TRIGGER customer_fts_ad AFTER DELETE ON customer BEGIN {_FTS_DELETE_OLD} END",
-        *_index_sql(sqlite=True),
-    ]
-
-
-# --- PostgreSQL ---
-
-
-def _pg_literal(text: str) -> str:
-    """A PostgreSQL string literal (E'' form, so control characters survive any dump)."""
-    escaped = "".join(
-        f"\\x{ord(c):02x}" if ord(c) < 0x20 else c
-        for c in text.replace("\\", "\\\\").replace("'", "''")
+def _derived(row: tuple) -> tuple[str, ...]:
+    """The folded columns of a customer row (its SEARCHED_COLUMNS, in order)."""
+    values = dict(zip(SEARCHED_COLUMNS, row, strict=True))
+    keys = tuple(
+        (phone_sort_key if phone else sort_key)(values[source])
+        for _, source, phone in SORT_KEY_COLUMNS
     )
-    return f"E'{escaped}'"
+    return (search_text(*row), *keys)
 
 
-def _pg_fold_body() -> str:
-    """The fold as PostgreSQL SQL, in the order of `fold`: normalize() to NFC, lower(),
-    translate() for single letters, replace() for more."""
-    singles = {k: v for k, v in FOLD_MAP.items() if len(v) == 1}
-    expression = (
-        f"translate(lower(normalize(value, NFC)), {_pg_literal(''.join(singles))}, "
-        f"{_pg_literal(''.join(singles.values()))})"
-    )
-    for char, bare in FOLD_MAP.items():
-        if len(bare) > 1:
-            expression = f"replace({expression}, {_pg_literal(char)}, {_pg_literal(bare)})"
-    return expression
-
-
-def pg_fold_functions_sql() -> list[str]:
-    """PostgreSQL: create or replace the fold functions, IMMUTABLE so generated columns may
-    use them."""
-    code, field, blank = (_pg_literal(CODE_MARK), _pg_literal(FIELD_MARK), _pg_literal(BLANK_LAST))
-    head = "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT"
-    search_text_body = (
-        f"{code} || custdesk_fold(coalesce(code, '')) || {code} || "
-        f"custdesk_fold(coalesce(email, '')) || {code} || {field} || "
-        f"custdesk_fold(coalesce(business, '')) || {field} || "
-        f"custdesk_fold(coalesce(contact, '')) || {field} || "
-        f"custdesk_fold(coalesce(city, '')) || {field} || "
-        f"custdesk_digits(coalesce(phone, '')) || {field}"
-    )
-    signature = (
-        "custdesk_search_text(code text, email text, business text, contact text, "
-        "city text, phone text)"
-    )
-    return [
-        (
-            f"CREATE OR REPLACE FUNCTION custdesk_fold(value text) RETURNS text {head} "
-            f"{_pg_fold_body()} $$"
-        ),
-        (
-            f"CREATE OR REPLACE FUNCTION custdesk_digits(value text) RETURNS text {head} "
-            f"regexp_replace(value, '[^0-9]+', '', 'g') $$"
-        ),
-        (
-            f"CREATE OR REPLACE FUNCTION custdesk_sort_key(value text) RETURNS text {head} "
-            f"coalesce(nullif(custdesk_fold(value), ''), {blank}) $$"
-        ),
-        (
-            f"CREATE OR REPLACE FUNCTION custdesk_phone_sort_key(value text) RETURNS text {head} "
-            f"coalesce(nullif(custdesk_digits(value), ''), {blank}) $$"
-        ),
-        f"CREATE OR REPLACE FUNCTION {signature} RETURNS text {head} {search_text_body} $$",
-    ]
-
-
-def refold_sql(sqlite: bool) -> str:
-    """Recompute the folded columns of the rows a fold without NFC left stale: those whose
-    searched text is not composed (PostgreSQL) or whose stored fold differs from today's (SQLite,
-    where the fold is the Python function). Rewriting every searched column fires the triggers
-    (SQLite) and recomputes each generated column (PostgreSQL recomputes only the generated
-    columns whose sources an UPDATE names)."""
-    rewrite = ", ".join(f"{column} = {column}" for column in SEARCHED_COLUMNS)
-    if sqlite:
-        searched = ", ".join(SEARCHED_COLUMNS)
-        non_ascii = "length(search_text) <> length(CAST(search_text AS BLOB))"  # cheap first
-        return (
-            f"UPDATE customer SET {rewrite} "
-            f"WHERE {non_ascii} AND search_text <> custdesk_search_text({searched})"
-        )
-    stale = " OR ".join(f"{column} IS NOT NFC NORMALIZED" for column in SEARCHED_COLUMNS)
-    return f"UPDATE customer SET {rewrite} WHERE {stale}"
-
-
-def postgres_schema_sql() -> list[str]:
-    """PostgreSQL: pg_trgm, the fold functions, the folded columns as STORED generated columns
-    (computed for existing customers by the ALTER), the trigram GIN index and the sort indexes."""
-    searched = ", ".join(SEARCHED_COLUMNS)
-    columns = [
-        (
-            f"ADD COLUMN search_text text GENERATED ALWAYS AS "
-            f"(custdesk_search_text({searched})) STORED"
-        )
-    ]
-    columns += [
-        f'ADD COLUMN {column} text COLLATE "C" GENERATED ALWAYS AS '
-        f"(custdesk_{'phone_sort_key' if phone else 'sort_key'}({source})) STORED"
-        for column, source, phone in SORT_KEY_COLUMNS
-    ]
-    return [
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
-        *pg_fold_functions_sql(),
-        f"ALTER TABLE customer {', '.join(columns)}",
-        (
-            "CREATE INDEX IF NOT EXISTS customer_search_trgm ON customer "
-            "USING gin (search_text public.gin_trgm_ops)"
-        ),
-        *_index_sql(sqlite=False),
-    ]
+def refresh_search_copy(customer_ids: list[int]) -> None:
+    """Recompute the folded columns of these customers where they are stale, in the caller's
+    write transaction (the trigram index follows search_text by trigger). Nothing to do on
+    PostgreSQL, whose generated columns are never stale."""
+    if search_copy_generated() or not customer_ids:
+        return
+    searched = [Customer._meta.fields[name] for name in SEARCHED_COLUMNS]
+    stored = [pw.SQL(column) for column in _DERIVED_COLUMNS]
+    changed = []
+    for row in (
+        Customer.select(Customer.id, *searched, *stored)
+        .where(Customer.id.in_(customer_ids))
+        .tuples()
+        .iterator()
+    ):
+        fresh = _derived(row[1 : 1 + len(searched)])
+        if fresh != tuple(row[1 + len(searched) :]):
+            changed.append((*fresh, row[0]))
+    update_many(_REFRESH_SQL, changed)
