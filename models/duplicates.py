@@ -15,6 +15,7 @@ flags with its rows. The best flag is a shared email, then a shared telephone, t
 name, each time the lowest id.
 """
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -28,6 +29,7 @@ from models.audit.events import move_change_counter
 from models.search.index import BLANK_LAST, digits, fold, refresh_search_copy
 from models.store.bulk import bulk_insert
 from models.store.engine import (
+    execute,
     external_writes_announced,
     fetch_all,
     lock_derived_data,
@@ -45,7 +47,8 @@ KEY_CANDIDATES = 50  # customers read for one email or telephone, at most
 # The look-up keys as SQL. POSTAL_KEY must stay the exact text of the index in 0004_records.
 EMAIL_KEY = pw.SQL("sort_email")
 PHONE_KEY = pw.SQL("sort_phone")
-POSTAL_KEY = pw.SQL("upper(replace(billing_postal_code, ' ', ''))")
+POSTAL_KEY_SQL = "upper(replace(billing_postal_code, ' ', ''))"
+POSTAL_KEY = pw.SQL(POSTAL_KEY_SQL)
 _LIVE = pw.SQL("CASE WHEN archived_at IS NULL THEN id END")  # the id of a customer not archived
 
 _LOOKUP_FIELDS = ("billing_country", "billing_email", "billing_phone", "billing_postal_code")
@@ -77,6 +80,7 @@ def flag_message(code: str, name: str, reason: str) -> str:
     return f"Likely duplicate of {who}: {reason}"
 
 
+@functools.lru_cache(maxsize=65_536)  # names repeat: a settle compares many
 def name_key(name: object) -> str:
     """A name as it is compared: casefolded, accents stripped, punctuation removed."""
     text = unicodedata.normalize("NFKD", fold(name).casefold())
@@ -262,11 +266,9 @@ def _clean_probe(values: dict[str, object]) -> _Probe:
     )
 
 
-def _live_at_postal_codes(
-    postals: Iterable[str], archived_too: bool = False
-) -> dict[str, list[_Neighbour]]:
-    """The customers not archived (or, when asked, all) at each postal code, in id order,
-    POSTAL_CANDIDATES at most a code: one query by the postal index for all the codes."""
+def _live_at_postal_codes(postals: Iterable[str]) -> dict[str, list[_Neighbour]]:
+    """The customers not archived at each postal code, in id order, POSTAL_CANDIDATES at most a
+    code: one query by the postal index for all the codes."""
     postals = set(postals)
     if not postals:
         return {}
@@ -274,7 +276,7 @@ def _live_at_postal_codes(
     at_postal = POSTAL_KEY.in_(sorted(postals))
     ranked = (
         Customer.select(*_COLUMNS[:5], POSTAL_KEY.alias("postal"), number.alias("n"))
-        .where(at_postal if archived_too else at_postal & Customer.archived_at.is_null())
+        .where(at_postal & Customer.archived_at.is_null())
         .alias("ranked")
     )
     query = (
@@ -436,21 +438,21 @@ class _Changed:
         return tuple((what, key) for what, key in zip(_NAME_WORDS, self.keys) if key)
 
 
+def _marks(values: list) -> str:
+    """The placeholders of an IN list (raw SQL: Peewee takes long to build a big IN list)."""
+    return ", ".join("?" for _ in values)
+
+
 def _changed_rows(ids: Iterable[int]) -> list[_Changed]:
     """The customers with these ids that exist, with their stored keys."""
     ids = sorted(set(ids))
     if not ids:
         return []
-    query = Customer.select(
-        Customer.id,
-        Customer.business_name,
-        Customer.contact_name,
-        Customer.billing_country,
-        Customer.archived_at,
-        EMAIL_KEY,
-        PHONE_KEY,
-        POSTAL_KEY,
-    ).where(Customer.id.in_(ids))
+    rows = fetch_all(
+        "SELECT id, business_name, contact_name, billing_country, archived_at, sort_email, "
+        f"sort_phone, {POSTAL_KEY_SQL} FROM customer WHERE id IN ({_marks(ids)})",
+        ids,
+    )
     return [
         _Changed(
             row_id,
@@ -461,7 +463,7 @@ def _changed_rows(ids: Iterable[int]) -> list[_Changed]:
             country or "",
             (name_key(business), name_key(contact)),
         )
-        for row_id, business, contact, country, archived_at, email, phone, postal in query.tuples()
+        for row_id, business, contact, country, archived_at, email, phone, postal in rows
     ]
 
 
@@ -501,69 +503,87 @@ def _work_out(rows: list[_Changed]) -> dict[int, Flag | None]:
     return {row.id: flags.get(row.id) for row in rows}
 
 
-def _stored_flags(ids: Iterable[int]) -> dict[int, Flag]:
-    """The stored flags of these customers."""
-    ids = sorted(set(ids))
-    found: dict[int, Flag] = {}
-    for start in range(0, len(ids), SETTLE_BATCH):
-        query = CustomerDuplicate.select(
-            CustomerDuplicate.customer_id, CustomerDuplicate.other_id, CustomerDuplicate.reason
-        ).where(CustomerDuplicate.customer_id.in_(ids[start : start + SETTLE_BATCH]))
-        found.update({row_id: (other, reason) for row_id, other, reason in query.tuples()})
-    return found
-
-
 def _offers(changed: list[_Changed], settled: set[int]) -> dict[int, Flag]:
     """The customers (not in `settled`) for which a changed customer not archived is now a
     better flag than the one they hold: it shares their email or telephone, or has a similar
-    name at their postal code."""
-    members: dict[int, list[Flag]] = defaultdict(list)
-    for key_sql, key, reason in (
-        (EMAIL_KEY, "email", REASON_EMAIL),
-        (PHONE_KEY, "phone", REASON_PHONE),
+    name at their postal code. Each look-up reads the flags held with the customers."""
+    best: dict[int, Flag] = {}
+    held: dict[int, Flag] = {}
+
+    def offer(member: int, flag: Flag) -> None:
+        now = best.get(member, held.get(member))
+        if now is None or _rank(flag) < _rank(now):
+            best[member] = flag
+
+    flagged = "FROM customer c LEFT JOIN customer_duplicate d ON d.customer_id = c.id"
+    for column, key, reason in (
+        ("sort_email", "email", REASON_EMAIL),
+        ("sort_phone", "phone", REASON_PHONE),
     ):
-        holders = defaultdict(list)
+        holders: dict[str, list[int]] = defaultdict(list)
         for row in changed:
             if getattr(row, key) != BLANK_LAST:
                 holders[getattr(row, key)].append(row.id)
-        if holders:
-            query = Customer.select(Customer.id, key_sql).where(key_sql.in_(sorted(holders)))
-            for member, value in query.tuples():
-                members[member] += [(other, reason) for other in holders[value] if other != member]
-    named = defaultdict(list)
+        values = sorted(holders)
+        for member, value, other, why in (
+            fetch_all(
+                f"SELECT c.id, c.{column}, d.other_id, d.reason {flagged} "
+                f"WHERE c.{column} IN ({_marks(values)})",
+                values,
+            )
+            if values
+            else []
+        ):
+            if member in settled:
+                continue
+            if other is not None:
+                held[member] = (other, why)
+            for holder in holders[value]:
+                if holder != member:
+                    offer(member, (holder, reason))
+    named: dict[str, list[_Changed]] = defaultdict(list)
     for row in changed:
         if row.postal and row.names:
             named[row.postal].append(row)
-    at_postal = _live_at_postal_codes(named, archived_too=True)
-    current = _stored_flags([*members, *(n.id for people in at_postal.values() for n in people)])
-    best = {
-        member: min(offers + ([current[member]] if member in current else []), key=_rank)
-        for member, offers in members.items()
-        if member not in settled
-    }
-    for postal, people in at_postal.items():
-        for person in people:
-            if person.id in settled:
-                continue
-            held = best.get(person.id, current.get(person.id))
-            names = tuple((what, key) for what, key in zip(_NAME_WORDS, person.keys) if key)
-            for row in named[postal]:
-                if row.id == person.id or (held is not None and _rank(held) < (2, row.id)):
-                    continue
-                other = _Neighbour(row.id, "", "", row.country, row.keys)
-                match = next(_similar_neighbours(names, person.country, [other], person.id), None)
-                if match is not None:
-                    held = best[person.id] = (row.id, match[1])
-    return {member: flag for member, flag in best.items() if flag != current.get(member)}
+    postals = sorted(named)
+    postal_key_sql = POSTAL_KEY_SQL.replace("billing_", "c.billing_")
+    for member, business, contact, country, postal, other, why in (
+        fetch_all(
+            f"SELECT c.id, c.business_name, c.contact_name, c.billing_country, "
+            f"{postal_key_sql}, d.other_id, d.reason {flagged} "
+            f"WHERE {postal_key_sql} IN ({_marks(postals)}) "
+            "AND (d.reason IS NULL OR d.reason NOT IN (?, ?))",
+            [*postals, REASON_EMAIL, REASON_PHONE],
+        )
+        if postals
+        else []
+    ):
+        if member in settled:
+            continue
+        if other is not None:
+            held.setdefault(member, (other, why))
+        now = best.get(member, held.get(member))
+        rivals = [
+            row
+            for row in named[postal]
+            if row.id != member and (now is None or (2, row.id) < _rank(now))
+        ]
+        names = _name_keys(business, contact) if rivals else ()
+        for row in rivals:  # in id order: the first similar one is the best
+            neighbour = _Neighbour(row.id, "", "", row.country, row.keys)
+            match = next(_similar_neighbours(names, country or "", [neighbour], member), None)
+            if match is not None:
+                offer(member, (row.id, match[1]))
+                break
+    return {member: flag for member, flag in best.items() if flag != held.get(member)}
 
 
 def _store_flags(flags: dict[int, Flag | None]) -> None:
     """Replace the stored flags of these customers (None: no flag)."""
     ids = sorted(flags)
     for start in range(0, len(ids), SETTLE_BATCH):
-        CustomerDuplicate.delete().where(
-            CustomerDuplicate.customer_id.in_(ids[start : start + SETTLE_BATCH])
-        ).execute()
+        part = ids[start : start + SETTLE_BATCH]
+        execute(f"DELETE FROM customer_duplicate WHERE customer_id IN ({_marks(part)})", part)
     rows = [(row_id, *flag) for row_id, flag in sorted(flags.items()) if flag is not None]
     bulk_insert(CustomerDuplicate, ("customer", "other_id", "reason"), rows)
 
@@ -575,10 +595,10 @@ def _refresh_flags(changed_ids: list[int]) -> None:
     changed = _changed_rows(changed_ids)
     pointing = {
         row_id
-        for start in range(0, len(changed_ids), SETTLE_BATCH)
-        for (row_id,) in CustomerDuplicate.select(CustomerDuplicate.customer_id)
-        .where(CustomerDuplicate.other_id.in_(changed_ids[start : start + SETTLE_BATCH]))
-        .tuples()
+        for (row_id,) in fetch_all(
+            f"SELECT customer_id FROM customer_duplicate WHERE other_id IN ({_marks(changed_ids)})",
+            changed_ids,
+        )
     }
     settled = set(changed_ids) | pointing
     fresh = _work_out([*changed, *_changed_rows(pointing - set(changed_ids))])

@@ -22,10 +22,7 @@ only, so they never call the fold per row.
 import re
 import unicodedata
 
-import peewee as pw
-
-from models.store.engine import byte_order, search_copy_generated, update_many
-from models.store.tables import Customer
+from models.store.engine import byte_order, fetch_all, search_copy_generated, update_many
 
 CODE_MARK = "\x1e"
 FIELD_MARK = "\x1f"
@@ -171,16 +168,11 @@ def refresh_search_copy(customer_ids: list[int]) -> None:
     PostgreSQL, whose generated columns are never stale."""
     if search_copy_generated() or not customer_ids:
         return
-    searched = [Customer._meta.fields[name] for name in SEARCHED_COLUMNS]
-    stored = [pw.SQL(column) for column in _DERIVED_COLUMNS]
+    columns = ", ".join((*SEARCHED_COLUMNS, *_DERIVED_COLUMNS))
+    marks = ", ".join("?" for _ in customer_ids)
     changed = []
-    for row in (
-        Customer.select(Customer.id, *searched, *stored)
-        .where(Customer.id.in_(customer_ids))
-        .tuples()
-        .iterator()
-    ):
-        fresh = _derived(row[1 : 1 + len(searched)])
-        if fresh != tuple(row[1 + len(searched) :]):
+    for row in fetch_all(f"SELECT id, {columns} FROM customer WHERE id IN ({marks})", customer_ids):
+        fresh = _derived(row[1 : 1 + len(SEARCHED_COLUMNS)])
+        if fresh != tuple(row[1 + len(SEARCHED_COLUMNS) :]):
             changed.append((*fresh, row[0]))
     update_many(_REFRESH_SQL, changed)

@@ -126,6 +126,11 @@ def fetch_all(sql: str, params: Sequence[object]) -> list[tuple]:
     return database.execute_sql(sql, tuple(params)).fetchall()
 
 
+def execute(sql: str, params: Sequence[object]) -> None:
+    """Run a statement written with ? placeholders that returns no rows, on either engine."""
+    database.execute_sql(sql if is_sqlite() else sql.replace("?", "%s"), tuple(params))
+
+
 def stop_query(connection) -> None:
     """Stop the query a connection is running now, from another thread."""
     if is_sqlite():
