@@ -176,9 +176,9 @@ def probe(url: str) -> dict:
 
 def probe_child(url: str) -> None:
     """Print the first row's code and search terms taken from real customers, as JSON."""
-    from models.search.index import digits
     from models.search.query import CustomerResults, ListQuery
     from models.store.db import open_database
+    from models.store.search_copy import digits
     from models.store.tables import Customer
 
     open_database(url)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from models.characters import fold_name
+from models.text.characters import fold_name
 
 # Google's address-format letters for the parts of our address fields (the rest, such as the
 # sorting code or dependent locality, have no field here).

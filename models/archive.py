@@ -5,6 +5,7 @@ from models.aliases import merged_into
 from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound, CustomerRecord, load_customer
+from models.duplicates import settle_changes
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
 from models.store.engine import write_transaction
@@ -44,6 +45,7 @@ def _set_archived(customer: Customer, archived: bool, expected_version: int | No
             f"Someone else changed {_label(customer)} since you opened it; "
             "look at it again and retry."
         )
+    settle_changes()
 
 
 def archive_customer(

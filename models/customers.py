@@ -9,6 +9,7 @@ from models.aliases import code_is_alias, taken_alias_keys
 from models.audit.events import record_event
 from models.billing_email import FollowRefused, follow_billing_email
 from models.clock import utcnow
+from models.duplicates import settle_changes
 from models.fields import CUSTOMER_FIELDS, display_name
 from models.save_conflict import SaveConflict, last_save
 from models.staff.permissions import Permission, authorize
@@ -161,6 +162,7 @@ def create_customer(values: dict[str, object], staff: StaffSession) -> CustomerR
         with write_transaction():
             _check_code(clean, None)
             customer = Customer.create(code_key=code_key(str(clean["code"])), **clean)
+            settle_changes()
             record_event(
                 customer.id,
                 staff,
@@ -209,6 +211,7 @@ def save_customer(
             )
             if updated == 0:
                 raise _conflict(loaded, changes)
+            settle_changes()
             record_event(loaded.id, staff, "updated", changes)
             notice = (
                 ""

@@ -7,18 +7,38 @@ index stores (`sort_email`, `sort_phone`, indexed by 0002_search), the postal co
 expression index (0004_records). Names cannot be indexed for similarity, so they are compared
 only among the customers at the same postal code, at most POSTAL_CANDIDATES of them.
 Archived customers never count as duplicates (a merged-away customer is archived).
+
+Each customer's flag (the one other customer it most likely duplicates, and why) is stored in
+customer_duplicate and kept right by `settle_changes`, in the transaction of every write: the
+database's triggers queue each changed customer, whoever changed it (0011), so a list reads its
+flags with its rows. The best flag is a shared email, then a shared telephone, then a similar
+name, each time the lowest id.
 """
 
+import functools
 import re
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import peewee as pw
 
-from models.characters import BLANK_LAST, digits, fold, strip_accents
+from models.audit.events import move_change_counter
 from models.fields import display_name
-from models.store.tables import Customer
+from models.store.bulk import bulk_insert
+from models.store.engine import (
+    execute,
+    external_writes_announced,
+    fetch_all,
+    lock_derived_data,
+    refresh_pending,
+    take_refreshes,
+    write_transaction,
+)
+from models.store.search_copy import refresh_search_copy
+from models.store.tables import Customer, CustomerDuplicate
+from models.text.characters import BLANK_LAST, digits, fold, strip_accents
 from models.validation import validate_customer
 
 NAME_SIMILARITY = 0.85  # difflib ratio of two folded names from which they count as "similar"
@@ -29,7 +49,8 @@ KEY_CANDIDATES = 50  # customers read for one email or telephone, at most
 # The look-up keys as SQL. POSTAL_KEY must stay the exact text of the index in 0004_records.
 EMAIL_KEY = pw.SQL("sort_email")
 PHONE_KEY = pw.SQL("sort_phone")
-POSTAL_KEY = pw.SQL("upper(replace(billing_postal_code, ' ', ''))")
+POSTAL_KEY_SQL = "upper(replace(billing_postal_code, ' ', ''))"
+POSTAL_KEY = pw.SQL(POSTAL_KEY_SQL)
 _LIVE = pw.SQL("CASE WHEN archived_at IS NULL THEN id END")  # the id of a customer not archived
 
 _LOOKUP_FIELDS = ("billing_country", "billing_email", "billing_phone", "billing_postal_code")
@@ -52,10 +73,16 @@ class DuplicateMatch:
     @property
     def message(self) -> str:
         """One line for people: "Likely duplicate of CST-000012 (Acme Ltd): same billing email"."""
-        who = f"{self.code} ({self.name})" if self.name else self.code
-        return f"Likely duplicate of {who}: {self.reason}"
+        return flag_message(self.code, self.name, self.reason)
 
 
+def flag_message(code: str, name: str, reason: str) -> str:
+    """A duplicate flag for people, from the other customer's code and name and the reason."""
+    who = f"{code} ({name})" if name else code
+    return f"Likely duplicate of {who}: {reason}"
+
+
+@functools.lru_cache(maxsize=65_536)  # names repeat: a settle compares many
 def name_key(name: object) -> str:
     """A name as it is compared: casefolded, accents stripped, punctuation removed."""
     text = strip_accents(fold(name).casefold())
@@ -108,6 +135,7 @@ def _name_keys(business: object, contact: object) -> tuple[tuple[str, str], ...]
 
 def _probe_of(values: dict[str, object]) -> _Probe:
     """The look-up keys of typed values; a field that does not validate is left out."""
+
     given = {name: values[name] for name in _LOOKUP_FIELDS if values.get(name)}
     result = validate_customer(given)
     clean = {name: value for name, value in result.values.items() if name not in result.errors}
@@ -227,60 +255,6 @@ def _others_by_key(key_sql: pw.SQL, keys: set[str]) -> dict[str, tuple[int, int,
     return {key: (count, low, high) for key, count, low, high in query}
 
 
-def _other_id(own_id: int, own_live: bool, stats: tuple[int, int, int] | None) -> int | None:
-    """Another live customer with the same key as this one, or None."""
-    if stats is None:
-        return None
-    count, low, high = stats
-    if count < (2 if own_live else 1):
-        return None
-    return high if low == own_id else low
-
-
-def duplicate_flags(customer_ids: list[int]) -> dict[int, str]:
-    """A flag for each listed customer that likely has a duplicate (the others are left out),
-    e.g. "Likely duplicate of CST-000012 (Acme Ltd): same billing email"; for a page of rows."""
-    if not customer_ids:
-        return {}
-    rows = list(
-        Customer.select(*_COLUMNS, EMAIL_KEY, PHONE_KEY, POSTAL_KEY)
-        .where(Customer.id.in_(list(customer_ids)))
-        .tuples()
-    )
-    emails = _others_by_key(EMAIL_KEY, {row[6] for row in rows if row[6] != BLANK_LAST})
-    phones = _others_by_key(PHONE_KEY, {row[7] for row in rows if row[7] != BLANK_LAST})
-    at_postal: dict[str, list[_Neighbour]] = {}  # read once per postal code on the page
-    pairs: dict[int, tuple[int, str]] = {}
-    for row_id, _, business, contact, country, archived_at, email, phone, postal in rows:
-        live = archived_at is None
-        for stats, reason in ((emails.get(email), REASON_EMAIL), (phones.get(phone), REASON_PHONE)):
-            other = _other_id(row_id, live, stats)
-            if other is not None:
-                pairs[row_id] = (other, reason)
-                break
-        else:
-            names = _name_keys(business, contact)
-            if postal and names:
-                if postal not in at_postal:
-                    at_postal[postal] = _neighbours(postal)
-                match = next(_similar_neighbours(names, country, at_postal[postal], row_id), None)
-                if match is not None:
-                    pairs[row_id] = (match[0].id, match[1])
-    holders = {
-        row[0]: row
-        for row in Customer.select(*_COLUMNS)
-        .where(Customer.id.in_(sorted({other for other, _ in pairs.values()})))
-        .tuples()
-    }
-    return {
-        row_id: DuplicateMatch(
-            other, holders[other][1], holders[other][2] or holders[other][3], reason
-        ).message
-        for row_id, (other, reason) in pairs.items()
-        if other in holders
-    }
-
-
 # --- many rows at once (an import) ---
 
 REASON_SAME_NAME = "same name, and neither has a billing email, telephone or postal code"
@@ -298,15 +272,17 @@ def _clean_probe(values: dict[str, object]) -> _Probe:
     )
 
 
-def _live_at_postal_codes(postals: set[str]) -> dict[str, list[_Neighbour]]:
+def _live_at_postal_codes(postals: Iterable[str]) -> dict[str, list[_Neighbour]]:
     """The customers not archived at each postal code, in id order, POSTAL_CANDIDATES at most a
     code: one query by the postal index for all the codes."""
+    postals = set(postals)
     if not postals:
         return {}
     number = pw.fn.ROW_NUMBER().over(partition_by=[POSTAL_KEY], order_by=[Customer.id])
+    at_postal = POSTAL_KEY.in_(sorted(postals))
     ranked = (
         Customer.select(*_COLUMNS[:5], POSTAL_KEY.alias("postal"), number.alias("n"))
-        .where(POSTAL_KEY.in_(sorted(postals)) & Customer.archived_at.is_null())
+        .where(at_postal & Customer.archived_at.is_null())
         .alias("ranked")
     )
     query = (
@@ -440,3 +416,252 @@ def duplicates_of_rows(
         else None
         for pair in pairs
     ]
+
+
+# --- flags kept on write ---
+
+SETTLE_BATCH = 2_000  # queued customers settled at a time
+_RANKS = {REASON_EMAIL: 0, REASON_PHONE: 1}  # any other reason is a similar name: rank 2
+Flag = tuple[int, str]  # (the other customer's id, why)
+
+
+def _rank(flag: Flag) -> tuple[int, int]:
+    """How good a flag is (lower is better): its reason, then the other's id."""
+    return _RANKS.get(flag[1], 2), flag[0]
+
+
+@dataclass(frozen=True)
+class _Changed:
+    """A customer whose flag is worked out: its look-up keys as stored."""
+
+    id: int
+    live: bool
+    email: str
+    phone: str
+    postal: str
+    country: str
+    keys: tuple[str, str]  # its business and contact name keys
+
+    @property
+    def names(self) -> tuple[tuple[str, str], ...]:
+        """(which name, its key), for the non-blank names."""
+        return tuple((what, key) for what, key in zip(_NAME_WORDS, self.keys) if key)
+
+
+def _marks(values: list) -> str:
+    """The placeholders of an IN list (raw SQL: Peewee takes long to build a big IN list)."""
+    return ", ".join("?" for _ in values)
+
+
+def _changed_rows(ids: Iterable[int]) -> list[_Changed]:
+    """The customers with these ids that exist, with their stored keys."""
+    ids = sorted(set(ids))
+    if not ids:
+        return []
+    rows = fetch_all(
+        "SELECT id, business_name, contact_name, billing_country, archived_at, sort_email, "
+        f"sort_phone, {POSTAL_KEY_SQL} FROM customer WHERE id IN ({_marks(ids)})",
+        ids,
+    )
+    return [
+        _Changed(
+            row_id,
+            archived_at is None,
+            email,
+            phone,
+            postal or "",
+            country or "",
+            (name_key(business), name_key(contact)),
+        )
+        for row_id, business, contact, country, archived_at, email, phone, postal in rows
+    ]
+
+
+def _lowest_others(column: str, ids: list[int]) -> dict[int, int]:
+    """For each customer: the lowest id of another customer not archived with the same key
+    (`column`, a stored sort key), by the key's index; customers without one are left out."""
+    if not ids:
+        return {}
+    rows = fetch_all(
+        f"SELECT c.id, (SELECT o.id FROM customer o WHERE o.{column} = c.{column} "
+        "AND o.id <> c.id AND o.archived_at IS NULL ORDER BY o.id LIMIT 1) "
+        f"FROM customer c WHERE c.id IN ({', '.join('?' for _ in ids)})",
+        ids,
+    )
+    return {row_id: other for row_id, other in rows if other is not None}
+
+
+def _work_out(rows: list[_Changed]) -> dict[int, Flag | None]:
+    """Each customer's flag worked out afresh from the database (None when it has none)."""
+    flags: dict[int, Flag] = {}
+    for column, key, reason in (
+        ("sort_email", "email", REASON_EMAIL),
+        ("sort_phone", "phone", REASON_PHONE),
+    ):
+        wanted = [r.id for r in rows if r.id not in flags and getattr(r, key) != BLANK_LAST]
+        for row_id, other in _lowest_others(column, wanted).items():
+            flags[row_id] = (other, reason)
+    by_name = [r for r in rows if r.id not in flags and r.postal and r.names]
+    neighbours = _live_at_postal_codes(r.postal for r in by_name)
+    for row in by_name:
+        match = next(
+            _similar_neighbours(row.names, row.country, neighbours.get(row.postal, []), row.id),
+            None,
+        )
+        if match is not None:
+            flags[row.id] = (match[0].id, match[1])
+    return {row.id: flags.get(row.id) for row in rows}
+
+
+def _offers(changed: list[_Changed], settled: set[int]) -> dict[int, Flag]:
+    """The customers (not in `settled`) for which a changed customer not archived is now a
+    better flag than the one they hold: it shares their email or telephone, or has a similar
+    name at their postal code. Each look-up reads the flags held with the customers."""
+    best: dict[int, Flag] = {}
+    held: dict[int, Flag] = {}
+
+    def offer(member: int, flag: Flag) -> None:
+        now = best.get(member, held.get(member))
+        if now is None or _rank(flag) < _rank(now):
+            best[member] = flag
+
+    flagged = "FROM customer c LEFT JOIN customer_duplicate d ON d.customer_id = c.id"
+    for column, key, reason in (
+        ("sort_email", "email", REASON_EMAIL),
+        ("sort_phone", "phone", REASON_PHONE),
+    ):
+        holders: dict[str, list[int]] = defaultdict(list)
+        for row in changed:
+            if getattr(row, key) != BLANK_LAST:
+                holders[getattr(row, key)].append(row.id)
+        values = sorted(holders)
+        for member, value, other, why in (
+            fetch_all(
+                f"SELECT c.id, c.{column}, d.other_id, d.reason {flagged} "
+                f"WHERE c.{column} IN ({_marks(values)})",
+                values,
+            )
+            if values
+            else []
+        ):
+            if member in settled:
+                continue
+            if other is not None:
+                held[member] = (other, why)
+            for holder in holders[value]:
+                if holder != member:
+                    offer(member, (holder, reason))
+    named: dict[str, list[_Changed]] = defaultdict(list)
+    for row in changed:
+        if row.postal and row.names:
+            named[row.postal].append(row)
+    postals = sorted(named)
+    postal_key_sql = POSTAL_KEY_SQL.replace("billing_", "c.billing_")
+    for member, business, contact, country, postal, other, why in (
+        fetch_all(
+            f"SELECT c.id, c.business_name, c.contact_name, c.billing_country, "
+            f"{postal_key_sql}, d.other_id, d.reason {flagged} "
+            f"WHERE {postal_key_sql} IN ({_marks(postals)}) "
+            "AND (d.reason IS NULL OR d.reason NOT IN (?, ?))",
+            [*postals, REASON_EMAIL, REASON_PHONE],
+        )
+        if postals
+        else []
+    ):
+        if member in settled:
+            continue
+        if other is not None:
+            held.setdefault(member, (other, why))
+        now = best.get(member, held.get(member))
+        rivals = [
+            row
+            for row in named[postal]
+            if row.id != member and (now is None or (2, row.id) < _rank(now))
+        ]
+        names = _name_keys(business, contact) if rivals else ()
+        for row in rivals:  # in id order: the first similar one is the best
+            neighbour = _Neighbour(row.id, "", "", row.country, row.keys)
+            match = next(_similar_neighbours(names, country or "", [neighbour], member), None)
+            if match is not None:
+                offer(member, (row.id, match[1]))
+                break
+    return {member: flag for member, flag in best.items() if flag != held.get(member)}
+
+
+def _store_flags(flags: dict[int, Flag | None]) -> None:
+    """Replace the stored flags of these customers (None: no flag)."""
+    ids = sorted(flags)
+    for start in range(0, len(ids), SETTLE_BATCH):
+        part = ids[start : start + SETTLE_BATCH]
+        execute(f"DELETE FROM customer_duplicate WHERE customer_id IN ({_marks(part)})", part)
+    rows = [(row_id, *flag) for row_id, flag in sorted(flags.items()) if flag is not None]
+    bulk_insert(CustomerDuplicate, ("customer", "other_id", "reason"), rows)
+
+
+def _refresh_flags(changed_ids: list[int]) -> None:
+    """Bring the flags up to date after these customers changed (inserted, updated, archived,
+    restored, deleted): theirs and those pointing at them are worked out afresh, and each
+    changed customer is offered to those it may now be a better flag for."""
+    changed = _changed_rows(changed_ids)
+    pointing = {
+        row_id
+        for (row_id,) in fetch_all(
+            f"SELECT customer_id FROM customer_duplicate WHERE other_id IN ({_marks(changed_ids)})",
+            changed_ids,
+        )
+    }
+    settled = set(changed_ids) | pointing
+    fresh = _work_out([*changed, *_changed_rows(pointing - set(changed_ids))])
+    gone = set(changed_ids) - {row.id for row in changed}  # deleted customers
+    _store_flags({**fresh, **dict.fromkeys(gone)})
+    _store_flags(_offers([row for row in changed if row.live], settled))
+
+
+def settle_changes() -> int:
+    """Bring everything derived from the customers queued as changed up to date, in the
+    caller's write transaction: their search copy, then the duplicate flags. Every write of
+    customers calls it before it commits; returns how many were settled."""
+    lock_derived_data()
+    settled = 0
+    while changed := take_refreshes(SETTLE_BATCH):
+        refresh_search_copy(changed)
+        _refresh_flags(changed)
+        settled += len(changed)
+    return settled
+
+
+def settle_pending() -> None:
+    """Settle the customers another program changed (the sqlite3 shell, psql, a script), each
+    batch in its own write transaction, and move the change counter on so every desk re-reads
+    its list; a quick look when nothing waits. Runs before a search and at each change poll."""
+    while refresh_pending():
+        with write_transaction():
+            lock_derived_data()
+            changed = take_refreshes(SETTLE_BATCH)
+            refresh_search_copy(changed)
+            _refresh_flags(changed)
+            if changed and not external_writes_announced():
+                move_change_counter()
+
+
+def duplicate_flags(customer_ids: list[int]) -> dict[int, str]:
+    """The stored flag of each listed customer that likely has a duplicate (the others are left
+    out), e.g. "Likely duplicate of CST-000012 (Acme Ltd): same billing email"."""
+    if not customer_ids:
+        return {}
+    other = Customer.alias("o")
+    query = (
+        CustomerDuplicate.select(
+            CustomerDuplicate.customer_id,
+            other.code,
+            other.business_name,
+            other.contact_name,
+            CustomerDuplicate.reason,
+        )
+        .join(other, on=(other.id == CustomerDuplicate.other_id))
+        .where(CustomerDuplicate.customer_id.in_(list(customer_ids)) & other.archived_at.is_null())
+    )
+    return {
+        row_id: flag_message(code, business or contact, reason)
+        for row_id, code, business, contact, reason in query.tuples()
+    }

@@ -27,6 +27,7 @@ from models.customers import (
     ValidationFailed,
     load_customer,
 )
+from models.duplicates import settle_changes
 from models.fields import CUSTOMER_FIELDS
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
@@ -369,6 +370,7 @@ def merge_customers(
                 **{name: after for name, (_, after) in changes.items()},
             )
             other_version = _bump(other, other_record.version, archived_at=utcnow())
+            settle_changes()
             plan = _portal_plan(survivor, other, portal_from)
             portal = plan.undo_data()
             moved = {key: _ids(model, other.id) for key, model, *_ in MOVED_ROWS}
@@ -502,6 +504,7 @@ def undo_merge(event_id: int, staff: StaffSession) -> MergeResult:
                 **{name: before for name, (before, _) in changes.items()},
             )
             _bump(other, other.version, archived_at=None)
+            settle_changes()
             for key, model, *_ in MOVED_ROWS:  # merges before 0010 also moved history rows:
                 _move(model, undo["moved"][key], survivor.id, other.id)  # those stay
             _undo_portal(undo["portal"], survivor, other, event_id)

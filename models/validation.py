@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from models.address_rules import AddressRules, address_rules
-from models.characters import CONTROL_CHARACTERS, fold_name
 from models.fields import (
     ADDRESS_SIDES,
     CUSTOMER_FIELDS,
@@ -23,6 +22,7 @@ from models.fields import (
     address_field,
     label,
 )
+from models.text.characters import CONTROL_CHARACTERS, fold_name
 
 DEFAULT_TAX_EXEMPT = "no"
 

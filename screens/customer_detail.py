@@ -40,11 +40,11 @@ from models.customers import (
     save_customer,
 )
 from models.duplicates import DuplicateMatch, find_duplicates_of
-from models.email_lookalike import lookalike_warning
 from models.fields import CUSTOMER_FIELDS, FIELDS_BY_NAME, label
 from models.portal.status import portal_status_label
 from models.staff.permissions import Permission
 from models.staff.session import StaffSession
+from models.text.email_lookalike import lookalike_warning
 from models.validation import ValidationResult, country_choices, validate_customer
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.error_report import report_failure

@@ -33,7 +33,6 @@ class WorkerGroup(StrEnum):
     CUSTOMER_COUNT = "customer-count"
     CUSTOMER_CHANGES = "customer-changes"
     CUSTOMER_TABLE_BLOCKS = "customer-table-blocks"
-    CUSTOMER_TABLE_FLAGS = "customer-table-flags"
     LIST_CHANGE = "list-change"
     # the list's flows that wait on a dialog
     ACTIONS_MENU = "actions-menu"

@@ -4,7 +4,6 @@ for an action, and the toast that says honestly what happened."""
 from textual.content import Content
 
 from models.customers import CustomerNotFound
-from models.email_lookalike import lookalike_warning
 from models.portal.actions import (
     ACTION_LOCK,
     ACTION_SEND,
@@ -17,6 +16,7 @@ from models.portal.emails import hours
 from models.portal.service import ActionReport
 from models.portal.tokens import LINK_LIFETIME, PURPOSE_ACTIVATION, PURPOSE_RESET
 from models.store.db import DatabaseUnavailable
+from models.text.email_lookalike import lookalike_warning
 from screens.dialogs.confirm import ConfirmDialog
 from screens.widgets.safe_text import safe
 

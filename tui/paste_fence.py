@@ -5,7 +5,7 @@ sequence and sends what follows it as key presses (a pasted ctrl+o opens the Act
 only the text before the ESC arrives as the paste (docs/notes/paste-escape.md). custdesk's
 driver puts a fence in front of that parser: inside a paste each ESC reaches the parser as a
 stand-in character, which is turned back into ESC in the paste event, so the pasted text arrives
-whole, as one paste, and the text boxes then clean it (models.pasted_text).
+whole, as one paste, and the text boxes then clean it (models.text.pasted).
 """
 
 import os

@@ -37,8 +37,14 @@ def record_event(
         detail=detail,
     )
     if counts_as_change:
-        Counter.update(value=Counter.value + 1).where(Counter.name == CHANGES_COUNTER).execute()
+        move_change_counter()
     return event
+
+
+def move_change_counter() -> None:
+    """Tell other desks that something changed (they re-read their lists), in the caller's
+    write transaction."""
+    Counter.update(value=Counter.value + 1).where(Counter.name == CHANGES_COUNTER).execute()
 
 
 def change_count() -> int:

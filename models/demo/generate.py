@@ -36,6 +36,7 @@ from models.demo.pools import (
     City,
     Country,
 )
+from models.duplicates import settle_changes
 from models.fields import ADDRESS_PARTS, ADDRESS_SIDES
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
@@ -564,6 +565,7 @@ def _add_batch(
             notes += generator.note_rows(customer_id, row)
         bulk_insert(PortalAccount, PORTAL_COLUMNS, portal)
         bulk_insert(Note, NOTE_COLUMNS, notes)
+        settle_changes()  # the batch's search copy and duplicate flags
         record_event(None, staff, DEMO_ACTION, detail=f"Added {size:,} demo customers")
     return size
 

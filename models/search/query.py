@@ -20,8 +20,16 @@ from dataclasses import dataclass, field
 import peewee
 
 from models.audit.events import change_count
-from models.search.index import BLANK_LAST, CODE_MARK, FIELD_MARK, digits, fold, sort_keys
-from models.store.db import database, is_sqlite
+from models.duplicates import flag_message, settle_pending
+from models.store.db import database
+from models.store.engine import (
+    fetch_all,
+    stop_query,
+    substring_match,
+    text_position,
+    unindexed,
+)
+from models.store.search_copy import BLANK_LAST, CODE_MARK, FIELD_MARK, digits, fold, sort_keys
 from models.store.tables import PORTAL_NOT_ACTIVATED, PORTAL_STATUS_LABELS
 
 SORT_ORDERS: dict[str, str] = {
@@ -42,7 +50,16 @@ _PREFIX_FIELDS = ("code", "email", "business_name", "contact_name", "city", "tel
 _PORTAL_ORDER = sorted(PORTAL_STATUS_LABELS, key=PORTAL_STATUS_LABELS.__getitem__)
 _ROW_COLUMNS = (
     "c.id, c.code, c.business_name, c.contact_name, c.billing_email, "
-    "c.billing_phone, c.billing_city, c.billing_country, c.archived_at, p.status"
+    "c.billing_phone, c.billing_city, c.billing_country, c.archived_at, p.status, "
+    "d.reason, o.code, o.business_name, o.contact_name"
+)
+# Each row with its portal account and its stored duplicate flag (models/duplicates.py keeps
+# customer_duplicate in step with every write); a flag whose other customer is gone or archived
+# since is not shown.
+_ROW_SOURCES = (
+    "customer c LEFT JOIN portal_account p ON p.customer_id = c.id "
+    "LEFT JOIN customer_duplicate d ON d.customer_id = c.id "
+    "LEFT JOIN customer o ON o.id = d.other_id AND o.archived_at IS NULL"
 )
 
 
@@ -75,6 +92,7 @@ class CustomerRow:
     portal_status: str
     archived: bool
     anchor: tuple = field(compare=False, repr=False)
+    duplicate: str = ""  # why the customer is a likely duplicate of another, or ""
 
 
 @dataclass(frozen=True)
@@ -109,8 +127,10 @@ def _connected() -> Iterator[None]:
 
 
 def change_marker() -> int:
-    """The change counter (every write moves it on), read on this thread's connection."""
+    """The change counter (every write moves it on), read on this thread's connection, once
+    the changes other programs made are settled (which moves it on too)."""
     with _connected():
+        settle_pending()
         return change_count()
 
 
@@ -143,15 +163,13 @@ class CustomerResults:
         self.query = query
         self.term = parse_term(query.text)
         self._limit = materialize_limit
-        self._sqlite = is_sqlite()
-        self._keys = (
-            *sort_keys("code" if query.sort == "portal" else query.sort, self._sqlite),
-            "c.id",
-        )
+        self._keys = (*sort_keys("code" if query.sort == "portal" else query.sort), "c.id")
         self._lock = threading.Lock()
         self._cancelled = False
         self._busy: set = set()  # the connections running a cancellable read now
         self._segments = self._build_segments()
+        with _connected():
+            settle_pending()  # rows another program wrote are searchable before the first page
 
     # --- reading pages ---
 
@@ -199,10 +217,7 @@ class CustomerResults:
         with self._lock:
             self._cancelled = True
             for connection in self._busy:
-                if self._sqlite:
-                    connection.interrupt()
-                else:
-                    connection.cancel()
+                stop_query(connection)
 
     @contextmanager
     def _cancellable(self) -> Iterator[None]:
@@ -333,33 +348,15 @@ class CustomerResults:
 
     def _anywhere_tier(self, words: list[str], predicate: str, params: tuple) -> _Segment:
         """The customers with every word somewhere: the trigram index finds the candidates."""
-        if self._sqlite:
-            grams = dict.fromkeys(word[i : i + 3] for word in words for i in range(len(word) - 2))
-            match = " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
-            found = "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?"
-            joined = (
-                "FROM customer_fts f JOIN customer c ON c.id = f.rowid WHERE customer_fts MATCH ?"
-            )
-            return _Segment(
-                predicate,
-                params,
-                candidates=f"c.id IN ({found})",
-                candidate_params=(match,),
-                probe=f"SELECT count(*) FROM ({found} LIMIT {self._limit + 1}) AS f",
-                probe_params=(match,),
-                count_parts=((joined, (match,)),),
-            )
-        likes = " AND ".join("c.search_text LIKE ?" for _ in words)
-        patterns = tuple(f"%{_escape_like(word)}%" for word in words)
+        match = substring_match(words, self._limit + 1)
         return _Segment(
             predicate,
             params,
-            candidates=likes,
-            candidate_params=patterns,
-            probe=f"SELECT count(*) FROM (SELECT 1 FROM customer c WHERE {likes} "
-            f"LIMIT {self._limit + 1}) AS f",
-            probe_params=patterns,
-            count_parts=((f"FROM customer c WHERE {likes}", patterns),),
+            candidates=match.candidates,
+            candidate_params=match.params,
+            probe=match.probe,
+            probe_params=match.params,
+            count_parts=((match.count_from, match.params),),
         )
 
     def _with_status(self, tier: _Segment, status: str) -> _Segment:
@@ -536,8 +533,8 @@ class CustomerResults:
         found = {
             row[0]: row
             for row in self._fetch(
-                f"SELECT {_ROW_COLUMNS} FROM customer c LEFT JOIN portal_account p "
-                f"ON p.customer_id = c.id WHERE c.id IN ({', '.join('?' for _ in ids)})",
+                f"SELECT {_ROW_COLUMNS} FROM {_ROW_SOURCES} "
+                f"WHERE c.id IN ({', '.join('?' for _ in ids)})",
                 tuple(ids),
             )
         }
@@ -560,6 +557,7 @@ class CustomerResults:
                     PORTAL_STATUS_LABELS.get(status, status),
                     row[8] is not None,
                     anchor[:2],
+                    flag_message(row[11], row[12] or row[13], row[10]) if row[11] else "",
                 )
             )
         return rows
@@ -580,29 +578,22 @@ class CustomerResults:
         """Not archived (the unary + keeps SQLite walking the sort index, not this one)."""
         if self.query.include_archived:
             return "1=1"
-        return f"{'' if indexed or not self._sqlite else '+'}{table}.archived_at IS NULL"
+        column = f"{table}.archived_at"
+        return f"{column if indexed else unindexed(column)} IS NULL"
 
     def _order(self, reverse: bool, sorting: bool = False) -> str:
         """The ORDER BY list; `sorting` keeps SQLite from walking a sort index to avoid a sort."""
         direction = "DESC" if self.query.descending != reverse else "ASC"
-        plus = "+" if sorting and self._sqlite else ""
-        return ", ".join(f"{plus}{key} {direction}" for key in self._keys)
+        return ", ".join(f"{unindexed(key) if sorting else key} {direction}" for key in self._keys)
 
     def _key_of(self, sort: str) -> str:
-        return sort_keys(sort, self._sqlite)[0]
+        return sort_keys(sort)[0]
 
     def _instr(self, haystack: str, needle: str) -> str:
-        return f"instr({haystack}, {needle})" if self._sqlite else f"strpos({haystack}, {needle})"
+        return text_position(haystack, needle)
 
     def _fetch(self, sql: str, params: tuple) -> list[tuple]:
-        if not self._sqlite:
-            sql = sql.replace("?", "%s")
-        return database.execute_sql(sql, params).fetchall()
+        return fetch_all(sql, params)
 
     def _scalar(self, sql: str, params: tuple) -> int:
         return self._fetch(sql, params)[0][0] or 0
-
-
-def _escape_like(text: str) -> str:
-    """Text for a LIKE pattern, its wildcards taken literally (backslash escapes)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl, quote, unquote, urlparse
 import peewee
 from playhouse.pool import PooledPostgresqlDatabase
 
-from models.search.index import register_sqlite_functions
 from models.store.faults import DatabaseUnavailable, folder_fault_message, storage_fault
 
 database = peewee.DatabaseProxy()
@@ -63,7 +62,6 @@ def _open_sqlite(url: str, create_folder: bool) -> peewee.SqliteDatabase:
     db = peewee.SqliteDatabase(
         str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False
     )
-    register_sqlite_functions(db)  # the search index's triggers call them on every write
     try:
         db.connect(reuse_if_open=True)
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
@@ -133,6 +131,8 @@ def _postgres_params(url: str) -> dict[str, object]:
 def _open_postgres(url: str) -> PooledPostgresqlDatabase:
     """A pooled PostgreSQL database; the server is asked once that it answers."""
     params = {"connect_timeout": 5, **_postgres_params(url)}
+    # Tells the customer triggers (0011) that custdesk wrote: it moves the change counter itself.
+    params["options"] = f"{params.get('options', '')} -c custdesk.client=custdesk".strip()
     db = PooledPostgresqlDatabase(
         params.pop("database"), max_connections=32, stale_timeout=300, **params
     )

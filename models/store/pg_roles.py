@@ -25,6 +25,12 @@ _READ_BY_ALL = (
     "chain_head",
     "audit_event",
 )
+# Data derived from customers (0011), kept by whichever desk settles the queue first: a search
+# or a change poll settles what another program wrote, whatever the desk's role.
+_DERIVED_BY_ALL = {
+    "customer_refresh": "SELECT, DELETE",
+    "customer_duplicate": "SELECT, INSERT, UPDATE, DELETE",
+}
 _STAFF_WRITES = {
     "customer": "INSERT, UPDATE",
     "note": "INSERT, UPDATE",
@@ -130,6 +136,9 @@ def apply_grants() -> None:
             columns = ", ".join(quote_ident(c) for c in _readable_columns(table))
             _grant(f"SELECT ({columns})", table, staff_groups)
     _grant("INSERT", "audit_event", staff_groups)
+    for table, privileges in _DERIVED_BY_ALL.items():
+        if table in tables:
+            _grant(privileges, table, staff_groups)
     writers = {
         ROLE_STAFF: [ROLE_STAFF, ROLE_MANAGER, ROLE_ADMINISTRATOR],
         ROLE_MANAGER: [ROLE_MANAGER, ROLE_ADMINISTRATOR],

@@ -250,6 +250,27 @@ class Counter(BaseModel):
     value = pw.BigIntegerField(default=0)
 
 
+class CustomerRefresh(BaseModel):
+    """A customer changed (inserted, updated, deleted) by anyone, custdesk or another program,
+    whose derived data (search copy, duplicate flags) waits to be worked out; the database's
+    own triggers fill it (0011), models/duplicates.py's settle_changes empties it."""
+
+    customer_id = pw.BigIntegerField(primary_key=True)
+
+
+class CustomerDuplicate(BaseModel):
+    """A customer's duplicate flag: the other customer it most likely duplicates, and why;
+    kept by models/duplicates.py in the transaction of every write (0011)."""
+
+    customer = pw.ForeignKeyField(
+        Customer, primary_key=True, backref="duplicate_flag", on_delete="CASCADE"
+    )
+    other_id = pw.BigIntegerField(
+        index=True
+    )  # no foreign key: a flag outlives its other until settled
+    reason = pw.CharField(max_length=80)
+
+
 ALL_TABLES = [
     Customer,
     PortalAccount,
@@ -264,4 +285,6 @@ ALL_TABLES = [
     SignInLockSource,
     ChainHead,
     ParkedPortalAccount,
+    CustomerRefresh,
+    CustomerDuplicate,
 ]

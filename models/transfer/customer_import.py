@@ -23,14 +23,14 @@ from models.audit.chain import link_rows
 from models.audit.events import CHANGES_COUNTER, RESULT_DONE
 from models.clock import utcnow
 from models.customers import code_key, customer_values, empty_values, reserve_customer_codes
-from models.duplicates import duplicates_of_rows
-from models.email_lookalike import lookalike_warning
+from models.duplicates import duplicates_of_rows, settle_changes
 from models.fields import CUSTOMER_FIELDS
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
 from models.store.bulk import bulk_insert
 from models.store.engine import refresh_statistics, write_transaction
 from models.store.tables import AuditEvent, Counter, Customer
+from models.text.email_lookalike import lookalike_warning
 from models.transfer.csv_format import (
     CODE_COLUMN,
     COLUMN_OF_FIELD,
@@ -529,6 +529,7 @@ class _ImportWriter:
         self.creating = [op for op in operations if isinstance(op, _Create)]
         events = self._create(self.creating)
         events += [self._update(op) for op in operations if isinstance(op, _Update)]
+        settle_changes()  # the batch's search copy and duplicate flags
         bulk_insert(AuditEvent, *link_rows("audit_event", _AUDIT_COLUMNS, events))
         self.done += len(operations)
 

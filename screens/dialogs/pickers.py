@@ -12,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from models.characters import fold_name
+from models.text.characters import fold_name
 from models.validation import country_choices, find_country, subdivision_choices
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_editors import SafeInput

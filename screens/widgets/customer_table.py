@@ -3,8 +3,8 @@
 Its virtual height is the number of rows in the result; a row is drawn from a small cache of
 50-row blocks, and a missing block is drawn as a placeholder while a thread worker fetches it
 (from the neighbouring block's key when there is one, else by position from the nearer end).
-Once a block's rows are on screen, another worker looks for likely duplicates among them; a
-flagged row shows DUPLICATE_MARK after its code, and the reason goes with the Highlighted message.
+Each row comes with its stored duplicate flag (models keep it on every write): a flagged row shows
+DUPLICATE_MARK after its code, and the reason goes with the Highlighted message.
 """
 
 from collections import OrderedDict
@@ -23,7 +23,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
 
 from models.search.query import CustomerResults, CustomerRow
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
@@ -34,7 +33,6 @@ BLOCK = 50  # rows fetched at a time
 CACHED_BLOCKS = 40  # blocks kept (2,000 rows): memory stays flat at any list size
 CURSOR_MARK = "›"
 DUPLICATE_MARK = "≈"  # drawn in the gap after the code of a likely duplicate
-FLAGS_QUIET_SECONDS = 0.3  # the duplicate check waits for this pause in typing and paging
 ARCHIVED_LABEL = "archived"  # the portal column of an archived customer
 
 
@@ -132,7 +130,7 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         """The table needs the total (to go to the end) before it is known."""
 
     class Failed(Message):
-        """A page (or its duplicate flags) could not be read; `error` says why."""
+        """A page could not be read; `error` says why."""
 
         def __init__(self, error: BaseException, what: str = "the customer list"):
             super().__init__()
@@ -145,13 +143,6 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
 
         generation: int
         number: int
-
-    @dataclass
-    class FlagsRead(WorkDone[dict[int, str]]):
-        """The duplicate flags of some rows (`ids`) of the list of `generation`."""
-
-        generation: int
-        ids: list[int]
 
     class Highlighted(Message):
         """The highlighted row, or its duplicate flag, changed."""
@@ -172,10 +163,6 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         self._loaded_rows = 0
         self._end_pending = False
         self._generation = 0
-        self._flags: dict[int, str] = {}  # customer id -> why it is a likely duplicate
-        self._flags_asked: set[int] = set()  # blocks whose flags were asked for (this result)
-        self._flags_waiting: set[int] = set()  # blocks to check once the list is quiet
-        self._flags_timer: Timer | None = None
         self._announced: tuple | None = None
 
     # --- what the table shows ---
@@ -195,8 +182,6 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         self._loading = set()
         self._end_pending = False
         self._loaded_rows = 0
-        self._flags_asked = set()  # ask again: a change may have made or ended a duplicate
-        self._flags_waiting = set()
         for number, rows in blocks.items():
             self._note_extent(number, rows)
         self.total = total
@@ -231,8 +216,8 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         return self._row(self.cursor)
 
     def flag_of(self, row: CustomerRow) -> str | None:
-        """Why a shown row is a likely duplicate, once its block was checked; else None."""
-        return self._flags.get(row.id)
+        """Why a shown row is a likely duplicate, or None."""
+        return row.duplicate or None
 
     def visible_blocks(self) -> list[int]:
         """The blocks of the rows on screen now (for a refresh to fetch again)."""
@@ -285,7 +270,7 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
     def _announce(self) -> None:
         """Tell the screen about the highlighted row and its flag, when either changed."""
         row = self.current_row
-        flag = self._flags.get(row.id) if row is not None else None
+        flag = self.flag_of(row) if row is not None else None
         shown = (row, flag)
         if shown != self._announced:
             self._announced = shown
@@ -318,7 +303,6 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
             self._want(index // BLOCK)
             style = base + self.get_component_rich_style("customer-table--placeholder")
             return Strip([Segment(fit("  …", width), style)], width)
-        self._want_flags(index // BLOCK)
         style = base
         if row.archived:
             style += self.get_component_rich_style("customer-table--archived")
@@ -329,7 +313,7 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         cells = [
             fit(text, size) for text, size in zip(row_cells(row), column_widths(width), strict=True)
         ]
-        after_code = DUPLICATE_MARK if row.id in self._flags else " "
+        after_code = DUPLICATE_MARK if row.duplicate else " "
         line = mark + cells[0] + after_code + " ".join(cells[1:])
         return Strip([Segment(fit(line, width), style)], width)
 
@@ -406,11 +390,8 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
             return
         self._loading.discard(number)
         self._blocks[number] = rows
-        self._flags_asked.discard(number)
         while len(self._blocks) > CACHED_BLOCKS:
-            dropped, _ = self._blocks.popitem(last=False)
-            self._flags_asked.discard(dropped)
-        self._forget_flags()
+            self._blocks.popitem(last=False)
         if self.total is None:
             self._note_extent(number, rows)
             self._resize_virtual()
@@ -431,68 +412,6 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         for number in range(max(0, top - page) // BLOCK, max(0, last) // BLOCK + 1):
             if number * BLOCK < self.row_count:
                 self._want(number)
-
-    # --- duplicate flags ---
-
-    @property
-    def flags_waiting(self) -> bool:
-        """Whether blocks on screen still wait for their duplicate check."""
-        return bool(self._flags_waiting)
-
-    def _want_flags(self, number: int) -> None:
-        """Look for likely duplicates among a block's rows once it is on screen and the list
-        has been quiet for FLAGS_QUIET_SECONDS: the check never competes with typing or paging."""
-        if number in self._flags_asked:
-            return
-        self._flags_asked.add(number)
-        self._flags_waiting.add(number)
-        if self._flags_timer is not None:
-            self._flags_timer.stop()
-        self._flags_timer = self.set_timer(FLAGS_QUIET_SECONDS, self._check_waiting_flags)
-
-    def _check_waiting_flags(self) -> None:
-        """The list is quiet: check the waiting blocks that are still held, in one worker."""
-        waiting, self._flags_waiting = self._flags_waiting, set()
-        ids = [row.id for number in sorted(waiting) for row in self._blocks.get(number, ())]
-        if ids:
-            self._load_flags(self._generation, ids)
-
-    def _load_flags(self, generation: int, ids: list[int]) -> None:
-        """Read the duplicate flags of some rows in a thread; paging never waits for them."""
-        from models.duplicates import duplicate_flags  # with validation: not needed to paint
-
-        run_db(
-            self,
-            partial(duplicate_flags, ids),
-            partial(self.FlagsRead, generation=generation, ids=ids),
-            group=WorkerGroup.CUSTOMER_TABLE_FLAGS,
-            exclusive=False,
-        )
-
-    @on(FlagsRead)
-    def _flags_read(self, event: FlagsRead) -> None:
-        match event.outcome:
-            case Done(flags):
-                self._flags_loaded(event.generation, event.ids, flags)
-            case Refused(error) | Unexpected(error):
-                self.post_message(self.Failed(error, "the duplicate flags"))
-
-    def _flags_loaded(self, generation: int, ids: list[int], flags: dict[int, str]) -> None:
-        if generation != self._generation:
-            return
-        for customer_id in ids:
-            if customer_id in flags:
-                self._flags[customer_id] = flags[customer_id]
-            else:
-                self._flags.pop(customer_id, None)
-        self.refresh()
-        self._announce()
-
-    def _forget_flags(self) -> None:
-        """Keep only the flags of rows still cached, so memory stays flat."""
-        if len(self._flags) > CACHED_BLOCKS * BLOCK:
-            cached = {row.id for rows in self._blocks.values() for row in rows}
-            self._flags = {key: flag for key, flag in self._flags.items() if key in cached}
 
     # --- geometry ---
 

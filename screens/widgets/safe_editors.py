@@ -1,7 +1,7 @@
 """Text boxes that never echo a control character and take pastes without losing a word.
 
 What is drawn goes through the display sanitiser; what is pasted is cleaned by the models' rule
-(models.pasted_text) and every change to it is said in one toast.
+(models.text.pasted) and every change to it is said in one toast.
 """
 
 import unicodedata
@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Input, TextArea
 
-from models.pasted_text import Pasted, clean_paste
+from models.text.pasted import Pasted, clean_paste
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import REPLACEMENT, safe
 

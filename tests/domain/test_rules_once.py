@@ -14,7 +14,6 @@ from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
     secret_in,
 )
 
-from models.characters import fold, fold_name, strip_accents
 from models.customers import CustomerRecord, create_customer
 from models.demo import generate, pools
 from models.duplicates import name_key
@@ -37,6 +36,7 @@ from models.save_conflict import SaveConflict
 from models.search import index
 from models.store.db import close_database
 from models.store.tables import Customer
+from models.text.characters import fold, fold_name, strip_accents
 from models.transfer.customer_import import preview_import
 from models.validation import display_value
 from screens.dialogs import confirm, conflict_dialog, csv_dialog, merge_dialog, pickers

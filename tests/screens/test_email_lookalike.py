@@ -7,8 +7,8 @@ from support.portal import desk
 from textual.app import App
 
 from models.customers import create_customer, load_customer
-from models.email_lookalike import lookalike_warning, unicode_domain
 from models.portal.actions import ACTION_LOCK, PortalSummary
+from models.text.email_lookalike import lookalike_warning, unicode_domain
 from models.transfer.customer_import import preview_import
 from models.validation import validate_customer
 from screens.portal_flow import confirm_dialog

@@ -16,9 +16,9 @@ from textual.widgets import Input, TextArea
 from bench.idle_bench import PtyProgram, app_env
 from models.customers import create_customer
 from models.notes import MAX_NOTE_CHARS
-from models.pasted_text import clean_paste
 from models.store.db import close_database, open_database
 from models.store.upgrade import upgrade_database
+from models.text.pasted import clean_paste
 from screens.customer_detail import CustomerDetailScreen
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import MAX_REASON_CHARS, ConfirmDialog

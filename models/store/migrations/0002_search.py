@@ -2,7 +2,11 @@
 
 import peewee as pw
 
-from models.search.index import postgres_schema_sql, register_sqlite_functions, sqlite_schema_sql
+from models.store.migrations.frozen_search import (
+    postgres_schema_sql,
+    register_sqlite_functions,
+    sqlite_schema_sql,
+)
 
 
 def up(migrator, db):

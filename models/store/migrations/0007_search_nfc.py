@@ -3,7 +3,11 @@ the PostgreSQL fold functions and recompute the folded columns of rows folded wi
 
 import peewee as pw
 
-from models.search.index import pg_fold_functions_sql, refold_sql, register_sqlite_functions
+from models.store.migrations.frozen_search import (
+    pg_fold_functions_sql,
+    refold_sql,
+    register_sqlite_functions,
+)
 
 
 def up(migrator, db):

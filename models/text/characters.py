@@ -13,7 +13,9 @@ CONTROL_CHARACTERS = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
-CODE_MARK = "\x1e"  # the search index's marks around the code and email (models/search/index.py)
+CODE_MARK = (
+    "\x1e"  # the search index's marks around the code and email (models/store/search_copy.py)
+)
 FIELD_MARK = "\x1f"  # … and around its other fields; a folded text never holds either
 BLANK_LAST = "\U0010ffff"  # the stored sort key of a blank value: after every real one
 
@@ -70,7 +72,7 @@ def fold(value: object) -> str:
 
     Stored text and search terms both go through this one fold, so "José" typed composed (NFC)
     or decomposed (NFD, "e" then U+0301) finds the same customers. PostgreSQL's copy of it is
-    generated from FOLD_MAP (models/search/index.py).
+    generated from FOLD_MAP (models/store/search_copy.py).
     """
     if value is None:
         return ""

@@ -1,21 +1,17 @@
-"""The search index: a folded copy of the searched fields and the sort keys, per engine.
+"""A frozen copy of the search index's fold and SQL as migrations 0002 and 0007 applied them
+(models/store/search_copy.py at 0010): those two migrations use only this module, never live code.
 
-Every customer row carries, kept in step by the database itself:
-- `search_text`: code and billing email between RS (\\x1e) marks, then business name, contact
-  name, billing city and the telephone's digits between US (\\x1f) marks, each part folded (lower
-  case, accents stripped). A folded search term never contains a mark, so it can only match
-  inside one field; a mark before it means "a field starts with it", marks on both sides of it
-  mean "the code or the email is exactly it".
-- `sort_business`, `sort_contact`, `sort_email`, `sort_city`, `sort_phone`: the folded sort keys
-  of the list's columns (blank values sort last), each with an index ending in the id.
-
-SQLite: the fold is a Python function registered on every connection (`register_sqlite_functions`)
-and called by triggers on insert and update; FTS5's trigram tokenizer indexes `search_text`.
-PostgreSQL: the same fold as IMMUTABLE SQL functions, STORED generated columns and a pg_trgm
-GIN index. Queries read the stored columns only, so they never call the fold per row.
+SQLite: the fold is a Python function registered on the migrating database, which the triggers of
+0002 called (0011 replaced those triggers with plain SQL ones). PostgreSQL: the fold as IMMUTABLE
+SQL functions and STORED generated columns.
 """
 
-from models.characters import BLANK_LAST, CODE_MARK, FIELD_MARK, FOLD_MAP, digits, fold
+import re
+import unicodedata
+
+CODE_MARK = "\x1e"
+FIELD_MARK = "\x1f"
+BLANK_LAST = "\U0010ffff"  # the sort key of a blank value: after every real one
 
 # The fields search looks at, in the order they are folded into search_text.
 SEARCHED_COLUMNS = (
@@ -45,6 +41,68 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "telephone": ("sort_phone",),
     "city": ("sort_city", "billing_country"),
 }
+
+# Letters that do not decompose into a base letter plus accents.
+_SPECIAL_LETTERS = {
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "đ": "d",
+    "ð": "d",
+    "ł": "l",
+    "þ": "th",
+    "ı": "i",
+    "ħ": "h",
+    "ŧ": "t",
+    "ŋ": "n",
+    "ĸ": "k",
+    "ſ": "s",
+}
+
+
+def _accent_table() -> dict[str, str]:
+    """Lower-case Latin letters with accents, mapped to their bare ASCII letters."""
+    table = {}
+    for code_point in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code_point)
+        if char != char.lower():
+            continue  # the fold lowers first, so only lower-case letters reach the table
+        bare = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        ).lower()
+        if bare != char and bare.isascii() and bare.isalpha():
+            table[char] = bare
+    table.update(_SPECIAL_LETTERS)
+    table[CODE_MARK] = " "
+    table[FIELD_MARK] = " "
+    return table
+
+
+FOLD_MAP = _accent_table()
+_FOLD_TRANSLATION = str.maketrans(FOLD_MAP)
+_NOT_DIGIT = re.compile(r"[^0-9]+")
+
+
+def fold(value: object) -> str:
+    """Text as the index holds it: composed (NFC), lower case, accents stripped, no field marks.
+
+    Stored text and search terms both go through this one fold, so "José" typed composed (NFC)
+    or decomposed (NFD, "e" then U+0301) finds the same customers.
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text.lower().translate(_FOLD_TRANSLATION)
+
+
+def digits(value: object) -> str:
+    """Only the ASCII digits of a value: how telephone numbers are indexed and searched."""
+    if value is None:
+        return ""
+    return _NOT_DIGIT.sub("", str(value))
 
 
 def sort_key(value: object) -> str:

@@ -8,7 +8,7 @@ described: every change made to it is named in one notice for the clerk.
 import re
 from dataclasses import dataclass
 
-from models.characters import CONTROL_CHARACTERS
+from models.text.characters import CONTROL_CHARACTERS
 
 # Terminal escape sequences, removed whole so no "[31m" is left behind: CSI (ESC [ ... final),
 # OSC and the other string commands (ESC ] ... BEL or ST), two-character escapes, a lone ESC.

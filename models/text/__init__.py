@@ -1,0 +1,1 @@
+"""Text as custdesk reads it: characters, folding, pasted text, lookalike addresses."""
