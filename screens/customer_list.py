@@ -128,6 +128,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
         self._held: ExitStack | None = None
         self._counting: CustomerResults | None = None
         self._marked: CustomerRow | None = None  # the first customer of a merge
+        self._open_when_read = False  # Enter was pressed in the search before its results came
 
     def compose(self) -> ComposeResult:
         yield SafeInput(
@@ -166,6 +167,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
     @on(Input.Changed, "#search")
     def _term_typed(self, event: Input.Changed) -> None:
         self._query = replace(self._query, text=event.value)
+        self._open_when_read = False
         self._hold_frame()
         self._search()
 
@@ -184,7 +186,12 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
 
     @on(Input.Submitted, "#search")
     def _term_submitted(self) -> None:
-        self.query_one(CustomerTable).focus()
+        """Enter in the search field opens the highlighted customer (the first match unless
+        the clerk has moved); while the typed term is still being read, once it is read."""
+        if self._searching or self._shown is None or self._shown.query != self._query:
+            self._open_when_read = True
+        else:
+            self.action_open_customer()
 
     def _search(self, cursor: int = 0, reload: bool = False) -> None:
         """Read the list for the current query; one read runs at a time, the latest wins."""
@@ -214,6 +221,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
             case Done((results, pages, total)):
                 self._list_read(event.generation, results, pages, total, event.cursor)
             case Refused(error) | Unexpected(error):
+                self._open_when_read = False
                 self._release_frame()
                 self._search_done()
                 report_failure(self.app, NOT_READ, error)
@@ -233,6 +241,9 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
         self.query_one(CustomerTable).show(results, pages, total, cursor)
         self._show_summary(results, total)
         self._release_frame()
+        if self._open_when_read:
+            self._open_when_read = False
+            self.action_open_customer()
         if not self.query(Footer):
             self.call_after_refresh(self._add_footer)  # after the first rows: a faster start
         if total is None:
