@@ -142,6 +142,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
             yield Static("", id="sort-hint", markup=False)
             yield Static("", id="row-note", markup=False)
         yield CustomerTable(id="customers")
+        yield Static("", id="preview", markup=False)
 
     def on_mount(self) -> None:
         """Start on the list, and watch for other staff's changes."""
@@ -326,6 +327,11 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
             note = f"{DUPLICATE_MARK} {safe(event.flag)}" + (f" · {note}" if note else "")
         self.query_one("#row-note", Static).update(Content(note))
         self.set_class(bool(note), "-row-note")
+
+    @on(CustomerTable.Highlighted)
+    def _show_preview(self, event: CustomerTable.Highlighted) -> None:
+        """The highlighted customer's email, telephone and city, under the list."""
+        self.query_one("#preview", Static).update(Content(preview(event.row)))
 
     # --- freshness ---
 
@@ -561,6 +567,19 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
     @on(CustomerTable.Failed)
     def _page_failed(self, event: CustomerTable.Failed) -> None:
         report_failure(self.app, f"Could not read {event.what}", event.error)
+
+
+def preview(row: CustomerRow | None) -> str:
+    """The preview line of a row: its email, telephone and city (those it has), made safe."""
+    if row is None:
+        return ""
+    place = ", ".join(part for part in (row.city, row.country) if part)
+    parts = [
+        f"{name}: {safe(value)}"
+        for name, value in (("Email", row.email), ("Tel", row.telephone), ("City", place))
+        if value
+    ]
+    return "   ".join(parts) or "No email, telephone or city"
 
 
 def _who(row: CustomerRow) -> str:

@@ -23,6 +23,7 @@ from models.audit.events import change_count
 from models.search.index import BLANK_LAST, CODE_MARK, FIELD_MARK, digits, fold, sort_keys
 from models.store.db import database, is_sqlite
 from models.store.tables import PORTAL_NOT_ACTIVATED, PORTAL_STATUS_LABELS
+from models.validation import display_phone
 
 SORT_ORDERS: dict[str, str] = {
     "code": "Code",
@@ -62,7 +63,8 @@ class ListQuery:
 
 @dataclass(frozen=True)
 class CustomerRow:
-    """One line of the list: the columns shown, and where the row sits in its result."""
+    """One line of the list: the columns as shown (the telephone formatted for reading), and
+    where the row sits in its result."""
 
     id: int
     code: str
@@ -554,7 +556,7 @@ class CustomerResults:
                     row[2],
                     row[3],
                     row[4],
-                    row[5],
+                    display_phone(row[5] or ""),
                     row[6],
                     row[7],
                     PORTAL_STATUS_LABELS.get(status, status),
