@@ -23,7 +23,6 @@ from models.audit.events import change_count
 from models.search.index import BLANK_LAST, CODE_MARK, FIELD_MARK, digits, fold, sort_keys
 from models.store.db import database, is_sqlite
 from models.store.tables import PORTAL_NOT_ACTIVATED, PORTAL_STATUS_LABELS
-from models.validation import display_phone
 
 SORT_ORDERS: dict[str, str] = {
     "code": "Code",
@@ -532,6 +531,8 @@ class CustomerResults:
 
     def _rows(self, anchors: list[tuple]) -> list[CustomerRow]:
         """The shown columns of the anchored customers, in the anchors' order."""
+        from models.validation import display_phone  # loaded in the reading thread, not at start
+
         if not anchors:
             return []
         ids = [anchor[-1] for anchor in anchors]
