@@ -3,11 +3,16 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+import peewee
+
 from models.aliases import CustomerAlias, merged_ids
 from models.audit.events import event_changes
 from models.fields import FIELDS_BY_NAME
 from models.merge import ACTION_MERGED, ACTION_MERGED_INTO, ACTION_UNDONE, merge_summary
+from models.paging import PAGE_ROWS, RecordPage, record_page
 from models.portal.actions import ACTION_LABELS as PORTAL_ACTION_LABELS
+from models.staff.permissions import Permission, authorize
+from models.staff.session import StaffSession
 from models.store.tables import AuditEvent
 from models.validation import display_value
 
@@ -93,19 +98,24 @@ def _row(event: AuditEvent, undoable: set[int]) -> HistoryRow:
     )
 
 
-def customer_history(
-    customer_id: int, limit: int = DEFAULT_LIMIT, before_id: int | None = None
-) -> list[HistoryRow]:
-    """The customer's audit trail, with that of the customers merged into it, newest first;
-    `before_id` pages on from an older row."""
+def _events_of(customer_id: int) -> peewee.Expression:
+    """The condition for the events of a customer and of the customers merged into it."""
     own, *merged = merged_ids(customer_id)
     mine = AuditEvent.customer == own
     if merged:  # their "merged into" line repeats the survivor's own "merged" line
         mine |= AuditEvent.customer.in_(merged) & (AuditEvent.action != ACTION_MERGED_INTO)
-    query = AuditEvent.select().where(mine).order_by(AuditEvent.id.desc()).limit(limit)
+    return mine
+
+
+def customer_history(
+    customer_id: int, limit: int = DEFAULT_LIMIT, before_id: int | None = None
+) -> list[HistoryRow]:
+    """The customer's audit trail, with that of the customers merged into it, newest first;
+    `before_id` pages on from an older row (keyset on the id)."""
+    query = AuditEvent.select().where(_events_of(customer_id))
     if before_id is not None:
         query = query.where(AuditEvent.id < before_id)
-    events = list(query)
+    events = list(query.order_by(AuditEvent.id.desc()).limit(limit))
     merges = [event.id for event in events if event.action == ACTION_MERGED]
     undoable = set()
     if merges:
@@ -116,3 +126,13 @@ def customer_history(
             )
         }
     return [_row(event, undoable) for event in events]
+
+
+def history_page(
+    customer_id: int, staff: StaffSession, after: HistoryRow | None = None, limit: int = PAGE_ROWS
+) -> RecordPage[HistoryRow]:
+    """A page of the customer's history, newest first, starting below the event `after` (the
+    last of the page before), with the count of every event."""
+    authorize(staff, Permission.VIEW, customer_id)
+    rows = customer_history(customer_id, limit + 1, after.id if after is not None else None)
+    return record_page(rows, limit, AuditEvent.select().where(_events_of(customer_id)).count())

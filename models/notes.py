@@ -11,6 +11,7 @@ from datetime import datetime
 from models.audit.events import record_event
 from models.clock import utcnow
 from models.customers import CustomerNotFound
+from models.paging import PAGE_ROWS, RecordPage, record_page
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
 from models.store.engine import write_transaction
@@ -109,6 +110,26 @@ def list_notes(customer_id: int, public_only: bool = False) -> list[NoteRow]:
     if public_only:
         query = query.where(Note.public)
     return [_row(note) for note in query.order_by(Note.created_at.desc(), Note.id.desc())]
+
+
+def notes_page(
+    customer_id: int, staff: StaffSession, after: NoteRow | None = None, limit: int = PAGE_ROWS
+) -> RecordPage[NoteRow]:
+    """A page of the customer's notes that are not deleted, newest first, starting below the
+    note `after` (the last of the page before; keyset on the time and id), with their count."""
+    authorize(staff, Permission.VIEW, customer_id)
+    kept = (Note.customer == customer_id) & Note.deleted_at.is_null()
+    query = Note.select().where(kept)
+    if after is not None:
+        query = query.where(
+            (Note.created_at < after.created_at)
+            | ((Note.created_at == after.created_at) & (Note.id < after.id))
+        )
+    rows = [
+        _row(note)
+        for note in query.order_by(Note.created_at.desc(), Note.id.desc()).limit(limit + 1)
+    ]
+    return record_page(rows, limit, Note.select().where(kept).count())
 
 
 def delete_note(note_id: int, staff: StaffSession) -> NoteRow:

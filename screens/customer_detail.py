@@ -16,7 +16,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, VerticalScroll
+from textual.content import Content
 from textual.css.query import NoMatches
+from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
@@ -67,6 +69,17 @@ TABS = {
     "history": "f6",
     "access": "f7",
 }
+TAB_TITLES = {  # short (80 columns), and the seeds' words where they fit
+    "info": ("Info", "Customer Information"),
+    "addresses": ("Addresses", "Billing & Shipping"),
+    "advanced": ("Options", "Advanced Options"),
+}
+PANEL_HEADINGS = {  # the seeds' heading of each form panel
+    "info": "Customer Information",
+    "addresses": "Billing and Shipping",
+    "advanced": "Advanced Options",
+}
+LONG_TITLES_WIDTH = 100  # from this many columns the tabs carry the seeds' words
 RECORD_TABS = ("notes", "history", "access")  # rows about a saved customer, read when shown
 DUPLICATE_DELAY = 0.3  # seconds of quiet typing before a new customer is checked for duplicates
 INFO_FIELDS = ("code", "business_name", "contact_name")
@@ -77,6 +90,11 @@ class FormScroll(KeepRunning, VerticalScroll):
     """A scrolling form; it is no stop of its own for tab, the fields are."""
 
     can_focus = False
+
+
+def _panel_heading(pane: str) -> Static:
+    """The seeds' heading at the top of a form panel."""
+    return Static(Content(PANEL_HEADINGS[pane]), classes="panel-heading")
 
 
 class SteadyFooter(KeepRunning, Footer):
@@ -176,6 +194,7 @@ class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
         self._saving = False
         self._leave_after_save = False
         self._duplicate_timer: Timer | None = None
+        self._long_titles = False  # whether the form tabs show the seeds' words
 
     # ----------------------------------------------------------------- layout
 
@@ -187,21 +206,22 @@ class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
             yield Static(id="header-portal")
             yield Button("Actions", id="actions", compact=True)
         yield Static(id="duplicate-warning", markup=False)
+        self._long_titles = self.app.size.width >= LONG_TITLES_WIDTH
         with TabbedContent(initial="info", id="detail-tabs"):
-            with TabPane("Info", id="info"), FormScroll(classes="form"):
+            with TabPane(self._tab_title("info"), id="info"), FormScroll(classes="form"):
+                yield _panel_heading("info")
                 yield FieldRow(
                     "code", TextEditor(FIELDS_BY_NAME["code"], "left blank: generated on save")
                 )
                 for name in INFO_FIELDS[1:]:
                     yield FieldRow(name, TextEditor(FIELDS_BY_NAME[name]))
-            with (
-                TabPane("Addresses", id="addresses"),
-                FormScroll(classes="form"),
-                Container(id="address-columns"),
-            ):
-                yield AddressForm("billing")
-                yield AddressForm("shipping")
-            with TabPane("Options", id="advanced"), FormScroll(classes="form"):
+            with TabPane(self._tab_title("addresses"), id="addresses"), FormScroll(classes="form"):
+                yield _panel_heading("addresses")
+                with Container(id="address-columns"):
+                    yield AddressForm("billing")
+                    yield AddressForm("shipping")
+            with TabPane(self._tab_title("advanced"), id="advanced"), FormScroll(classes="form"):
+                yield _panel_heading("advanced")
                 yield FieldRow("tax_exempt", TaxExemptChoice("tax_exempt"), "Tax-Exempt")
                 yield FieldRow("vat_number", TextEditor(FIELDS_BY_NAME["vat_number"]))
                 yield FieldRow("accepts_marketing", YesNoSwitch("accepts_marketing"))
@@ -546,6 +566,20 @@ class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
             self.dismiss(self.customer_id)
 
     # ----------------------------------------------------------------- tabs and keys
+
+    def _tab_title(self, pane: str) -> Content:
+        """A form tab's title: the seeds' words when the screen is wide enough, else short."""
+        short, full = TAB_TITLES[pane]
+        return Content(full if self._long_titles else short)
+
+    def on_resize(self, event: Resize) -> None:
+        """Switch the form tabs between their short titles and the seeds' words."""
+        long_titles = event.size.width >= LONG_TITLES_WIDTH
+        if long_titles != self._long_titles:
+            self._long_titles = long_titles
+            tabs = self.query_one(TabbedContent)
+            for pane in TAB_TITLES:
+                tabs.get_tab(pane).label = self._tab_title(pane)
 
     def action_show_tab(self, tab: str) -> None:
         """Show a tab and put the cursor in its first field."""

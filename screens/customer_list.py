@@ -129,6 +129,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
         self._held: ExitStack | None = None
         self._counting: CustomerResults | None = None
         self._marked: CustomerRow | None = None  # the first customer of a merge
+        self._open_when_read = False  # Enter was pressed in the search before its results came
 
     def compose(self) -> ComposeResult:
         yield SafeInput(
@@ -142,6 +143,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
             yield Static("", id="sort-hint", markup=False)
             yield Static("", id="row-note", markup=False)
         yield CustomerTable(id="customers")
+        yield Static("", id="preview", markup=False)
 
     def on_mount(self) -> None:
         """Start on the list, and watch for other staff's changes."""
@@ -167,6 +169,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
     @on(Input.Changed, "#search")
     def _term_typed(self, event: Input.Changed) -> None:
         self._query = replace(self._query, text=event.value)
+        self._open_when_read = False
         self._hold_frame()
         self._search()
 
@@ -185,7 +188,12 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
 
     @on(Input.Submitted, "#search")
     def _term_submitted(self) -> None:
-        self.query_one(CustomerTable).focus()
+        """Enter in the search field opens the highlighted customer (the first match unless
+        the clerk has moved); while the typed term is still being read, once it is read."""
+        if self._searching or self._shown is None or self._shown.query != self._query:
+            self._open_when_read = True
+        else:
+            self.action_open_customer()
 
     def _search(self, cursor: int = 0, reload: bool = False) -> None:
         """Read the list for the current query; one read runs at a time, the latest wins."""
@@ -215,6 +223,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
             case Done((results, pages, total)):
                 self._list_read(event.generation, results, pages, total, event.cursor)
             case Refused(error) | Unexpected(error):
+                self._open_when_read = False
                 self._release_frame()
                 self._search_done()
                 report_failure(self.app, NOT_READ, error)
@@ -234,6 +243,9 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
         self.query_one(CustomerTable).show(results, pages, total, cursor)
         self._show_summary(results, total)
         self._release_frame()
+        if self._open_when_read:
+            self._open_when_read = False
+            self.action_open_customer()
         if not self.query(Footer):
             self.call_after_refresh(self._add_footer)  # after the first rows: a faster start
         if total is None:
@@ -316,6 +328,11 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
             note = f"{DUPLICATE_MARK} {safe(event.flag)}" + (f" · {note}" if note else "")
         self.query_one("#row-note", Static).update(Content(note))
         self.set_class(bool(note), "-row-note")
+
+    @on(CustomerTable.Highlighted)
+    def _show_preview(self, event: CustomerTable.Highlighted) -> None:
+        """The highlighted customer's email, telephone and city, under the list."""
+        self.query_one("#preview", Static).update(Content(preview(event.row)))
 
     # --- freshness ---
 
@@ -551,6 +568,19 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
     @on(CustomerTable.Failed)
     def _page_failed(self, event: CustomerTable.Failed) -> None:
         report_failure(self.app, f"Could not read {event.what}", event.error)
+
+
+def preview(row: CustomerRow | None) -> str:
+    """The preview line of a row: its email, telephone and city (those it has), made safe."""
+    if row is None:
+        return ""
+    place = ", ".join(part for part in (row.city, row.country) if part)
+    parts = [
+        f"{name}: {safe(value)}"
+        for name, value in (("Email", row.email), ("Tel", row.telephone), ("City", place))
+        if value
+    ]
+    return "   ".join(parts) or "No email, telephone or city"
 
 
 def _who(row: CustomerRow) -> str:

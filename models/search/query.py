@@ -79,7 +79,8 @@ class ListQuery:
 
 @dataclass(frozen=True)
 class CustomerRow:
-    """One line of the list: the columns shown, and where the row sits in its result."""
+    """One line of the list: the columns as shown (the telephone formatted for reading), and
+    where the row sits in its result."""
 
     id: int
     code: str
@@ -527,6 +528,8 @@ class CustomerResults:
 
     def _rows(self, anchors: list[tuple]) -> list[CustomerRow]:
         """The shown columns of the anchored customers, in the anchors' order."""
+        from models.validation import display_phone  # loaded in the reading thread, not at start
+
         if not anchors:
             return []
         ids = [anchor[-1] for anchor in anchors]
@@ -551,7 +554,7 @@ class CustomerResults:
                     row[2],
                     row[3],
                     row[4],
-                    row[5],
+                    display_phone(row[5] or ""),
                     row[6],
                     row[7],
                     PORTAL_STATUS_LABELS.get(status, status),

@@ -1,11 +1,14 @@
 """The Access log tab of the detail screen: the customer's portal sign-in attempts, newest
-first."""
+first, a page at a time."""
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from models.audit.access_log import AccessRow, access_log
+from models.audit.access_log import AccessRow, access_log_page
+from models.paging import RecordPage
+from models.staff.session import StaffSession
 from screens.widgets.notes_tab import RecordTab, when
 from screens.widgets.safe_text import safe_text
 
@@ -16,6 +19,7 @@ class AccessLogTab(RecordTab):
     """Read the customer's sign-in attempts."""
 
     EMPTY = "No portal sign-in attempts yet."
+    NOUN = "sign-in attempts"
 
     def compose(self) -> ComposeResult:
         """The empty line and the table (shown even when empty: it holds the cursor)."""
@@ -24,14 +28,20 @@ class AccessLogTab(RecordTab):
         table.add_columns(*COLUMNS)
         yield table
 
-    def fetch(self, customer_id: int) -> list[AccessRow]:
-        """The customer's sign-in attempts, newest first."""
-        return access_log(customer_id, self.app.settings.staff)
+    def fetch(
+        self, staff: StaffSession, customer_id: int, after: AccessRow | None, limit: int
+    ) -> RecordPage[AccessRow]:
+        """A page of the customer's sign-in attempts, newest first."""
+        return access_log_page(customer_id, staff, after, limit)
 
     def show_rows(self, rows: list[AccessRow]) -> None:
         """One table row an attempt."""
+        self.query_one(DataTable).clear()
+        self.append_rows(rows)
+
+    def append_rows(self, rows: list[AccessRow]) -> None:
+        """Add older attempts at the end of the table."""
         table = self.query_one(DataTable)
-        table.clear()
         for row in rows:
             table.add_row(
                 Text(when(row.at)),
@@ -41,6 +51,12 @@ class AccessLogTab(RecordTab):
                 safe_text(row.email),
                 key=str(row.id),
             )
+
+    @on(DataTable.RowHighlighted, "#access-table")
+    def _attempt_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """On the last attempt shown, read the older ones."""
+        if event.cursor_row >= len(self.rows) - 1:
+            self.load_more()
 
     def focus_first(self) -> None:
         """The table."""

@@ -7,6 +7,7 @@ Each row comes with its stored duplicate flag (models keep it on every write): a
 DUPLICATE_MARK after its code, and the reason goes with the Highlighted message.
 """
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
@@ -38,34 +39,60 @@ ARCHIVED_LABEL = "archived"  # the portal column of an archived customer
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the table: its title, the sort order it shows, and how it takes space."""
+    """One column of the table: its title, the sort order it shows, how it takes space, and
+    when it is shown (priority 0: always; then 1, 2, 3 as the width allows)."""
 
     title: str
     short_title: str  # when the column is too narrow for the title
     sort: str
     minimum: int
     weight: int
+    priority: int
 
 
 COLUMNS = (
-    Column("Code", "Code", "code", 10, 1),
-    Column("Business Name", "Business", "business_name", 10, 6),
-    Column("Contact Name", "Contact", "contact_name", 8, 4),
-    Column("Email", "Email", "email", 10, 5),
-    Column("Telephone", "Phone", "telephone", 13, 1),
-    Column("City / Country", "City", "city", 7, 3),
-    Column("Portal", "Portal", "portal", 13, 0),
+    Column("Code", "Code", "code", 10, 1, 0),
+    Column("Business Name", "Business", "business_name", 34, 6, 0),
+    Column("Contact Name", "Contact", "contact_name", 14, 4, 0),
+    Column("Email", "Email", "email", 18, 5, 2),
+    Column("Telephone", "Phone", "telephone", 16, 1, 1),
+    Column("City / Country", "City", "city", 12, 3, 3),
+    Column("Portal", "Portal", "portal", 13, 0, 0),
 )
 
 
-def column_widths(width: int) -> list[int]:
-    """The width of each column for a table `width` cells wide (a gutter, one-cell gaps)."""
-    spare = width - 1 - (len(COLUMNS) - 1) - sum(column.minimum for column in COLUMNS)
-    weights = sum(column.weight for column in COLUMNS)
-    widths = [column.minimum + max(0, spare) * column.weight // weights for column in COLUMNS]
-    if spare > 0:
-        widths[1] += spare - sum(w - c.minimum for w, c in zip(widths, COLUMNS, strict=True))
-    return widths
+def _room_needed(shown: list[int]) -> int:
+    """Cells taken by these columns at their minimum width, with the gutter and the gaps."""
+    return 1 + len(shown) - 1 + sum(COLUMNS[index].minimum for index in shown)
+
+
+def shown_columns(width: int) -> list[int]:
+    """The columns (indices into COLUMNS, in order) a table `width` cells wide shows: those
+    always shown, then the others in order of priority while they fit at their minimum."""
+    shown = [index for index, column in enumerate(COLUMNS) if column.priority == 0]
+    optional = sorted(
+        (index for index, column in enumerate(COLUMNS) if column.priority),
+        key=lambda index: COLUMNS[index].priority,
+    )
+    for index in optional:
+        if _room_needed(sorted([*shown, index])) > width:
+            break
+        shown = sorted([*shown, index])
+    return shown
+
+
+@functools.lru_cache(maxsize=8)
+def column_layout(width: int) -> tuple[tuple[int, int], ...]:
+    """(index into COLUMNS, width) of each column shown in a table `width` cells wide."""
+    shown = shown_columns(width)
+    columns = [COLUMNS[index] for index in shown]
+    spare = max(0, width - _room_needed(shown))
+    weights = sum(column.weight for column in columns)
+    widths = [column.minimum + spare * column.weight // weights for column in columns]
+    widths[shown.index(1)] += spare - sum(
+        size - column.minimum for size, column in zip(widths, columns, strict=True)
+    )  # what the rounding left goes to the business name
+    return tuple(zip(shown, widths, strict=True))
 
 
 def row_cells(row: CustomerRow) -> tuple[str, ...]:
@@ -310,9 +337,8 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         if index == self.cursor:
             style += self.get_component_rich_style("customer-table--cursor")
             mark = CURSOR_MARK
-        cells = [
-            fit(text, size) for text, size in zip(row_cells(row), column_widths(width), strict=True)
-        ]
+        texts = row_cells(row)
+        cells = [fit(texts[index], size) for index, size in column_layout(width)]
         after_code = DUPLICATE_MARK if row.duplicate else " "
         line = mark + cells[0] + after_code + " ".join(cells[1:])
         return Strip([Segment(fit(line, width), style)], width)
@@ -321,8 +347,9 @@ class CustomerTable(KeepRunning, ScrollView, can_focus=True):
         header = base + self.get_component_rich_style("customer-table--header")
         sorted_style = header + self.get_component_rich_style("customer-table--sorted")
         segments = [Segment(" ", header)]
-        for number, (column, size) in enumerate(zip(COLUMNS, column_widths(width), strict=True)):
-            title = column.title
+        for number, (index, size) in enumerate(column_layout(width)):
+            column = COLUMNS[index]
+            title = column.title if cell_len(column.title) <= size else column.short_title
             if column.sort == self.sort:
                 title = _sorted_title(column, "▼" if self.descending else "▲", size)
             if number:

@@ -15,8 +15,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from models.customers import CustomerNotFound
-from models.history import HistoryRow, customer_history
+from models.history import HistoryRow, history_page
 from models.merge import MergeRefused, MergeResult, undo_merge
+from models.paging import RecordPage
 from models.staff.permissions import Permission
 from models.staff.session import StaffSession
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
@@ -70,6 +71,7 @@ class HistoryTab(RecordTab):
     """Read the customer's history; undo a merge."""
 
     EMPTY = "No history yet."
+    NOUN = "events"
 
     class CustomerChanged(Message):
         """An undone merge changed the customer: the screen reads it again."""
@@ -78,22 +80,19 @@ class HistoryTab(RecordTab):
     class Undone(WorkDone[MergeResult]):
         """A merge was undone (or refused)."""
 
-    def __init__(self, *, id: str):
-        super().__init__(id=id)
-        self._rows: list[HistoryRow] = []
-
     def compose(self) -> ComposeResult:
         """The empty line and the events."""
         yield from self.compose_empty()
         yield HistoryList(id="history-list")
 
-    def fetch(self, customer_id: int) -> list[HistoryRow]:
-        """The customer's history, newest first."""
-        return customer_history(customer_id)
+    def fetch(
+        self, staff: StaffSession, customer_id: int, after: HistoryRow | None, limit: int
+    ) -> RecordPage[HistoryRow]:
+        """A page of the customer's history, newest first."""
+        return history_page(customer_id, staff, after, limit)
 
     def show_rows(self, rows: list[HistoryRow]) -> None:
         """List the events from the newest."""
-        self._rows = rows
         events = self.query_one(HistoryList)
         events.undoable_ids = frozenset(str(row.id) for row in rows if row.undoable)
         events.clear_options()
@@ -102,6 +101,18 @@ class HistoryTab(RecordTab):
         if rows:
             events.highlighted = 0
 
+    def append_rows(self, rows: list[HistoryRow]) -> None:
+        """Add older events at the end of the list."""
+        events = self.query_one(HistoryList)
+        events.undoable_ids |= {str(row.id) for row in rows if row.undoable}
+        events.add_options([Option(history_prompt(row), id=str(row.id)) for row in rows])
+
+    @on(OptionList.OptionHighlighted, "#history-list")
+    def _event_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """On the last event shown, read the older ones."""
+        if event.option_index >= len(self.rows) - 1:
+            self.load_more()
+
     def focus_first(self) -> None:
         """The list of events."""
         self.query_one(HistoryList).focus()
@@ -109,9 +120,9 @@ class HistoryTab(RecordTab):
     @on(HistoryList.UndoAsked)
     def _undo_asked(self) -> None:
         events = self.query_one(HistoryList)
-        if events.highlighted is None or events.highlighted >= len(self._rows):
+        if events.highlighted is None or events.highlighted >= len(self.rows):
             return
-        row = self._rows[events.highlighted]
+        row = self.rows[events.highlighted]
         if not row.undoable:
             self.notify(
                 "Only a merge that has not been undone can be undone here.",

@@ -24,8 +24,9 @@ from models.notes import (
     NoteRow,
     add_note,
     delete_note,
-    list_notes,
+    notes_page,
 )
+from models.paging import PAGE_ROWS, RecordPage
 from models.staff.permissions import NotPermitted, Permission
 from models.staff.session import StaffSession
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
@@ -50,67 +51,122 @@ def safe_lines(text: str, indent: str = "") -> Text:
 
 
 class RecordTab(KeepRunning, Vertical):
-    """A tab of rows about a saved customer, read in a thread worker each time it is shown."""
+    """A tab of rows about a saved customer, newest first, read in a thread worker each time it
+    is shown, a page at a time: the next (older) page is read when the cursor reaches the last
+    row, and a line says how many of how many are shown."""
 
     EMPTY = "Nothing here yet."
+    NOUN = "rows"
 
     @dataclass
-    class RowsRead(WorkDone[list]):
-        """The rows of a customer, read for this tab."""
+    class RowsRead(WorkDone[RecordPage]):
+        """A page of a customer's rows, read for this tab: from the newest (`after` None) or
+        below the row `after`, for the reading of this tab numbered `generation`."""
 
         customer_id: int
+        generation: int
+        after: object | None
 
     def __init__(self, *, id: str):
         super().__init__(id=id)
         self.customer_id: int | None = None
+        self.rows: list = []  # the rows on show, newest first
+        self.total = 0
+        self._more = False  # whether older rows follow the last one on show
+        self._generation = 0  # moves on with each reading from the newest; older pages drop
+        self._reading = False
 
     def compose_empty(self) -> ComposeResult:
-        """The line shown when there is nothing to list (or no saved customer yet)."""
+        """The line shown when there is nothing to list (or no saved customer yet), and the
+        line that counts the rows on show."""
         yield Static(id=f"{self.id}-empty", classes="record-empty", markup=False)
+        yield Static(id=f"{self.id}-count", classes="record-count", markup=False)
 
     def show_customer(self, customer_id: int | None) -> None:
-        """Read the rows of this customer again (or say that a new customer has none)."""
+        """Read the rows of this customer again, from the newest (as many as are on show), or
+        say that a new customer has none."""
         first_time = customer_id != self.customer_id
         self.customer_id = customer_id
+        self._generation += 1
         self.set_class(customer_id is None, "-unsaved")
         if customer_id is None:
             self._say(UNSAVED)
+            self._reading, self.rows, self.total, self._more = False, [], 0, False
+            self._show_count()
             self.show_rows([])
             return
         self.loading = first_time  # (a reload keeps the cursor where it is)
-        self._load(customer_id)
+        limit = PAGE_ROWS if first_time else max(PAGE_ROWS, len(self.rows))
+        self._read(customer_id, None, limit)
+
+    def load_more(self) -> None:
+        """Read the next older page, when there is one and no reading runs."""
+        if self._more and not self._reading and self.customer_id is not None and self.rows:
+            self._read(self.customer_id, self.rows[-1], PAGE_ROWS)
 
     def _say(self, words: str) -> None:
         empty = self.query_one(".record-empty", Static)
         empty.update(Content(words))
         empty.display = bool(words)
 
-    def _load(self, customer_id: int) -> None:
+    def _show_count(self) -> None:
+        """Say how many of the customer's rows are on show ("n of N")."""
+        count = self.query_one(".record-count", Static)
+        words = f"{len(self.rows):,} of {self.total:,} {self.NOUN}"
+        if self._more:
+            words += " (older ones load at the end of the list)"
+        count.update(Content(words))
+        count.display = bool(self.rows)
+
+    def _read(self, customer_id: int, after: object | None, limit: int) -> None:
+        self._reading = True
         run_db(
             self,
-            partial(self.fetch, customer_id),
-            partial(self.RowsRead, customer_id=customer_id),
+            partial(self.fetch, self.app.settings.staff, customer_id, after, limit),
+            partial(
+                self.RowsRead, customer_id=customer_id, generation=self._generation, after=after
+            ),
             group=WorkerGroup.RECORD_TAB,
+            exclusive=False,
         )
 
     @on(RowsRead)
     def _loaded(self, event: RowsRead) -> None:
+        if event.generation != self._generation or event.customer_id != self.customer_id:
+            return  # a newer reading is on its way
+        self._reading = False
         match event.outcome:
-            case Done(rows):
+            case Done(page):
                 self.loading = False
-                if event.customer_id != self.customer_id or not self.is_attached:
-                    return
-                self._say("" if rows else self.EMPTY)
-                self.show_rows(rows)
+                if self.is_attached:
+                    self._page_read(page, event.after is not None)
             case Refused(error) | Unexpected(error):
                 self.failed(error)
 
-    def fetch(self, customer_id: int) -> list:
-        """The rows of a customer (runs in a worker thread, inside a connection)."""
+    def _page_read(self, page: RecordPage, appended: bool) -> None:
+        self.total, self._more = page.total, page.more
+        if appended:
+            self.rows += page.rows
+            self.append_rows(page.rows)
+        else:
+            self.rows = list(page.rows)
+            self._say("" if page.rows else self.EMPTY)
+            self.show_rows(self.rows)
+        self._show_count()
+
+    def fetch(
+        self, staff: StaffSession, customer_id: int, after: object | None, limit: int
+    ) -> RecordPage:
+        """A page of the customer's rows below `after` (runs in a worker thread, inside a
+        connection)."""
         raise NotImplementedError
 
     def show_rows(self, rows: list) -> None:
-        """Put the rows on the screen."""
+        """Put the rows on the screen, in place of those there."""
+        raise NotImplementedError
+
+    def append_rows(self, rows: list) -> None:
+        """Add older rows after those on the screen."""
         raise NotImplementedError
 
     def focus_first(self) -> None:
@@ -153,6 +209,7 @@ class NotesTab(RoleGated, RecordTab):
     """Add, read and delete a customer's notes."""
 
     EMPTY = "No notes yet."
+    NOUN = "notes"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+n", "add_note", "Add note")]
     ACTION_PERMISSIONS: ClassVar[dict[str, Permission]] = {"add_note": Permission.EDIT}
 
@@ -163,10 +220,6 @@ class NotesTab(RoleGated, RecordTab):
     @dataclass
     class Deleted(WorkDone[NoteRow]):
         """A note was deleted (or refused)."""
-
-    def __init__(self, *, id: str):
-        super().__init__(id=id)
-        self._notes: list[NoteRow] = []
 
     def compose(self) -> ComposeResult:
         """The editor, the public switch and its message, then the notes."""
@@ -186,13 +239,14 @@ class NotesTab(RoleGated, RecordTab):
         yield from self.compose_empty()
         yield NoteList(id="note-list")
 
-    def fetch(self, customer_id: int) -> list[NoteRow]:
-        """The customer's notes, newest first."""
-        return list_notes(customer_id)
+    def fetch(
+        self, staff: StaffSession, customer_id: int, after: NoteRow | None, limit: int
+    ) -> RecordPage[NoteRow]:
+        """A page of the customer's notes, newest first."""
+        return notes_page(customer_id, staff, after, limit)
 
     def show_rows(self, rows: list[NoteRow]) -> None:
         """List the notes, keeping the highlight on the same row number."""
-        self._notes = rows
         notes = self.query_one(NoteList)
         highlighted, had_focus = notes.highlighted, notes.has_focus
         notes.clear_options()
@@ -202,6 +256,18 @@ class NotesTab(RoleGated, RecordTab):
             notes.highlighted = min(highlighted or 0, len(rows) - 1)
         elif had_focus:  # the last note went: the cursor goes to the editor, not nowhere
             self.focus_first()
+
+    def append_rows(self, rows: list[NoteRow]) -> None:
+        """Add older notes at the end of the list."""
+        self.query_one(NoteList).add_options(
+            [Option(note_prompt(note), id=str(note.id)) for note in rows]
+        )
+
+    @on(OptionList.OptionHighlighted, "#note-list")
+    def _note_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """On the last note shown, read the older ones."""
+        if event.option_index >= len(self.rows) - 1:
+            self.load_more()
 
     def focus_first(self) -> None:
         """The note editor."""
@@ -255,9 +321,9 @@ class NotesTab(RoleGated, RecordTab):
     @on(NoteList.DeleteAsked)
     def _delete_asked(self) -> None:
         notes = self.query_one(NoteList)
-        if notes.highlighted is None or notes.highlighted >= len(self._notes):
+        if notes.highlighted is None or notes.highlighted >= len(self.rows):
             return
-        self._confirm_delete(self._notes[notes.highlighted])
+        self._confirm_delete(self.rows[notes.highlighted])
 
     @work(exclusive=True, group=WorkerGroup.NOTE_DELETE_ASK)
     async def _confirm_delete(self, note: NoteRow) -> None:

@@ -39,7 +39,7 @@ from tui.settings import at_the_desk, resolve_settings
 
 SIZE = (80, 24)
 
-FIND_NORTHWIND = ["slash", *"wind", "enter"]  # search part of the name; enter goes to the rows
+FIND_NORTHWIND = ["slash", *"wind"]  # search part of the name; enter opens the first match
 
 
 @pytest.fixture

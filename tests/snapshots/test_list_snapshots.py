@@ -95,3 +95,7 @@ def test_hostile_names(app, snap_compare):
 
 def test_the_list_uses_the_room_at_200x60(app, snap_compare):
     assert snap_compare(app, terminal_size=(200, 60), run_before=after())
+
+
+def test_a_search_at_200x60(app, snap_compare):
+    assert snap_compare(app, terminal_size=(200, 60), run_before=after("slash", *"acme"))

@@ -44,7 +44,7 @@ from tui.preferences import DARK_THEME, LIGHT_THEME
 from tui.settings import at_the_desk, resolve_settings
 
 MINIMUM_CONTRAST = 3.0
-SIZE = (80, 24)
+SIZES = {"80x24": (80, 24), "200x60": (200, 60)}  # short tab titles and few columns; the rest
 FRAME_GLYPHS = range(0x2500, 0x25A0)  # box drawing and block elements: lines, not letters
 GOOD_CSV = "Customer Code,Business Name,Contact Name\nN-1,Nimbus Ltd,Nina\n"
 BAD_CSV = "Customer Code,Business Name,Colour\nN-1,Nimbus Ltd,blue\nN-2\n"
@@ -322,11 +322,12 @@ async def detail_screens(tour: Tour) -> None:
     tour.look("unsaved changes dialog", UnsavedDialog)
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("theme", [DARK_THEME, LIGHT_THEME])
-async def test_every_screen_is_readable_in_sixteen_colours(app, tmp_path, theme):
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+async def test_every_screen_is_readable_in_sixteen_colours(app, tmp_path, theme, size):
+    async with app.run_test(size=SIZES[size], notifications=True) as pilot:
         app.theme = theme
-        tour = Tour(app, pilot, theme)
+        tour = Tour(app, pilot, f"{theme} at {size}")
         await tour.settle()
         await list_screens(tour, tmp_path)
         await detail_screens(tour)
