@@ -6,6 +6,7 @@ F8 copies the billing address to the shipping address, ctrl+o opens the Actions 
 new customer is typed, a line warns of likely duplicates.
 """
 
+import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -45,6 +46,7 @@ from models.portal.status import portal_status_label
 from models.staff.permissions import Permission
 from models.staff.session import StaffSession
 from models.store.db import connection
+from models.transfer.import_run import waited_note
 from models.validation import country_choices, validate_customer
 from screens.error_report import report_failure
 from screens.role_gate import RoleGated
@@ -352,10 +354,12 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
         self, loaded: CustomerRecord, values: dict[str, object], staff: StaffSession, sender: str
     ) -> None:
         """Validate and write in a worker thread; the outcome is handed back to the screen."""
+        started = time.monotonic()
         try:
             with connection():
                 saved = save_customer(loaded, values, staff, sender=sender)
                 portal = portal_status_label(saved.id)
+                waited = waited_note(time.monotonic() - started)  # an import held the lock
         except ValidationFailed as failure:
             self.app.call_from_thread(self._invalid, failure.errors)
         except SaveConflict as conflict:
@@ -365,6 +369,8 @@ class CustomerDetailScreen(RoleGated, KeepRunning, Screen[int | None]):
             self.app.call_from_thread(self._gone, str(error))
         else:
             self.app.call_from_thread(self._saved, loaded, saved, portal)
+            if waited:
+                self.app.call_from_thread(self.notify, safe(waited), markup=False)
 
     def _save_ended(self) -> None:
         self._saving = False

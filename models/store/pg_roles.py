@@ -24,6 +24,7 @@ _READ_BY_ALL = (
     "schema_migration",
     "chain_head",
     "audit_event",
+    "import_run",
 )
 _STAFF_WRITES = {
     "customer": "INSERT, UPDATE",
@@ -38,6 +39,7 @@ _MANAGER_WRITES = {
     "customer_alias": "INSERT, UPDATE, DELETE",
     "portal_account": "DELETE",
     "counter": "INSERT",
+    "import_run": "INSERT, UPDATE",
 }
 _ADMINISTRATOR_WRITES = {"staff": "INSERT, UPDATE, DELETE"}
 # Functions of the schema's owner (migration 0010) that move a portal account a merge drops in
