@@ -582,7 +582,7 @@ def _stopped(error: BaseException, writer: "_ImportWriter", run: int) -> BaseExc
     reason = {
         Cancelled: "Cancelled",
         KeyboardInterrupt: "Interrupted",
-    }.get(type(error), str(error))
+    }.get(type(error), str(error).strip().rstrip("."))
     stop_run(run, reason)
     last_line, created, updated = writer.committed
     if not last_line:

@@ -32,7 +32,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         resumes = _stopped_import(args) if args.resume else None
         if args.resume and resumes is None:
-            return _fail(progress, f"{args.file}: no stopped import of this file to resume.", 1)
+            return _fail(
+                progress,
+                f"{args.file}: no stopped import of this file to resume.",
+                EXIT_NOT_IMPORTED,
+            )
         after_line = resumes.last_line if resumes else 0
         preview = preview_import(
             args.file, update=args.update, progress=progress, after_line=after_line
@@ -69,8 +73,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 resumes=resumes,
             )
         except ImportStopped as error:
-            interrupted = isinstance(error.cause, KeyboardInterrupt)
-            return _fail(progress, str(error), EXIT_INTERRUPTED if interrupted else 1)
+            return _fail(progress, str(error), _stopped_status(error.cause))
         except ImportConflict as error:
             return _fail(progress, str(error), EXIT_NOT_IMPORTED)
         except DatabaseUnavailable as error:
@@ -84,6 +87,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"{result.unchanged:,} unchanged{skipped}, in {time.perf_counter() - started:.1f} s."
     )
     return EXIT_OK
+
+
+def _stopped_status(cause: BaseException) -> int:
+    """The exit status of an import that stopped part way: as its cause's would be."""
+    if isinstance(cause, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(cause, DatabaseUnavailable):
+        return EXIT_UNAVAILABLE
+    return EXIT_NOT_IMPORTED
 
 
 def _stopped_import(args: argparse.Namespace) -> StoppedImport | None:
