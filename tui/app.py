@@ -1,10 +1,12 @@
 """The custdesk Textual app: settings, the first screen, and app-wide keys, theme and errors."""
 
+from __future__ import annotations
+
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.actions import SkipAction
@@ -13,11 +15,9 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.widgets import Static
 from textual.worker import WorkerFailed
 
-from models.staff.permissions import NotPermitted, Permission, authorize
-from models.store.db import with_connection
-from screens.customer_list import CustomerListScreen
 from screens.error_report import LOGGER, report_failure
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe, safe_clipboard
@@ -31,6 +31,9 @@ from tui.preferences import (
     save_preferences,
 )
 from tui.settings import DEMO_SIZE, Settings
+
+if TYPE_CHECKING:  # models/ and the list load after the first frame
+    from models.staff.permissions import Permission
 
 
 def _customer_commands() -> type[Provider]:
@@ -69,9 +72,14 @@ class CustdeskApp(KeepRunning, App):
     ]
     ERROR_TOAST_SECONDS = 24 * 60 * 60  # errors stay until dismissed (ctrl+x, or a click)
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings | None, opening: Callable[[], Settings] | None = None):
+        """`settings` of an open database; or none yet, and `opening` opens it after the first
+        frame (in a worker) and returns them. An error it raises ends the app and is kept in
+        `opening_error`."""
         super().__init__()
         self.settings = settings
+        self._opening = opening
+        self.opening_error: Exception | None = None
         self.error_log = start_error_log()
         self._stopped_by = ""  # the line printed on stderr after an unexpected error
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -93,9 +101,38 @@ class CustdeskApp(KeepRunning, App):
         control or bidi character into the terminal's clipboard (or wherever it is pasted)."""
         super().copy_to_clipboard(safe_clipboard(text))
 
+    def compose(self):
+        """Under the list, seen only while the database opens."""
+        if self._opening is not None:
+            yield Static("custdesk: opening the database…", id="opening", markup=False)
+
     def on_mount(self) -> None:
-        """Show the customer list, remember theme changes, and start delivering the outbox."""
+        """Show the customer list (once the database is open), remember theme changes."""
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._opening is None:
+            self._show_list()
+        else:
+            self.call_after_refresh(self._open_database)
+
+    @work(thread=True, group="opening", exit_on_error=False)
+    def _open_database(self) -> None:
+        """Open the database after the first frame; a failure ends the app (said by the CLI)."""
+        try:
+            settings = self._opening()
+        except Exception as error:  # noqa: BLE001 - kept, raised again by tui/cli.py
+            self.opening_error = error
+            self.call_from_thread(self.exit, return_code=2)
+            return
+        self.call_from_thread(self._opened, settings)
+
+    def _opened(self, settings: Settings) -> None:
+        self.settings = settings
+        self._show_list()
+
+    def _show_list(self) -> None:
+        """Push the customer list, start delivering the outbox, offer the demo customers."""
+        from screens.customer_list import CustomerListScreen
+
         self.push_screen(CustomerListScreen())
         self.set_timer(MAIL_START_SECONDS, self._start_mail_delivery)
         if self.settings.demo:
@@ -105,6 +142,7 @@ class CustdeskApp(KeepRunning, App):
     def _fill_empty_demo_database(self) -> None:
         """The first time the demo database is opened: add its customers, with progress."""
         from models.customers import has_customers
+        from models.store.db import with_connection
         from screens.dialogs.demo_dialog import DemoDialog
 
         if not with_connection(has_customers):
@@ -116,6 +154,9 @@ class CustdeskApp(KeepRunning, App):
     def attempt(self, permission: Permission) -> None:
         """Ask models/ for something the role may not do (from the palette): the attempt is
         audited and refused, and the refusal is shown."""
+        from models.staff.permissions import NotPermitted, authorize
+        from models.store.db import with_connection
+
         try:
             with_connection(partial(authorize, self.settings.staff, permission))
         except NotPermitted as refused:
