@@ -114,19 +114,16 @@ class CustdeskApp(KeepRunning, App):
         else:
             self.call_after_refresh(self._open_database)
 
-    @work(thread=True, group="opening", exit_on_error=False)
     def _open_database(self) -> None:
-        """Open the database after the first frame; a failure ends the app (said by the CLI)."""
+        """Open the database once the first frame is out; a failure ends the app (said by the
+        CLI). Not in a thread worker: with nothing yet to answer, the imports and the opening
+        run fastest on the app's own thread."""
         try:
-            settings = self._opening()
+            self.settings = self._opening()
         except Exception as error:  # noqa: BLE001 - kept, raised again by tui/cli.py
             self.opening_error = error
-            self.call_from_thread(self.exit, return_code=2)
+            self.exit(return_code=2)
             return
-        self.call_from_thread(self._opened, settings)
-
-    def _opened(self, settings: Settings) -> None:
-        self.settings = settings
         self._show_list()
 
     def _show_list(self) -> None:
