@@ -36,7 +36,7 @@ from models.fields import CUSTOMER_FIELDS
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
 from models.store.bulk import bulk_insert
-from models.store.db import is_sqlite
+from models.store.db import DatabaseUnavailable, is_sqlite
 from models.store.engine import refresh_statistics, write_transaction
 from models.store.tables import AuditEvent, Counter, Customer
 from models.transfer.csv_format import (
@@ -52,7 +52,14 @@ from models.transfer.csv_format import (
     check_cancelled,
 )
 from models.transfer.csv_reader import BadFile, CsvFileReader, CsvRecord, UnreadableFile
-from models.transfer.import_run import StoppedImport, advance_run, mark_resumed, start_run, stop_run
+from models.transfer.import_run import (
+    STALE_AFTER,
+    StoppedImport,
+    advance_run,
+    mark_resumed,
+    start_run,
+    stop_run,
+)
 from models.validation import validate_customer
 
 __all__ = [
@@ -583,7 +590,11 @@ def _stopped(error: BaseException, writer: "_ImportWriter", run: int) -> BaseExc
         Cancelled: "Cancelled",
         KeyboardInterrupt: "Interrupted",
     }.get(type(error), str(error).strip().rstrip("."))
-    stop_run(run, reason)
+    later = ""
+    try:
+        stop_run(run, reason)
+    except DatabaseUnavailable:  # the fault that stopped it stops this too: the record goes stale
+        later = f" (after {STALE_AFTER.seconds} s: its record could not be closed)"
     last_line, created, updated = writer.committed
     if not last_line:
         if isinstance(error, ImportConflict):
@@ -592,7 +603,7 @@ def _stopped(error: BaseException, writer: "_ImportWriter", run: int) -> BaseExc
     return ImportStopped(
         f"{reason}. Lines up to {last_line:,} of {writer.source} were imported before it "
         f"stopped ({created:,} created, {updated:,} updated); the rest was not. To finish, "
-        f"run: custdesk import {writer.source} --resume",
+        f"run: custdesk import {writer.source} --resume{later}",
         error,
     )
 
