@@ -65,8 +65,8 @@ TARGETS = {
 METHOD = (
     "Databases: SQLite files and PostgreSQL schemas filled by `fill_demo_database(N, seed=1)`. "
     "Over a pseudo-terminal of 80×24, `python -m tui --db …` is timed from process start to its "
-    "first frame (the app paints, then opens the database in a worker; the target applies to "
-    "this) and to the first frame holding the first row (medians of 3 starts); each typed key of the search terms (taken from real "
+    "first frame (the app paints, then opens the database; the target applies to this, "
+    "against a hello-world app started just before it) and to the first frame holding the first row (medians of 3 starts); each typed key of the search terms (taken from real "
     "rows: a surname, a business word, a city, an email prefix, telephone digits with a space, "
     "an exact code, a miss) to the frame whose status line names the term; 30 arrow-downs and "
     "30 page-downs to the next frame. Headless: the same keys through Textual's pilot in one "
@@ -644,7 +644,7 @@ def row(
         rows, frame = start
         painted = frame if frame is not None else rows
         checks["start"] = painted <= TARGETS["start_ratio"] * hello
-        cells.append(f"{painted:.2f} s ({painted / hello:.2f}×)")
+        cells.append(f"{painted:.2f} s ({painted / hello:.2f}× of {hello:.2f} s)")
         cells.append(f"{rows:.2f} s ({rows / hello:.2f}×)")
     if search:
         checks["search"] = (
@@ -723,12 +723,14 @@ def main() -> int:
         hello_file.write_text(HELLO_APP)
         baseline_file = home / "baseline.py"
         baseline_file.write_text(BASELINE_APP)
-        hello, _ = time_start([sys.executable, str(hello_file)], env, "hello, world")
-        print(f"hello-world Textual app: first frame {hello:.2f} s")
+        hello_argv = [sys.executable, str(hello_file)]
+        hellos: list[float] = []
         lines, all_checks, rss, slowest = [], {}, {}, []
         for engine, size, url in targets:
             expect = probe(url)
             app = [sys.executable, "-m", "tui", "--db", url]
+            hello, _ = time_start(hello_argv, env, "hello, world")  # beside it: same load
+            hellos.append(hello)
             start = time_start(app, env, expect["first_code"], OPENING)
             run = pty_run(app, env, expect["first_code"], expect["terms"], app_marker)
             line, checks = row(engine, size, "custdesk, pty", start, hello, run)
@@ -765,8 +767,8 @@ def main() -> int:
     )
     sizes = sorted({size for _, size in rss})
     summary = [
-        f"- First frame within {TARGETS['start_ratio']}× of the hello-world app's "
-        f"({hello:.2f} s): "
+        f"- First frame within {TARGETS['start_ratio']}× of the hello-world app's, started "
+        f"just before it ({min(hellos):.2f}–{max(hellos):.2f} s): "
         + verdict(all(c["start"] for k, c in all_checks.items() if "start" in c)),
         f"- Search keystroke to painted results ≤ {TARGETS['search_median']} ms median, "
         f"≤ {TARGETS['search_max']} ms max: "
@@ -781,7 +783,7 @@ def main() -> int:
     ]
     table = [
         (
-            "| engine | customers | program | start to first frame | start to first rows "
+            "| engine | customers | program | start to first frame (× hello-world) | start to first rows "
             "| search key to results, ms "
             "(median / p95 / max) | arrow, ms (median / max) | page-down, ms (median / max) "
             "| peak RSS |"
