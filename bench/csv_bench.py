@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -44,7 +45,9 @@ METHOD = (
     "(generated) and some formula-like names; importing it a second time with --update finds "
     "every coded row unchanged and every row without a code a likely duplicate (same "
     "billing email), so nothing is created; the export databases were filled directly "
-    "with clean customers. CPU time is the child's user+system time; the load average "
+    "with clean customers. While the first import writes (in chunks of about 0.5 s), a clerk "
+    "in the benchmark's own process saves one customer every 0.2 s (a real save, audited). "
+    "CPU time is the child's user+system time; the load average "
     "(1 minute, at the end of the step) shows how busy the shared machine was."
 )
 
@@ -271,12 +274,20 @@ class Run:
         )
 
 
-def measure(args: list[str]) -> Run:
-    """Run a command line as a child process; its wall time and peak resident memory."""
+def measure(args: list[str], meanwhile=None) -> Run:
+    """Run a command line as a child process; its wall time and peak resident memory.
+    `meanwhile(stop)`, when given, runs in a thread until the child has ended (stop is set)."""
     started = time.perf_counter()
+    stop = threading.Event()
     with tempfile.TemporaryFile("w+") as output:
         child = subprocess.Popen(args, stdout=output, stderr=subprocess.STDOUT, cwd=REPO)
+        beside = threading.Thread(target=meanwhile, args=(stop,)) if meanwhile else None
+        if beside:
+            beside.start()
         _, status, usage = os.wait4(child.pid, 0)
+        stop.set()
+        if beside:
+            beside.join()
         child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
         output.seek(0)
@@ -290,6 +301,47 @@ def measure(args: list[str]) -> Run:
         os.getloadavg()[0],
         text.strip().splitlines()[-1],
     )
+
+
+class Clerk:
+    """A clerk saving one customer again and again (every 0.2 s) while an import writes: how
+    long each save took, and whether it was told another import is running."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.waits: list[float] = []
+        self.told = 0
+
+    def __call__(self, stop: threading.Event) -> None:
+        from models.customers import create_customer, save_customer
+        from models.staff.session import identify
+        from models.store.db import close_database, open_database
+        from models.transfer.import_run import running_imports, waited_note
+
+        open_database(self.url)
+        staff = identify()
+        record = create_customer({"code": "CLERK-1", "business_name": "Clerk's own"}, staff)
+        while not stop.is_set():
+            if not running_imports():  # still checking the file, or done
+                stop.wait(0.05)
+                continue
+            started = time.perf_counter()
+            record = save_customer(record, {"contact_name": f"Save {len(self.waits)}"}, staff)
+            self.waits.append(time.perf_counter() - started)
+            self.told += waited_note(self.waits[-1]) is not None
+            stop.wait(0.2)
+        close_database()
+
+    def summary(self) -> str:
+        """The saves in one phrase."""
+        if not self.waits:
+            return "no save landed while it wrote"
+        ordered = sorted(self.waits)
+        return (
+            f"a clerk's {len(ordered)} saves meanwhile all succeeded: median "
+            f"{ordered[len(ordered) // 2]:.2f} s, longest {ordered[-1]:.2f} s; {self.told} "
+            "were told another import is running"
+        )
 
 
 def custdesk(url: str, *args: str) -> list[str]:
@@ -310,13 +362,13 @@ def bench_engine(
     without a code are found as likely duplicates), then export 1/10 and all of `export_rows`
     customers."""
     lines = []
-    if not url.startswith("sqlite"):
-        measure(custdesk(url, "setup"))  # on PostgreSQL only setup creates the schema
-    run = measure(custdesk(url, "import", str(import_file)))
+    measure(custdesk(url, "setup"))  # the schema, before the clerk opens the database
+    clerk = Clerk(url)
+    run = measure(custdesk(url, "import", str(import_file)), meanwhile=clerk)
     verdict = "PASS" if run.seconds < IMPORT_LIMIT_S else "FAIL"
     lines.append(
-        f"| {label} | import {import_rows:,} rows (new database) | {run.cells()} | "
-        f"{verdict} (< {IMPORT_LIMIT_S:.0f} s) |"
+        f"| {label} | import {import_rows:,} rows (new database; {clerk.summary()}) | "
+        f"{run.cells()} | {verdict} (< {IMPORT_LIMIT_S:.0f} s) |"
     )
     print(lines[-1], flush=True)
     run = measure(custdesk(url, "import", "--update", str(import_file)))

@@ -102,14 +102,18 @@ def reserve_customer_codes(count: int, also_taken: AbstractSet[str] = frozenset(
         Counter.update(value=Counter.value + wanted).where(Counter.name == CODE_COUNTER).execute()
         last = Counter.select(Counter.value).where(Counter.name == CODE_COUNTER).scalar()
         candidates = [f"{CODE_PREFIX}{number:06d}" for number in range(last - wanted + 1, last + 1)]
-        taken = set(also_taken)
+        taken: set[str] = set()
         for start in range(0, len(candidates), CODE_LOOKUP_ROWS):
             keys = [code_key(code) for code in candidates[start : start + CODE_LOOKUP_ROWS]]
             taken.update(
                 Customer.select(Customer.code_key).where(Customer.code_key.in_(keys)).scalars()
             )
             taken.update(taken_alias_keys(keys))
-        codes += [code for code in candidates if code_key(code) not in taken]
+        codes += [
+            code
+            for code in candidates
+            if code_key(code) not in taken and code_key(code) not in also_taken
+        ]
     return codes
 
 

@@ -6,6 +6,7 @@ F8 copies the billing address to the shipping address, ctrl+o opens the Actions 
 new customer is typed, a line warns of likely duplicates.
 """
 
+import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -47,6 +48,7 @@ from models.portal.status import portal_status_label
 from models.staff.permissions import Permission
 from models.staff.session import StaffSession
 from models.text.email_lookalike import lookalike_warning
+from models.transfer.import_run import waited_note
 from models.validation import ValidationResult, country_choices, validate_customer
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.error_report import report_failure
@@ -127,10 +129,13 @@ def _read_customer(customer_id: int | None) -> tuple[CustomerRecord, str]:
 
 def _save_and_read(
     loaded: CustomerRecord, values: dict[str, object], staff: StaffSession, sender: str
-) -> tuple[CustomerRecord, str]:
-    """Save the edits and read the portal status again (runs in a worker thread)."""
+) -> tuple[CustomerRecord, str, str | None]:
+    """Save the edits and read the portal status again (runs in a worker thread); with the note
+    to show when the save had to wait for an import's chunk."""
+    started = time.monotonic()
     saved = save_customer(loaded, values, staff, sender=sender)
-    return saved, portal_status_label(saved.id)
+    waited = waited_note(time.monotonic() - started)
+    return saved, portal_status_label(saved.id), waited
 
 
 class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
@@ -143,7 +148,7 @@ class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
         """The customer and its portal status were read (or not)."""
 
     @dataclass
-    class Saved(WorkDone[tuple[CustomerRecord, str]]):
+    class Saved(WorkDone[tuple[CustomerRecord, str, str | None]]):
         """The edits of `loaded` were saved (or refused)."""
 
         loaded: CustomerRecord
@@ -444,8 +449,10 @@ class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
     @on(Saved)
     def _save_ended(self, event: Saved) -> None:
         match event.outcome:
-            case Done((saved, portal)):
+            case Done((saved, portal, waited)):
                 self._saved(event.loaded, saved, portal)
+                if waited:
+                    self.notify(safe(waited), markup=False)
             case Refused(ValidationFailed() as failure):
                 self._invalid(failure.errors)
             case Refused(SaveConflict() as conflict):

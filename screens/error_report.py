@@ -4,8 +4,6 @@ import logging
 
 from textual.app import App
 
-from models.staff.permissions import NotPermitted
-from models.store.db import DatabaseUnavailable
 from screens.widgets.safe_text import safe
 
 LOGGER = logging.getLogger("custdesk")
@@ -26,6 +24,9 @@ def report_failure(
     (after `note`, if given). A database that cannot be used (a full disk, an unwritable file)
     is not a bug: its one line is shown as it is, and logged without a traceback; nor is a
     refusal for the staff member's role, said as it is."""
+    from models.staff.permissions import NotPermitted  # not before the app's first frame
+    from models.store.db import DatabaseUnavailable
+
     if isinstance(error, NotPermitted):
         app.notify(safe(error), title="Not allowed", severity="warning", markup=False)
         return

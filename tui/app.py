@@ -1,24 +1,23 @@
 """The custdesk Textual app: settings, the first screen, and app-wide keys, theme and errors."""
 
+from __future__ import annotations
+
 import os
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import events
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.widgets import Static
 from textual.worker import WorkerFailed
 
-from models.staff.permissions import NotPermitted, Permission, authorize
-from screens.customer_list import CustomerListScreen
-from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
 from screens.error_report import LOGGER, report_failure
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_text import safe, safe_clipboard
@@ -33,6 +32,10 @@ from tui.preferences import (
     save_preferences,
 )
 from tui.settings import DEMO_SIZE, Settings
+
+if TYPE_CHECKING:  # models/ and the list load after the first frame
+    from models.staff.permissions import Permission
+    from tui.app_work import AttemptRefused, DemoChecked
 
 
 def _customer_commands() -> type[Provider]:
@@ -56,22 +59,8 @@ def _screen_commands() -> type[Provider]:
 MAIL_START_SECONDS = 0.5  # mail delivery (and its imports) waits until the list is painted
 
 
-def _has_customers() -> bool:
-    from models.customers import has_customers
-
-    return has_customers()
-
-
 class CustdeskApp(KeepRunning, MailDeliveryHost, App):
     """The full-screen desk app; it opens on the customer list."""
-
-    @dataclass
-    class DemoChecked(WorkDone[bool]):
-        """Whether the demo database has customers yet."""
-
-    @dataclass
-    class AttemptRefused(WorkDone[None]):
-        """models/ was asked for something the role may not do (it should refuse)."""
 
     TITLE = "custdesk"
     CSS_PATH = APP_STYLESHEETS
@@ -85,9 +74,14 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
     ]
     ERROR_TOAST_SECONDS = 24 * 60 * 60  # errors stay until dismissed (ctrl+x, or a click)
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings | None, opening: Callable[[], Settings] | None = None):
+        """`settings` of an open database; or none yet, and `opening` opens it after the first
+        frame (in a worker) and returns them. An error it raises ends the app and is kept in
+        `opening_error`."""
         super().__init__()
         self.settings = settings
+        self._opening = opening
+        self.opening_error: Exception | None = None
         self.error_log = start_error_log()
         self._stopped_by = ""  # the line printed on stderr after an unexpected error
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -109,9 +103,35 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
         control or bidi character into the terminal's clipboard (or wherever it is pasted)."""
         super().copy_to_clipboard(safe_clipboard(text))
 
+    def compose(self):
+        """Under the list, seen only while the database opens."""
+        if self._opening is not None:
+            yield Static("custdesk: opening the database…", id="opening", markup=False)
+
     def on_mount(self) -> None:
-        """Show the customer list, remember theme changes, and start delivering the outbox."""
+        """Show the customer list (once the database is open), remember theme changes."""
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._opening is None:
+            self._show_list()
+        else:
+            self.call_after_refresh(self._open_database)
+
+    def _open_database(self) -> None:
+        """Open the database once the first frame is out; a failure ends the app (said by the
+        CLI). Not in a thread worker: with nothing yet to answer, the imports and the opening
+        run fastest on the app's own thread."""
+        try:
+            self.settings = self._opening()
+        except Exception as error:  # noqa: BLE001 - kept, raised again by tui/cli.py
+            self.opening_error = error
+            self.exit(return_code=2)
+            return
+        self._show_list()
+
+    def _show_list(self) -> None:
+        """Push the customer list, start delivering the outbox, offer the demo customers."""
+        from screens.customer_list import CustomerListScreen
+
         self.push_screen(CustomerListScreen())
         self.set_timer(MAIL_START_SECONDS, self._start_mail_delivery)
         if self.settings.demo:
@@ -119,10 +139,15 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
 
     def _fill_empty_demo_database(self) -> None:
         """The first time the demo database is opened: add its customers, with progress."""
-        run_db(self, _has_customers, self.DemoChecked, group=WorkerGroup.DEMO_OFFER)
+        from screens.db_work import WorkerGroup, run_db
+        from tui.app_work import DemoChecked, demo_has_customers
 
-    @on(DemoChecked)
-    def _demo_checked(self, event: DemoChecked) -> None:
+        run_db(self, demo_has_customers, DemoChecked, group=WorkerGroup.DEMO_OFFER)
+
+    def on_demo_checked(self, event: DemoChecked) -> None:
+        """Offer the demo customers when the demo database is empty (tui/app_work.DemoChecked)."""
+        from screens.db_work import Done, Refused, Unexpected
+
         match event.outcome:
             case Done(False):
                 from screens.dialogs.demo_dialog import DemoDialog
@@ -136,16 +161,23 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
     def attempt(self, permission: Permission) -> None:
         """Ask models/ for something the role may not do (from the palette): the attempt is
         audited and refused, and the refusal is shown."""
+        from models.staff.permissions import authorize
+        from screens.db_work import WorkerGroup, run_db
+        from tui.app_work import AttemptRefused
+
         run_db(
             self,
             partial(authorize, self.settings.staff, permission),
-            self.AttemptRefused,
+            AttemptRefused,
             group=WorkerGroup.REFUSED_ATTEMPT,
             exclusive=False,
         )
 
-    @on(AttemptRefused)
-    def _attempt_refused(self, event: AttemptRefused) -> None:
+    def on_attempt_refused(self, event: AttemptRefused) -> None:
+        """Show the refusal models/ gave (tui/app_work.AttemptRefused)."""
+        from models.staff.permissions import NotPermitted
+        from screens.db_work import Done, Refused, Unexpected
+
         match event.outcome:
             case Refused(NotPermitted() as refused):
                 self.notify(safe(refused), title="Not allowed", severity="warning", markup=False)

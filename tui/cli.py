@@ -7,12 +7,6 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import urlparse
 
-import peewee
-
-from models.staff.permissions import NotPermitted, NotStaff
-from models.staff.session import identify
-from models.store.db import DatabaseUnavailable, database_faults, display_url, open_database
-from models.store.upgrade import SchemaOutOfDate, prepare_database, setup_database
 from tui.commands.parsers import (
     STAFF_FREE_COMMANDS,
     add_subcommands,
@@ -20,6 +14,9 @@ from tui.commands.parsers import (
     share_options,
 )
 from tui.settings import DEMO_SIZE, Settings, at_the_desk, default_db_url, resolve_settings
+
+# models/ (and Peewee) load in the functions below, not here: the full-screen app paints its
+# first frame first and opens the database after it (tui/app.py).
 
 
 class CommandLineError(Exception):
@@ -69,6 +66,11 @@ def _open(settings: Settings, command: str | None) -> None:
     """Open the database; `setup` creates or upgrades it, every other command checks it is
     ready (and, on SQLite, upgrades it). Only the default data folder is created when missing
     (private to this user)."""
+    import peewee
+
+    from models.store.db import DatabaseUnavailable, database_faults, display_url, open_database
+    from models.store.upgrade import prepare_database, setup_database
+
     defaults = (default_db_url(), default_db_url(demo=True))
     try:
         open_database(settings.db_url, create_folder=settings.db_url in defaults)
@@ -97,12 +99,26 @@ def _warn_visible_passwords(db: str | None, mail: str | None) -> None:
             )
 
 
-def _run_app(settings: Settings) -> int:
-    """Open the full-screen app (which fills an empty demo database, with progress)."""
+def _ready(args: argparse.Namespace) -> Settings:
+    """The app's settings once its database is open and ready and the staff member known
+    (run by the app after its first frame)."""
+    from models.store.db import database_faults
+
+    settings = resolve_settings(args.db, args.mail, args.demo)
+    _open(settings, None)
+    with database_faults():
+        return at_the_desk(settings)
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    """Open the full-screen app: it paints, then opens the database (and fills an empty demo
+    database, with progress). A database that cannot be used ends it, said as before."""
     from tui.app import CustdeskApp
 
-    app = CustdeskApp(settings)
+    app = CustdeskApp(None, opening=lambda: _ready(args))
     app.run()
+    if app.opening_error is not None:
+        raise app.opening_error
     return app.return_code or 0
 
 
@@ -117,20 +133,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         _warn_visible_passwords(args.db, args.mail)
-        settings = resolve_settings(args.db, args.mail, args.demo)
-        _open(settings, args.command)
-        with database_faults():
-            if args.command in STAFF_FREE_COMMANDS:
-                settings = dataclasses.replace(settings, staff=identify())
-            else:
-                settings = at_the_desk(settings)
         if args.command is None:
-            return _run_app(settings)
-        with database_faults():
-            return run_command(args, settings)
-    except NotPermitted as error:
+            return _run_app(args)
+        return _run_command(args)
+    except Exception as error:  # noqa: BLE001 - said in one line when ours, raised again if not
+        return _refusal(error)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """Open the database, know who is at the desk, and run the subcommand."""
+    from models.staff.session import identify
+    from models.store.db import database_faults
+
+    settings = resolve_settings(args.db, args.mail, args.demo)
+    _open(settings, args.command)
+    with database_faults():
+        if args.command in STAFF_FREE_COMMANDS:
+            settings = dataclasses.replace(settings, staff=identify())
+        else:
+            settings = at_the_desk(settings)
+        return run_command(args, settings)
+
+
+def _refusal(error: Exception) -> int:
+    """One line on stderr and the exit status for a refusal or an unusable database (1 for a
+    refusal of the role, 2 for the rest); any other error is raised again."""
+    from models.staff.permissions import NotPermitted, NotStaff
+    from models.store.db import DatabaseUnavailable
+    from models.store.upgrade import SchemaOutOfDate
+
+    if isinstance(error, NotPermitted):
         print(f"custdesk: {error}", file=sys.stderr)
         return 1
-    except (CommandLineError, DatabaseUnavailable, SchemaOutOfDate, NotStaff) as error:
+    if isinstance(error, CommandLineError | DatabaseUnavailable | SchemaOutOfDate | NotStaff):
         print(f"custdesk: {error}", file=sys.stderr)
         return 2
+    raise error

@@ -1,14 +1,21 @@
-"""Where custdesk keeps its data and how it is configured: defaults, environment, flags."""
+"""Where custdesk keeps its data and how it is configured: defaults, environment, flags.
+
+Nothing here imports models/ at import time: the app paints its first frame before the models
+(and Peewee) load.
+"""
+
+from __future__ import annotations
 
 import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_config_dir, user_data_dir
 
-from models.staff.permissions import require_staff
-from models.staff.session import StaffSession, identify
+if TYPE_CHECKING:
+    from models.staff.session import StaffSession
 
 APP_NAME = "custdesk"
 DEMO_SIZE = 1000  # customers added to the demo database the first time it is opened
@@ -34,6 +41,13 @@ def default_mail_url() -> str:
     return f"maildir:{data_dir() / 'mail'}"
 
 
+def _nobody() -> StaffSession:
+    """No one at the desk yet."""
+    from models.staff.session import StaffSession
+
+    return StaffSession("")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything custdesk was told at start: database, mail, portal and who is at the desk."""
@@ -43,7 +57,7 @@ class Settings:
     mail_from: str
     portal_url: str
     demo: bool = False
-    staff: StaffSession = field(default_factory=lambda: StaffSession(""))  # set once it is open
+    staff: StaffSession = field(default_factory=_nobody)  # set once it is open
     role: str = ""  # their role when custdesk started; models/ checks the current one each time
 
 
@@ -62,5 +76,8 @@ def resolve_settings(db: str | None, mail: str | None, demo: bool) -> Settings:
 def at_the_desk(settings: Settings) -> Settings:
     """The settings with who is at the desk and their role, read from the open database;
     NotStaff when that login is not on the staff list."""
+    from models.staff.permissions import require_staff
+    from models.staff.session import identify
+
     staff = identify()
     return dataclasses.replace(settings, staff=staff, role=require_staff(staff.login))

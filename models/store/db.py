@@ -16,9 +16,10 @@ from models.store.faults import DatabaseUnavailable, folder_fault_message, stora
 database = peewee.DatabaseProxy()
 T = TypeVar("T")
 
+BUSY_SECONDS = 30  # how long a write waits for SQLite's write lock (an import pauses every ~0.5 s)
 SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),
-    ("busy_timeout", 10_000),
+    ("busy_timeout", BUSY_SECONDS * 1000),
     ("foreign_keys", 1),
     ("synchronous", "normal"),
 )
@@ -60,7 +61,7 @@ def _open_sqlite(url: str, create_folder: bool) -> peewee.SqliteDatabase:
     _sqlite_folder(path, create_folder)
     existed = path.exists()
     db = peewee.SqliteDatabase(
-        str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False
+        str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_SECONDS, check_same_thread=False
     )
     try:
         db.connect(reuse_if_open=True)

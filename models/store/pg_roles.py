@@ -24,6 +24,7 @@ _READ_BY_ALL = (
     "schema_migration",
     "chain_head",
     "audit_event",
+    "import_run",
 )
 # Data derived from customers (0011), kept by whichever desk settles the queue first: a search
 # or a change poll settles what another program wrote, whatever the desk's role.
@@ -44,6 +45,7 @@ _MANAGER_WRITES = {
     "customer_alias": "INSERT, UPDATE, DELETE",
     "portal_account": "DELETE",
     "counter": "INSERT",
+    "import_run": "INSERT, UPDATE",
 }
 _ADMINISTRATOR_WRITES = {"staff": "INSERT, UPDATE, DELETE"}
 # Functions of the schema's owner (migration 0010) that move a portal account a merge drops in

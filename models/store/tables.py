@@ -243,6 +243,25 @@ class SignInLockSource(BaseModel):
         indexes = ((("email_key", "source"), True),)
 
 
+class ImportRun(BaseModel):
+    """One CSV import as it writes (0012_import_run): while `state` is running others are told
+    so; `last_line` is the last file line committed, so a stopped import can be resumed."""
+
+    staff = pw.CharField(max_length=64)
+    source = pw.CharField(max_length=255)  # the file's name
+    file_digest = pw.CharField(max_length=64)  # SHA-256 of the file: what --resume matches
+    update_codes = pw.BooleanField(default=False)  # --update
+    state = pw.CharField(max_length=16, index=True)  # running, done, stopped, resumed
+    rows = pw.IntegerField(default=0)  # rows the import writes
+    written = pw.IntegerField(default=0)  # rows written (committed) so far
+    created = pw.IntegerField(default=0)
+    updated = pw.IntegerField(default=0)
+    last_line = pw.IntegerField(default=0)  # the last line of the file committed
+    reason = pw.TextField(default="")  # why it stopped
+    started_at = pw.DateTimeField(default=utcnow)
+    beat_at = pw.DateTimeField(default=utcnow)  # moved on by every committed chunk
+
+
 class Counter(BaseModel):
     """A named counter: the customer-code sequence and the change counter."""
 
@@ -287,4 +306,5 @@ ALL_TABLES = [
     ParkedPortalAccount,
     CustomerRefresh,
     CustomerDuplicate,
+    ImportRun,
 ]

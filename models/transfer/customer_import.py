@@ -2,9 +2,15 @@
 
 `preview_import` reads and validates the whole file without writing, and keeps the planned
 writes in a temporary file, so memory stays small however long the file is. `apply_import`
-then writes them in one transaction: batched inserts and updates, one "imported" audit event a
-customer. Both take a progress callback and a cancel flag, so a screen can drive them from a
-thread worker.
+then writes them in file order: batched inserts and updates, one "imported" audit event a
+customer, in chunks of about CHUNK_SECONDS each, so other staff's saves wait at most that long
+for SQLite's write lock (a 100,000-row import held it about 9 s in one transaction). Both take
+a progress callback and a cancel flag, so a screen can drive them from a thread worker.
+
+All or nothing, per chunk: an import that stops (a conflict, a cancel, a fault, a killed
+program) in its first chunk leaves nothing, as before; one that stops later leaves exactly the
+lines up to the last committed chunk, says so (ImportStopped), and its marker (import_run.py)
+lets `preview_import(..., after_line=)` and `apply_import(..., resumes=)` finish the rest.
 """
 
 import hashlib
@@ -12,6 +18,7 @@ import json
 import pickle
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +35,7 @@ from models.fields import CUSTOMER_FIELDS
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
 from models.store.bulk import bulk_insert
+from models.store.db import DatabaseUnavailable, is_sqlite
 from models.store.engine import refresh_statistics, write_transaction
 from models.store.tables import AuditEvent, Counter, Customer
 from models.text.email_lookalike import lookalike_warning
@@ -37,12 +45,21 @@ from models.transfer.csv_format import (
     COLUMNS,
     HEADER,
     NAME_COLUMNS,
+    Cancelled,
     CellError,
     Progress,
     cell_value,
     check_cancelled,
 )
 from models.transfer.csv_reader import BadFile, CsvFileReader, CsvRecord, UnreadableFile
+from models.transfer.import_run import (
+    STALE_AFTER,
+    StoppedImport,
+    advance_run,
+    mark_resumed,
+    start_run,
+    stop_run,
+)
 from models.validation import validate_customer
 
 __all__ = [
@@ -52,6 +69,7 @@ __all__ = [
     "ImportConflict",
     "ImportPreview",
     "ImportResult",
+    "ImportStopped",
     "RowProblem",
     "UnreadableFile",
     "apply_import",
@@ -59,6 +77,10 @@ __all__ = [
 ]
 
 BATCH_ROWS = 500
+CHUNK_SECONDS = 0.5  # one write transaction of an import holds the write lock about this long
+WRITE_ROWS = 100  # planned writes done at a time: the chunk's time is checked between them
+PAUSE_SECONDS = 0.15  # SQLite: the lock stays free this long between chunks, longer than the
+# busy handler's longest sleep (100 ms), so a waiting save gets in before the next chunk
 SPOOL_MEMORY = 8 * 1024 * 1024  # planned writes beyond this go to a temporary file
 MAX_PROBLEMS = 1000  # problems (and warnings) kept for the preview; the rest are only counted
 UNKNOWN_COLUMNS_NAMED = 10  # unknown header columns named in the message; the rest are counted
@@ -84,6 +106,15 @@ _AUDIT_COLUMNS = (
 
 class ImportConflict(Exception):
     """The database changed between the preview and the import; nothing was imported."""
+
+
+class ImportStopped(ImportConflict):
+    """The import stopped after some chunks were committed: the message says which lines are
+    in and how to finish; `cause` is what stopped it."""
+
+    def __init__(self, message: str, cause: BaseException):
+        super().__init__(message)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -242,8 +273,10 @@ def preview_import(
     update: bool = False,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    after_line: int = 0,
 ) -> ImportPreview:
-    """Read and check every row of a customer CSV file, writing nothing.
+    """Read and check every row of a customer CSV file (those after `after_line`, when resuming
+    a stopped import), writing nothing.
 
     Raises UnreadableFile when the file cannot be opened or read, BadFile when it is not a
     customer CSV file (encoding, header, quotes, sizes), Cancelled when `cancel` is set.
@@ -260,6 +293,7 @@ def preview_import(
                     f"({', '.join(HEADER[:3])}, …)."
                 )
             checker = _RowChecker(preview, _header_fields(header, update))
+            records = (record for record in records if record.line > after_line)
             for batch in _batches(records):
                 check_cancelled(cancel)
                 checker.check(batch)
@@ -471,38 +505,106 @@ def apply_import(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     duplicates: DuplicateChoice = DuplicateChoice(),
+    resumes: StoppedImport | None = None,
 ) -> ImportResult:
-    """Write a checked file's customers in one transaction: all of them, or none. Likely
-    duplicates are skipped unless `duplicates` says to create them.
+    """Write a checked file's customers in file order, in chunks of about CHUNK_SECONDS, each
+    its own transaction. Likely duplicates are skipped unless `duplicates` says to create them.
+    `resumes` is the stopped import this one finishes (its preview began after its last line).
 
     Raises ImportConflict when someone changed a customer or took a code since the preview,
-    Cancelled when `cancel` is set; either way nothing is written.
+    Cancelled when `cancel` is set: in the first chunk nothing is written; later, ImportStopped
+    says which lines were written.
     """
     if not preview.ok:
         raise ValueError("The file has bad rows; nothing can be imported.")
     authorize(staff, Permission.IMPORT)
     writer = _ImportWriter(preview, staff, duplicates)
     creating = preview.creating(duplicates)
-    blank = preview._blank_codes + sum(map(duplicates.creates, preview._duplicate_blank_lines))
+    run = start_run(staff, preview.path, preview.update, creating + preview.to_update)
     try:
-        with write_transaction():
-            writer.codes = iter(reserve_customer_codes(blank, preview._file_codes))
-            for operations in preview._planned():
-                check_cancelled(cancel)
-                writer.write(operations)
-                if progress:
-                    progress("importing", writer.done, creating + preview.to_update)
-            Counter.update(value=Counter.value + writer.done).where(
-                Counter.name == CHANGES_COUNTER
-            ).execute()
-    except pw.IntegrityError as error:
-        raise ImportConflict(_taken_message(writer.creating)) from error
+        _write_chunks(writer, preview, run, resumes, progress, cancel)
+    except BaseException as error:
+        raise _stopped(error, writer, run) from error
     refresh_statistics()
     return ImportResult(
         creating,
         preview.to_update,
         preview.unchanged,
         preview.duplicate_count - (creating - preview.to_create),
+    )
+
+
+def _pieces(planned: Iterator[list[_Create | _Update]]) -> Iterator[list[_Create | _Update]]:
+    """The planned batches cut into pieces of at most WRITE_ROWS writes."""
+    for batch in planned:
+        for start in range(0, len(batch), WRITE_ROWS):
+            yield batch[start : start + WRITE_ROWS]
+
+
+def _write_chunks(
+    writer: "_ImportWriter",
+    preview: ImportPreview,
+    run: int,
+    resumes: StoppedImport | None,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> None:
+    """Write the plan a chunk (one transaction of about CHUNK_SECONDS) at a time, moving the
+    import's marker on in each; on SQLite, leave the write lock free a moment between chunks."""
+    total = preview.creating(writer.duplicates) + preview.to_update
+    pieces = _pieces(preview._planned())
+    piece = next(pieces, None)
+    first = True
+    while True:
+        started = time.monotonic()
+        with write_transaction():
+            if first and resumes is not None:
+                mark_resumed(resumes.run_id)
+            done_before = writer.done
+            while piece is not None:
+                check_cancelled(cancel)
+                writer.write(piece)
+                piece = next(pieces, None)
+                if progress:
+                    progress("importing", writer.done, total)
+                if time.monotonic() - started >= CHUNK_SECONDS:
+                    break
+            Counter.update(value=Counter.value + writer.done - done_before).where(
+                Counter.name == CHANGES_COUNTER
+            ).execute()
+            advance_run(run, writer.last_line, writer.created, writer.updated, piece is None)
+        writer.committed = (writer.last_line, writer.created, writer.updated)
+        first = False
+        if piece is None:
+            return
+        if is_sqlite():
+            time.sleep(PAUSE_SECONDS)
+
+
+def _stopped(error: BaseException, writer: "_ImportWriter", run: int) -> BaseException:
+    """What an import that stopped raises: nothing written, the error as it was (a conflict
+    saying nothing was imported); some chunks written, ImportStopped naming the lines."""
+    if isinstance(error, pw.IntegrityError):
+        error = ImportConflict(_taken_message(writer.creating))
+    reason = {
+        Cancelled: "Cancelled",
+        KeyboardInterrupt: "Interrupted",
+    }.get(type(error), str(error).strip().rstrip("."))
+    later = ""
+    try:
+        stop_run(run, reason)
+    except DatabaseUnavailable:  # the fault that stopped it stops this too: the record goes stale
+        later = f" (after {STALE_AFTER.seconds} s: its record could not be closed)"
+    last_line, created, updated = writer.committed
+    if not last_line:
+        if isinstance(error, ImportConflict):
+            return ImportConflict(f"{error}; nothing was imported. Import the file again.")
+        return error
+    return ImportStopped(
+        f"{reason}. Lines up to {last_line:,} of {writer.source} were imported before it "
+        f"stopped ({created:,} created, {updated:,} updated); the rest was not. To finish, "
+        f"run: custdesk import {writer.source} --resume{later}",
+        error,
     )
 
 
@@ -514,13 +616,18 @@ class _ImportWriter:
         self.staff = staff
         self.duplicates = duplicates
         self.now = Customer.created_at.db_value(utcnow())
-        self.codes: Iterator[str] = iter(())
+        self.file_codes = preview._file_codes  # codes the file gives: never generated
         self.creating: list[_Create] = []
         self.done = 0
+        self.created = 0
+        self.updated = 0
+        self.last_line = 0  # the last line of the file written (or skipped) so far
+        self.committed = (0, 0, 0)  # last_line, created, updated as of the last commit
 
     def write(self, operations: list[_Create | _Update]) -> None:
         """Insert the batch's new customers (likely duplicates only when chosen), update its
         changed ones, and audit each."""
+        self.last_line = max((op.line for op in operations), default=self.last_line)
         operations = [
             op
             for op in operations
@@ -532,13 +639,18 @@ class _ImportWriter:
         settle_changes()  # the batch's search copy and duplicate flags
         bulk_insert(AuditEvent, *link_rows("audit_event", _AUDIT_COLUMNS, events))
         self.done += len(operations)
+        self.created += len(self.creating)
+        self.updated += len(operations) - len(self.creating)
 
     def _create(self, creates: list[_Create]) -> list[tuple]:
         if not creates:
             return []
-        for op in creates:
-            if not op.values["code"]:
-                op.values["code"] = next(self.codes)
+        blank = [op for op in creates if not op.values["code"]]
+        # reserved a piece at a time, so no chunk pays for the whole file's codes
+        for op, code in zip(
+            blank, reserve_customer_codes(len(blank), self.file_codes), strict=True
+        ):
+            op.values["code"] = code
         rows = [
             (
                 code_key(str(op.values["code"])),
@@ -581,8 +693,7 @@ class _ImportWriter:
         if updated == 0:
             raise ImportConflict(
                 f"Line {op.line}: customer {op.code} was changed by someone "
-                "else after the file was checked; nothing was imported. "
-                "Import the file again."
+                "else after the file was checked"
             )
         return self._event(op.customer_id, "updated", op.line, op.changes)
 
@@ -611,9 +722,9 @@ def _taken_message(creating: list[_Create]) -> str:
         Customer.select(Customer.code_key).where(Customer.code_key.in_(list(keys))).tuples().first()
     )
     if holder is None:
-        return "Another change got in the way of the import; nothing was imported. Try again."
+        return "Another change got in the way of the import"
     op = keys[holder[0]]
     return (
         f"Line {op.line}: {CODE_COLUMN} {op.values['code']} was taken by another customer "
-        "after the file was checked; nothing was imported. Import the file again."
+        "after the file was checked"
     )

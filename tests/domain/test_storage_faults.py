@@ -9,6 +9,7 @@ so with chmod, or, as root (whom modes do not stop), with `chattr +i`.
 
 import errno
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -150,11 +151,21 @@ def test_import_on_a_full_disk_says_so_and_imports_nothing(small_disk, tmp_path)
     assert customer_count(path) == 1
 
 
-def test_import_that_fills_the_disk_midway_imports_nothing(small_disk, tmp_path):
+def test_import_that_fills_the_disk_midway_says_exactly_what_it_kept(small_disk, tmp_path):
+    """Full in its first chunk: nothing imported; later: the committed chunks stay, and the
+    line says how many customers and how to finish (the chunk size is time, so either)."""
     path = seeded(small_disk)
     result = run_custdesk("--db", f"sqlite:///{path}", "import", str(big_csv(tmp_path)))
-    assert_one_line(result, f"The disk holding {path} is full", "Nothing was imported.")
-    assert customer_count(path) == 1
+    assert_one_line(result, f"The disk holding {path} is full: free some space, then try again.")
+    kept = re.search(r"\(([0-9,]+) created", result.stderr)
+    if kept is None:
+        assert "Nothing was imported." in result.stderr
+        assert customer_count(path) == 1
+    else:
+        assert "the rest was not. To finish, run: custdesk import customers.csv --resume" in (
+            result.stderr
+        )
+        assert customer_count(path) == 1 + int(kept.group(1).replace(",", ""))
 
 
 def test_demo_on_a_full_disk_says_so_and_how_many_were_kept(small_disk):

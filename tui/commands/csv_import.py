@@ -1,5 +1,5 @@
-"""`custdesk import FILE.csv [--dry-run] [--update] [--duplicates skip|create]`: check every row,
-then import all or nothing."""
+"""`custdesk import FILE.csv [--dry-run] [--update] [--duplicates skip|create] [--resume]`: check
+every row, then import (in chunks; a stop part way says which lines are in, --resume finishes)."""
 
 import argparse
 import sys
@@ -11,11 +11,13 @@ from models.transfer.customer_import import (
     DuplicateChoice,
     ImportConflict,
     ImportPreview,
+    ImportStopped,
     UnreadableFile,
     apply_import,
     preview_import,
 )
 from models.transfer.import_report import ReportStyle, import_report, plural
+from models.transfer.import_run import StoppedImport, import_note, stopped_import
 from screens.widgets.safe_text import safe
 from tui.progress_line import ProgressLine
 from tui.settings import Settings
@@ -29,7 +31,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     progress = ProgressLine()
     started = time.perf_counter()
     try:
-        preview = preview_import(args.file, update=args.update, progress=progress)
+        resumes = _stopped_import(args) if args.resume else None
+        if args.resume and resumes is None:
+            return _fail(
+                progress,
+                f"{args.file}: no stopped import of this file to resume.",
+                EXIT_NOT_IMPORTED,
+            )
+        after_line = resumes.last_line if resumes else 0
+        preview = preview_import(
+            args.file, update=args.update, progress=progress, after_line=after_line
+        )
     except UnreadableFile as error:
         return _fail(progress, str(error), EXIT_USAGE)
     except BadFile as error:
@@ -51,13 +63,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.dry_run:
             print("Dry run: nothing was imported.")
             return EXIT_OK
+        if note := import_note():
+            print(safe(note))
         try:
             result = apply_import(
                 preview,
                 settings.staff,
                 progress=progress,
                 duplicates=DuplicateChoice(args.duplicates == "create"),
+                resumes=resumes,
             )
+        except ImportStopped as error:
+            return _fail(progress, str(error), _stopped_status(error.cause))
         except ImportConflict as error:
             return _fail(progress, str(error), EXIT_NOT_IMPORTED)
         except DatabaseUnavailable as error:
@@ -71,6 +88,32 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         f"{result.unchanged:,} unchanged{skipped}, in {time.perf_counter() - started:.1f} s."
     )
     return EXIT_OK
+
+
+def _stopped_status(cause: BaseException) -> int:
+    """The exit status of an import that stopped part way: as its cause's would be."""
+    if isinstance(cause, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(cause, DatabaseUnavailable):
+        return EXIT_UNAVAILABLE
+    return EXIT_NOT_IMPORTED
+
+
+def _stopped_import(args: argparse.Namespace) -> StoppedImport | None:
+    """The stopped import of this file that --resume finishes, said on the terminal."""
+    from pathlib import Path
+
+    try:
+        found = stopped_import(Path(args.file), args.update)
+    except OSError as error:
+        raise UnreadableFile(f"Cannot read {args.file}: {error.strerror}.") from error
+    if found is not None:
+        print(
+            f"Resuming the import of {safe(found.source)} by {safe(found.staff)} after line "
+            f"{found.last_line:,} ({found.created:,} created, {found.updated:,} updated; it "
+            f"stopped: {safe(found.reason)})."
+        )
+    return found
 
 
 def _fail(progress: ProgressLine, message: str, status: int) -> int:

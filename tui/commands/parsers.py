@@ -48,9 +48,11 @@ def _import(sub: argparse._SubParsersAction) -> None:
         "import",
         help="import customers from a CSV file (every row is checked first)",
         description="Check every row of a customer CSV file and show what would change, then "
-        "import all of it or nothing. Exit status: 0 imported (or a clean dry run), 1 nothing "
-        "imported because of bad rows or a bad file, 2 bad arguments or an unreadable file, "
-        "130 interrupted (nothing imported).",
+        "import it, in chunks of about half a second so others' saves need not wait long. An "
+        "import that stops after its first chunk says which lines are in; --resume finishes "
+        "it. Exit status: 0 imported (or a clean dry run), 1 nothing imported (or stopped part "
+        "way) because of bad rows, a bad file or a conflict, 2 bad arguments or an unreadable "
+        "file, 130 interrupted.",
     )
     parser.add_argument("file", metavar="FILE.csv", help="the CSV file (columns as in README)")
     parser.add_argument(
@@ -70,6 +72,12 @@ def _import(sub: argparse._SubParsersAction) -> None:
         help="rows that likely duplicate a customer (same billing email or "
         "telephone, or a very similar name at the same postal code) or an "
         "earlier row: skip them (the default) or create them anyway",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an import of this same file that stopped part way: only the lines after "
+        "the last one it wrote are checked and imported",
     )
     parser.set_defaults(handler_module="csv_import")
 

@@ -1,0 +1,35 @@
+"""The app paints its first frame, then opens the database (issue 16 point 3): the list follows,
+and a database that cannot be used ends the app with the error kept for the command line."""
+
+from support.portal import desk
+
+from models.customers import create_customer
+from models.store.db import DatabaseUnavailable, close_database
+from screens.customer_list import CustomerListScreen
+from tui.app import CustdeskApp
+from tui.settings import at_the_desk, resolve_settings
+
+
+async def test_the_list_follows_the_opening_frame(db, db_url):
+    create_customer({"business_name": "Acme Ltd"}, desk())
+    close_database()
+    app = CustdeskApp(None, opening=lambda: at_the_desk(resolve_settings(db_url, None, False)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert str(app.query_one("#opening").render()) == "custdesk: opening the database…"
+        for _ in range(100):
+            if isinstance(app.screen, CustomerListScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, CustomerListScreen)
+        assert app.settings.staff.login == desk().login
+
+
+async def test_a_database_that_cannot_be_opened_ends_the_app(tmp_path):
+    def opening():
+        raise DatabaseUnavailable("The folder /nowhere does not exist.")
+
+    app = CustdeskApp(None, opening=opening)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+    assert app.return_code == 2
+    assert str(app.opening_error) == "The folder /nowhere does not exist."
