@@ -15,7 +15,10 @@ PHONE = "+44 20 7946 0000"
 
 
 def customer(code: str, **values) -> int:
-    return create_customer({"code": code, "billing_country": "GB", **values}, desk()).id
+    """A customer in GB; one with a postal code gets a street and city too (a whole address)."""
+    street = {"billing_street1": "1 High Street", "billing_city": "London"}
+    address = street if "billing_postal_code" in values else {}
+    return create_customer({"code": code, "billing_country": "GB", **address, **values}, desk()).id
 
 
 def flag(other: str, reason: str) -> str:
@@ -88,10 +91,11 @@ def test_an_import_keeps_flags_right(db, tmp_path):
     alpha = customer("A", business_name="Alpha", billing_phone=PHONE)
     path = tmp_path / "customers.csv"
     path.write_text(
-        "Customer Code,Business Name,Billing Telephone,Billing Country,Billing Postal/Zip Code\n"
-        f"I-1,Imported One,{PHONE},GB,\n"
-        "I-2,Zed Widgets,,GB,N1 9GU\n"
-        "I-3,Zed Widget,,GB,N19GU\n",
+        "Customer Code,Business Name,Billing Telephone,Billing Country,Billing Postal/Zip Code,"
+        "Billing Street Address,Billing City\n"
+        f"I-1,Imported One,{PHONE},GB,,,\n"
+        "I-2,Zed Widgets,,GB,N1 9GU,1 High Street,London\n"
+        "I-3,Zed Widget,,GB,N19GU,2 High Street,London\n",
         encoding="utf-8",
     )
     with preview_import(path) as preview:

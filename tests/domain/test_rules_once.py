@@ -33,7 +33,7 @@ from models.portal.actions import (
 from models.portal.emails import hours
 from models.portal.tokens import LINK_LIFETIME, PURPOSE_ACTIVATION, PURPOSE_RESET
 from models.save_conflict import SaveConflict
-from models.search import index
+from models.store import search_copy as index
 from models.store.db import close_database
 from models.store.tables import Customer
 from models.text.characters import fold, fold_name, strip_accents

@@ -38,8 +38,14 @@ BARE = "same name, and neither has a billing email, telephone or postal code"
 def write(tmp_path, rows: list[str], name: str = "customers.csv"):
     """A CSV file of `rows` under HEADER; returns its path."""
     path = tmp_path / name
-    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    lines = [f"{HEADER},Billing Street Address,Billing City", *map(_with_street, rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _with_street(row: str) -> str:
+    """A row with a street and city where it has a postal code (a started address is whole)."""
+    return row + (",1 Rue de Rivoli,Paris" if row.rsplit(",", 1)[-1] else ",,")
 
 
 def imported(path, duplicates: DuplicateChoice | None = None):
@@ -139,6 +145,9 @@ def test_the_look_up_is_a_few_queries_a_batch_not_one_a_row(db, tmp_path, monkey
                 "business_name": f"Shop {number}",
                 "billing_email": f"s{number}@example.com",
                 "billing_postal_code": f"{number:05d}",
+                "billing_street1": "1 Rue de Rivoli",
+                "billing_city": "Paris",
+                "billing_country": "FR",
             },
             desk(),
         )

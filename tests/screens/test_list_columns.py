@@ -26,6 +26,7 @@ def customer(db):
             "contact_name": "Adams & Keller",
             "billing_email": "einkauf@mueller-hofmann.example",
             "billing_phone": "+14155550100",
+            "billing_street1": "1 Market Street",
             "billing_city": "San Francisco",
             "billing_country": "US",
             "billing_state": "US-CA",
