@@ -13,13 +13,17 @@ from models.store.tables import AuditEvent, BaseModel, Customer
 class CustomerAlias(BaseModel):
     """The code of a customer merged away, pointing at the customer that survived the merge."""
 
+    id = pw.AutoField()
     alias_key = pw.CharField(max_length=32, unique=True)  # the code casefolded, like code_key
     code = pw.CharField(max_length=32)
     customer = pw.ForeignKeyField(Customer, backref="aliases", on_delete="CASCADE")
+    customer_id: int
     merged_from = pw.ForeignKeyField(
         Customer, unique=True, backref="merged_into", on_delete="CASCADE"
     )
+    merged_from_id: int
     merge_event = pw.ForeignKeyField(AuditEvent, null=True, backref="aliases", on_delete="SET NULL")
+    merge_event_id: int | None
     created_at = pw.DateTimeField(default=utcnow)
 
 

@@ -2,6 +2,7 @@
 of the current screen (Textual's own system commands list only the app-wide ones)."""
 
 from functools import partial
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -9,8 +10,10 @@ from textual.content import Content
 from models.fields import CUSTOMER_FIELDS
 from models.search.query import CustomerResults, CustomerRow, ListQuery
 from screens.db_work import Done, WorkerGroup, fetch_db
+from screens.desk_app import desk_app
 from screens.error_report import report_failure
 from screens.help_screen import ScreenKey, screen_keys
+from screens.role_gate import RoleGated
 from screens.widgets.safe_text import safe
 
 MAX_CUSTOMERS = 10
@@ -90,7 +93,8 @@ class ScreenCommands(Provider):
 
     def _run(self, key: ScreenKey) -> None:
         if key.refusal:  # models/ refuses it again, audits the attempt and says why
-            self.app.attempt(key.node.ACTION_PERMISSIONS[key.action])
+            gated = cast(RoleGated, key.node)  # only a RoleGated node has a refusal
+            desk_app(self.app).attempt(gated.ACTION_PERMISSIONS[key.action])
             return
         self.app.call_later(self.app.run_action, key.action, key.node)
 

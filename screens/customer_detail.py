@@ -51,6 +51,7 @@ from models.text.email_lookalike import lookalike_warning
 from models.transfer.import_run import waited_note
 from models.validation import ValidationResult, country_choices, validate_customer
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
+from screens.desk_app import settings_of
 from screens.error_report import report_failure
 from screens.portal_actions import PortalActionsScreen
 from screens.role_gate import RoleGated
@@ -431,7 +432,9 @@ class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
         now = self._collect()
         values = now if self._record.id is None else {name: now[name] for name in changed}
         self._saving = True
-        self._save(self._record, values, self.app.settings.staff, self.app.settings.mail_from)
+        self._save(
+            self._record, values, settings_of(self.app).staff, settings_of(self.app).mail_from
+        )
 
     def _save(
         self, loaded: CustomerRecord, values: dict[str, object], staff: StaffSession, sender: str

@@ -28,6 +28,7 @@ from models.search.query import (
 from models.staff.permissions import Permission
 from models.store.db import DatabaseUnavailable
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
+from screens.desk_app import settings_of
 from screens.dialogs.confirm import ConfirmDialog
 from screens.error_report import explain_failure, report_failure
 from screens.portal_actions import PortalActionsScreen
@@ -475,7 +476,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
             from models.archive import archive_customer
 
             self._change(
-                partial(archive_customer, row.id, self.app.settings.staff),
+                partial(archive_customer, row.id, settings_of(self.app).staff),
                 f"Archived {who}.",
                 "Archiving",
             )
@@ -497,7 +498,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
             from models.archive import restore_customer
 
             self._change(
-                partial(restore_customer, row.id, self.app.settings.staff),
+                partial(restore_customer, row.id, settings_of(self.app).staff),
                 f"Restored {who}.",
                 "Restoring",
             )
@@ -535,7 +536,7 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
         """Import customers from a CSV file: check it, show the preview, then import all."""
         from screens.dialogs.csv_dialog import CsvImportDialog
 
-        outcome = await self.app.push_screen_wait(CsvImportDialog(self.app.settings.staff))
+        outcome = await self.app.push_screen_wait(CsvImportDialog(settings_of(self.app).staff))
         if outcome:
             self.notify(outcome, markup=False)
             self.reload()
@@ -545,13 +546,13 @@ class CustomerListScreen(RoleGated, PortalActionsScreen[None]):
         """Export every customer not archived to a CSV file."""
         from screens.dialogs.csv_dialog import CsvExportDialog
 
-        outcome = await self.app.push_screen_wait(CsvExportDialog(self.app.settings.staff))
+        outcome = await self.app.push_screen_wait(CsvExportDialog(settings_of(self.app).staff))
         if outcome:
             self.notify(outcome, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Demo customers are offered only on the demo database (`custdesk --demo`)."""
-        if action == "demo_data" and not self.app.settings.demo:
+        if action == "demo_data" and not settings_of(self.app).demo:
             return False
         return super().check_action(action, parameters)
 

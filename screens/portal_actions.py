@@ -11,6 +11,7 @@ from textual import on
 from textual.screen import Screen
 
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
+from screens.desk_app import settings_of
 from screens.widgets.keep_running import KeepRunning
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class PortalActionsScreen(KeepRunning, Screen[ResultT]):
 
         run_db(
             self,
-            partial(portal_summary, customer_id, self.app.settings.staff),
+            partial(portal_summary, customer_id, settings_of(self.app).staff),
             partial(self.SummaryRead, customer_id=customer_id),
             group=WorkerGroup.PORTAL_SUMMARY,
             refusals=EXPLAINED,
@@ -82,7 +83,7 @@ class PortalActionsScreen(KeepRunning, Screen[ResultT]):
         from screens.portal_flow import EXPLAINED, confirm_dialog
 
         app = self.app
-        settings = app.settings
+        settings = settings_of(app)
         link_mode = bool(settings.portal_url)
         action = await app.push_screen_wait(ActionsMenu(summary))
         if action is None:

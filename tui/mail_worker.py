@@ -3,6 +3,7 @@ in the outbox, and its outcome comes back to the app as a MailRan message (the a
 MailDeliveryHost). Several apps may run at once; the outbox's claims keep every send single."""
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 import peewee
 from textual.app import App
@@ -17,6 +18,9 @@ from screens.db_work import Done, Outcome, Refused, Unexpected, WorkerGroup, run
 from screens.error_report import report_failure
 from screens.widgets.safe_text import safe
 from tui.mail_host import MailRan
+
+if TYPE_CHECKING:
+    from tui.app import CustdeskApp
 
 INTERVAL_ENV = "CUSTDESK_MAIL_INTERVAL"
 DEFAULT_INTERVAL = 30  # seconds between delivery runs
@@ -82,7 +86,7 @@ class MailDelivery:
         self.app.notify(safe(text), title="Mail", severity="error", markup=False, timeout=15)
 
 
-def start_mail_delivery(app: App) -> MailDelivery | None:
+def start_mail_delivery(app: "CustdeskApp") -> MailDelivery | None:
     """Start background delivery for the app's settings; None (and a toast) when the mail
     settings cannot be used, so actions still queue their email."""
     settings = app.settings

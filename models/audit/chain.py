@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 import peewee as pw
 
@@ -38,7 +39,11 @@ CHAINED_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "access_log_entry": ("customer", "email", "at", "address", "success", "reason"),
 }
-CHAIN_MODELS: dict[str, type[pw.Model]] = {
+# A row of either chained table, and either table: both have seq, row_hash, at and customer.
+ChainedRow = TypeVar("ChainedRow", AuditEvent, AccessLogEntry)
+ChainedTable = type[AuditEvent] | type[AccessLogEntry]
+
+CHAIN_MODELS: dict[str, ChainedTable] = {
     "audit_event": AuditEvent,
     "access_log_entry": AccessLogEntry,
 }
@@ -107,7 +112,7 @@ def link_rows(
     return (*columns, "seq", "row_hash"), linked
 
 
-def append(model: type[pw.Model], **values: object) -> pw.Model:
+def append(model: type[ChainedRow], **values: object) -> ChainedRow:
     """Insert one row into a chained table, linked; call inside the write transaction."""
     table = model._meta.table_name
     for name in CHAINED_FIELDS[table]:
@@ -134,11 +139,13 @@ class ChainBreak:
         return f"{self.table} {where} (chain place {self.seq}): {self.problem}"
 
 
-def _rows(model: type[pw.Model]) -> Iterator[pw.Model]:
+def _rows(model: ChainedTable) -> Iterator[AuditEvent | AccessLogEntry]:
     """Every row in chain order, a batch at a time; rows outside the chain come last."""
-    last = 0
+    last: int | None = 0
     while True:
-        batch = list(model.select().where(model.seq > last).order_by(model.seq).limit(VERIFY_BATCH))
+        batch: list[AuditEvent | AccessLogEntry] = list(
+            model.select().where(model.seq > last).order_by(model.seq).limit(VERIFY_BATCH)
+        )
         if not batch:
             break
         yield from batch

@@ -5,11 +5,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TextIO
+from typing import Any, TextIO, cast
 
-import peewee as pw
-
-from models.audit.chain import CHAIN_MODELS, ChainBreak, verify_chain
+from models.audit.chain import CHAIN_MODELS, ChainBreak, ChainedTable, verify_chain
 from models.audit.events import record_event
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
@@ -69,13 +67,16 @@ def verify_trail(staff: StaffSession) -> TrailCheck:
     return TrailCheck(checked, broken)
 
 
-def _records(model: type[pw.Model], trail: str, since: datetime | None) -> Iterator[dict]:
+def _records(model: ChainedTable, trail: str, since: datetime | None) -> Iterator[dict]:
     last = 0
     while True:
         query = model.select().where(model.seq > last)
         if since is not None:
             query = query.where(model.at >= since)
-        batch = list(query.order_by(model.seq).limit(EXPORT_BATCH).dicts())
+        # .dicts() rows are dicts (peewee's stubs keep the model as the row type)
+        batch = cast(
+            list[dict[str, Any]], list(query.order_by(model.seq).limit(EXPORT_BATCH).dicts())
+        )
         if not batch:
             return
         for row in batch:

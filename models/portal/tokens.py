@@ -17,7 +17,9 @@ LINK_LIFETIME = {PURPOSE_ACTIVATION: timedelta(hours=24), PURPOSE_RESET: timedel
 class PortalToken(BaseModel):
     """A one-time link sent to a customer: its hash, what it is for, and whether it was used."""
 
+    id = pw.AutoField()
     account = pw.ForeignKeyField(PortalAccount, backref="tokens", on_delete="CASCADE")
+    account_id: int
     purpose = pw.CharField(max_length=16)
     token_hash = pw.CharField(max_length=64, unique=True)
     created_by = pw.CharField(max_length=64)

@@ -17,33 +17,20 @@ PORTAL_STATUS_LABELS = {
 
 
 class BaseModel(pw.Model):
-    """Every table lives in the one database opened at start."""
+    """Every table lives in the one database opened at start.
+
+    Each model spells out the `id = pw.AutoField()` peewee would add, and for each foreign key
+    `x` the `x_id` accessor peewee adds, so the type checker sees both (same schema)."""
 
     class Meta:
         database = database
         legacy_table_names = False
 
 
-def _address_columns(side: str) -> dict[str, pw.Field]:
-    """The columns of one address (billing or shipping)."""
-    return {
-        f"{side}_contact_name": pw.CharField(max_length=100, default=""),
-        f"{side}_business_name": pw.CharField(max_length=100, default=""),
-        f"{side}_street1": pw.CharField(max_length=100, default=""),
-        f"{side}_street2": pw.CharField(max_length=100, default=""),
-        f"{side}_city": pw.CharField(max_length=60, default=""),
-        f"{side}_country": pw.CharField(max_length=2, default=""),
-        f"{side}_state": pw.CharField(max_length=10, default=""),
-        f"{side}_postal_code": pw.CharField(max_length=16, default=""),
-        f"{side}_phone": pw.CharField(max_length=32, default=""),
-        f"{side}_fax": pw.CharField(max_length=32, default=""),
-        f"{side}_email": pw.CharField(max_length=254, default=""),
-    }
-
-
 class Customer(BaseModel):
     """A customer of the merchant, with both addresses and the advanced options."""
 
+    id = pw.AutoField()
     code = pw.CharField(max_length=32)
     code_key = pw.CharField(
         max_length=32, unique=True
@@ -51,8 +38,29 @@ class Customer(BaseModel):
     business_name = pw.CharField(max_length=100, default="")
     contact_name = pw.CharField(max_length=100, default="")
     language = pw.CharField(max_length=8, default="")
-    locals().update(_address_columns("billing"))
-    locals().update(_address_columns("shipping"))
+    # The two addresses, billing then shipping, each the same columns.
+    billing_contact_name = pw.CharField(max_length=100, default="")
+    billing_business_name = pw.CharField(max_length=100, default="")
+    billing_street1 = pw.CharField(max_length=100, default="")
+    billing_street2 = pw.CharField(max_length=100, default="")
+    billing_city = pw.CharField(max_length=60, default="")
+    billing_country = pw.CharField(max_length=2, default="")
+    billing_state = pw.CharField(max_length=10, default="")
+    billing_postal_code = pw.CharField(max_length=16, default="")
+    billing_phone = pw.CharField(max_length=32, default="")
+    billing_fax = pw.CharField(max_length=32, default="")
+    billing_email = pw.CharField(max_length=254, default="")
+    shipping_contact_name = pw.CharField(max_length=100, default="")
+    shipping_business_name = pw.CharField(max_length=100, default="")
+    shipping_street1 = pw.CharField(max_length=100, default="")
+    shipping_street2 = pw.CharField(max_length=100, default="")
+    shipping_city = pw.CharField(max_length=60, default="")
+    shipping_country = pw.CharField(max_length=2, default="")
+    shipping_state = pw.CharField(max_length=10, default="")
+    shipping_postal_code = pw.CharField(max_length=16, default="")
+    shipping_phone = pw.CharField(max_length=32, default="")
+    shipping_fax = pw.CharField(max_length=32, default="")
+    shipping_email = pw.CharField(max_length=254, default="")
     tax_exempt = pw.CharField(max_length=8, default="no")
     vat_number = pw.CharField(max_length=20, default="")
     accepts_marketing = pw.BooleanField(default=False)
@@ -71,9 +79,11 @@ class Customer(BaseModel):
 class PortalAccount(BaseModel):
     """A customer's access to the customer portal; the password only as a bcrypt hash."""
 
+    id = pw.AutoField()
     customer = pw.ForeignKeyField(
         Customer, unique=True, backref="portal_accounts", on_delete="CASCADE"
     )
+    customer_id: int
     status = pw.CharField(max_length=16, default=PORTAL_NOT_ACTIVATED)
     password_hash = pw.CharField(max_length=80, default="")
     temp_password_expires_at = pw.DateTimeField(null=True)
@@ -108,7 +118,9 @@ class AuditEvent(BaseModel):
     """One change or action: who (on PostgreSQL the server writes it), from where, what, the
     field-level before/after and the result."""
 
+    id = pw.AutoField()
     customer = pw.ForeignKeyField(Customer, null=True, backref="audit_events", on_delete="SET NULL")
+    customer_id: int | None
     staff = pw.CharField(max_length=64)
     at = pw.DateTimeField(default=utcnow, index=True)
     action = pw.CharField(max_length=32)
@@ -127,8 +139,10 @@ class ParkedPortalAccount(BaseModel):
     under the merge's audit event until the merge is undone (models/store/engine.py moves it in and
     out). No staff role may read it; a column added to portal_account needs one here too."""
 
+    id = pw.AutoField()
     account_id = pw.IntegerField()
     customer = pw.ForeignKeyField(Customer, backref="parked_portal_accounts", on_delete="CASCADE")
+    customer_id: int
     status = pw.CharField(max_length=16, default=PORTAL_NOT_ACTIVATED)
     password_hash = pw.CharField(max_length=80, default="")
     temp_password_expires_at = pw.DateTimeField(null=True)
@@ -142,6 +156,7 @@ class ParkedPortalAccount(BaseModel):
     login_email = pw.CharField(max_length=254, null=True)
     credential_message = pw.IntegerField(null=True)
     merge_event = pw.ForeignKeyField(AuditEvent, unique=True, backref="parked_accounts")
+    merge_event_id: int
     parked_at = pw.DateTimeField(default=utcnow)
 
 
@@ -157,7 +172,9 @@ class Staff(BaseModel):
 class Note(BaseModel):
     """A note on a customer: internal, or public (shown in the customer portal)."""
 
+    id = pw.AutoField()
     customer = pw.ForeignKeyField(Customer, backref="notes", on_delete="CASCADE")
+    customer_id: int
     body = pw.TextField()
     public = pw.BooleanField(default=False)
     author = pw.CharField(max_length=64)
@@ -169,10 +186,12 @@ class OutboxMessage(BaseModel):
     """An email waiting to be delivered, or delivered. A portal email's password or link is never
     stored: its body has a placeholder, filled in when the message is claimed for delivery."""
 
+    id = pw.AutoField()
     message_id = pw.CharField(max_length=200, unique=True)
     customer = pw.ForeignKeyField(
         Customer, null=True, backref="outbox_messages", on_delete="SET NULL"
     )
+    customer_id: int | None
     to_address = pw.CharField(max_length=254)
     subject = pw.CharField(max_length=200)
     body = pw.TextField()
@@ -194,7 +213,9 @@ class OutboxMessage(BaseModel):
 class AccessLogEntry(BaseModel):
     """One portal sign-in attempt: when, who, from where, and whether it succeeded."""
 
+    id = pw.AutoField()
     customer = pw.ForeignKeyField(Customer, null=True, backref="access_log", on_delete="SET NULL")
+    customer_id: int | None
     email = pw.CharField(max_length=254)
     at = pw.DateTimeField(default=utcnow, index=True)
     address = pw.CharField(max_length=64, default="")
@@ -236,6 +257,7 @@ class SignInLockSource(BaseModel):
     """A source that failed for an email in its current run of failures: when the run locks
     the email, the lock applies to these sources only."""
 
+    id = pw.AutoField()
     email_key = pw.CharField(max_length=64)
     source = pw.CharField(max_length=64)
 
@@ -284,6 +306,7 @@ class CustomerDuplicate(BaseModel):
     customer = pw.ForeignKeyField(
         Customer, primary_key=True, backref="duplicate_flag", on_delete="CASCADE"
     )
+    customer_id: int
     other_id = pw.BigIntegerField(
         index=True
     )  # no foreign key: a flag outlives its other until settled

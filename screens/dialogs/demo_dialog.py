@@ -22,6 +22,7 @@ from models.demo.generate import (
     parse_demo_count,
 )
 from models.store.db import DatabaseUnavailable
+from screens.desk_app import settings_of
 from screens.dialogs.progress_dialog import ProgressDialog
 from screens.error_report import report_failure
 from screens.widgets.safe_editors import SafeInput
@@ -103,7 +104,7 @@ class DemoDialog(ProgressDialog[int]):
         self.run_operation(
             partial(
                 fill,
-                self.app.settings.staff,
+                settings_of(self.app).staff,
                 count,
                 progress=self._progress,
                 cancel=self.cancel_event,

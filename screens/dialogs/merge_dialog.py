@@ -27,6 +27,7 @@ from models.staff.session import StaffSession
 from models.store.tables import PORTAL_STATUS_LABELS
 from models.validation import display_value
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
+from screens.desk_app import settings_of
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.dialog import Dialog
 from screens.error_report import report_failure
@@ -317,7 +318,7 @@ class MergeDialog(Dialog[int | None]):
             other.id,
             self.chosen_values(),
             self._side(portal).record.id if portal else None,
-            self.app.settings.staff,
+            settings_of(self.app).staff,
         )
 
     def _merge(

@@ -21,6 +21,7 @@ from models.paging import RecordPage
 from models.staff.permissions import Permission
 from models.staff.session import StaffSession
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
+from screens.desk_app import settings_of
 from screens.dialogs.confirm import ConfirmDialog
 from screens.role_gate import RoleGated
 from screens.widgets.keep_running import KeepRunning
@@ -143,7 +144,7 @@ class HistoryTab(RecordTab):
         )
         dialog = ConfirmDialog("Undo Merge", question, yes_label="Undo merge", focus_no=True)
         if await self.app.push_screen_wait(dialog):
-            self._undo(row.id, self.app.settings.staff)
+            self._undo(row.id, settings_of(self.app).staff)
         else:
             self.notify("Nothing was changed.", markup=False)
 

@@ -30,6 +30,7 @@ from models.paging import PAGE_ROWS, RecordPage
 from models.staff.permissions import NotPermitted, Permission
 from models.staff.session import StaffSession
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
+from screens.desk_app import settings_of
 from screens.dialogs.confirm import ConfirmDialog
 from screens.error_report import report_failure
 from screens.role_gate import RoleGated
@@ -122,7 +123,7 @@ class RecordTab(KeepRunning, Vertical):
         self._reading = True
         run_db(
             self,
-            partial(self.fetch, self.app.settings.staff, customer_id, after, limit),
+            partial(self.fetch, settings_of(self.app).staff, customer_id, after, limit),
             partial(
                 self.RowsRead, customer_id=customer_id, generation=self._generation, after=after
             ),
@@ -290,7 +291,7 @@ class NotesTab(RoleGated, RecordTab):
             return
         body = self.query_one("#note-body", TextArea).text
         public = self.query_one("#note-public", Checkbox).value
-        self._add(self.customer_id, body, public, self.app.settings.staff)
+        self._add(self.customer_id, body, public, settings_of(self.app).staff)
 
     def _add(self, customer_id: int, body: str, public: bool, staff: StaffSession) -> None:
         run_db(
@@ -340,7 +341,7 @@ class NotesTab(RoleGated, RecordTab):
             "Delete Note", question, yes_label="Delete", focus_no=True, dangerous=True
         )
         if await self.app.push_screen_wait(dialog):
-            self._delete(note.id, self.app.settings.staff)
+            self._delete(note.id, settings_of(self.app).staff)
         else:
             self.notify("Nothing was deleted.", markup=False)
 
