@@ -5,6 +5,7 @@ import uuid
 import psycopg2
 import pytest
 from support.pg import PG_SKIPPED, PG_URL, schema_url
+from support.templates import copy_migrated
 
 from models.store.db import close_database, database, open_database
 from models.store.upgrade import upgrade_database
@@ -58,7 +59,9 @@ def sqlite_url(tmp_path):
 
 @pytest.fixture
 def db(db_url):
-    """An open, migrated database; closed after the test."""
+    """An open, migrated database (a copy of one migrated once per test process, which is
+    what migrating gives); closed after the test."""
+    copy_migrated(db_url)
     open_database(db_url)
     upgrade_database()
     yield database

@@ -18,6 +18,7 @@ from models.store.upgrade import upgrade_database
 from screens.customer_detail import CustomerDetailScreen
 from styles import stylesheet
 from support.portal import named_staff, seen
+from support.templates import copy_migrated
 from tui.settings import at_the_desk, resolve_settings
 
 FIXED_TIME = datetime(2026, 3, 14, 9, 26)  # every time the record tabs show, in pictures
@@ -63,6 +64,7 @@ class DetailApp(App):
 @contextmanager
 def opened_sqlite(url: str) -> Iterator[str]:
     """An open, migrated SQLite file for tests of what is only shown (one engine is enough)."""
+    copy_migrated(url)
     open_database(url)
     upgrade_database()
     try:
