@@ -50,12 +50,16 @@ async def settle(
     app = pilot.app
     deadline = time.monotonic() + seconds
     while True:
-        await pilot.pause()
-        running = working(app) if quiet else []
-        if not running and not (quiet and list_waiting(app)) and until():
-            if quiet:
+        if quiet:
+            await pilot.pause()  # the app idle: pressed keys have started their work
+            running = working(app)
+            if not running and not list_waiting(app) and until():
                 await pilot.pause()  # the results of the last work reach the screen
-            return
+                return
+        else:  # check at once: a state that holds while work runs may soon be gone
+            running = []
+            if until():
+                return
         left = deadline - time.monotonic()
         assert left > 0, f"gave up waiting; the screen shows:\n{screen_text(app)}"
         if running:  # woken by the first to end, not by polling
