@@ -670,8 +670,8 @@ def databases(args) -> list[tuple[str, int, str]]:
             build(path, size)
         found.append(("SQLite", size, f"sqlite:///{path}"))
     if args.pg:
-        for size in [int(size) for size in args.pg_sizes.split(",")]:
-            found.append(("PostgreSQL", size, build_pg(args.pg, size, args.rebuild)))
+        sizes = [int(size) for size in args.pg_sizes.split(",")]
+        found.extend(("PostgreSQL", size, build_pg(args.pg, size, args.rebuild)) for size in sizes)
     return found
 
 

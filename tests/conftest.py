@@ -1,16 +1,17 @@
 """Shared fixtures: a fresh database per test, on SQLite and (when configured) PostgreSQL."""
 
-import os
 import uuid
-from urllib.parse import quote
+from collections.abc import Iterator
 
 import psycopg2
 import pytest
+from support.clock import time_zone
+from support.pg import PG_SKIPPED, PG_URL, schema_url
+from support.templates import copy_migrated
 
 from models.store.db import close_database, database, open_database
 from models.store.upgrade import upgrade_database
 
-PG_URL = os.environ.get("CUSTDESK_TEST_PG", "")
 ENGINES = ["sqlite", "postgresql"]
 
 
@@ -25,10 +26,11 @@ def _private_folders(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-def _pg_schema_url(schema: str) -> str:
-    """The test server's URL with its search path set to one schema (then public, for extensions)."""
-    sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options={quote(f'-csearch_path={schema},public')}"
+@pytest.fixture(autouse=True)
+def fast_bcrypt(monkeypatch):
+    """bcrypt at cost 4 for every test (and every `custdesk` it starts): the same code path, a
+    few milliseconds a hash. Tests of the cost itself set or remove CUSTDESK_BCRYPT_COST."""
+    monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
 
 
 @pytest.fixture(params=ENGINES)
@@ -38,12 +40,12 @@ def db_url(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'custdesk.db'}"
         return
     if not PG_URL:
-        pytest.skip("PostgreSQL half skipped: set CUSTDESK_TEST_PG to a server URL to run it")
+        pytest.skip(PG_SKIPPED)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
         cur.execute(f"CREATE SCHEMA {schema}")
     try:
-        yield _pg_schema_url(schema)
+        yield schema_url(schema)
     finally:
         if database.obj is not None and hasattr(database.obj, "close_all"):
             database.obj.close_all()
@@ -59,8 +61,17 @@ def sqlite_url(tmp_path):
 
 @pytest.fixture
 def db(db_url):
-    """An open, migrated database; closed after the test."""
+    """An open, migrated database (a copy of one migrated once per test process, which is
+    what migrating gives); closed after the test."""
+    copy_migrated(db_url)
     open_database(db_url)
     upgrade_database()
     yield database
     close_database()
+
+
+@pytest.fixture
+def utc_zone() -> Iterator[None]:
+    """The test sees times as a staff member whose zone is UTC (stable expected text)."""
+    with time_zone("UTC"):
+        yield

@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     NEW_PASSWORD,
     SENDER,
     SmtpServer,
     activated,
     desk,
-    fast_bcrypt,
     make_customer,
     password_in,
     secret_of,

@@ -1,7 +1,6 @@
 """Creating and saving customers: codes, validation, version checks and the audit trail."""
 
 import pytest
-from support.clock import utc_zone  # noqa: F401  (a fixture)
 from support.portal import desk
 
 from models.audit.events import change_count, event_changes

@@ -43,7 +43,7 @@ def test_sqlite_opens_in_wal_with_foreign_keys_and_busy_timeout(sqlite_url):
 def test_file_that_is_not_a_database_is_refused(tmp_path):
     path = tmp_path / "notes.txt"
     path.write_bytes(b"this is not a database\n" * 200)
-    with pytest.raises(DatabaseUnavailable, match="notes.txt"):
+    with pytest.raises(DatabaseUnavailable, match=r"notes\.txt"):
         open_database(f"sqlite:///{path}")
 
 
@@ -64,7 +64,7 @@ def test_path_under_a_file_is_refused(tmp_path):
     blocker.write_text("x")
     with pytest.raises(DatabaseUnavailable, match="is a file, not a folder"):
         open_database(f"sqlite:///{blocker / 'x.db'}")
-    with pytest.raises(DatabaseUnavailable, match="Cannot reach the folder .*: Not a directory"):
+    with pytest.raises(DatabaseUnavailable, match=r"Cannot reach the folder .*: Not a directory"):
         open_database(f"sqlite:///{blocker / 'sub' / 'x.db'}")
 
 

@@ -1,12 +1,11 @@
 """The History tab's rows (the audit trail) and the Access log tab's rows (portal sign-ins)."""
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     NEW_PASSWORD,
     SENDER,
     activated,
     desk,
-    fast_bcrypt,
     make_customer,
     seen,
 )

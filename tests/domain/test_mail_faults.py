@@ -3,11 +3,10 @@ DATA); every fault before that is retried or given up, nothing after it sends it
 fault is a real aiosmtpd server on loopback, on both engines."""
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     SENDER,
     RecordingHandler,
     SmtpServer,
-    fast_bcrypt,
 )
 
 from models.mail.outbox import enqueue, waiting_messages

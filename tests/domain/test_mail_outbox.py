@@ -8,11 +8,10 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     SENDER,
     SmtpServer,
     desk,
-    fast_bcrypt,
     make_customer,
     password_in,
     seen,

@@ -3,11 +3,9 @@
 import threading
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
-    NEW_PASSWORD,
+from support.portal import (
     SENDER,
     desk,
-    fast_bcrypt,
     secret_of,
     seen,
 )
@@ -210,7 +208,7 @@ def test_the_merged_away_code_stays_reserved(pair):
     merge_customers(survivor.id, other.id, {}, None, desk())
     count = Customer.select().count()
     with pytest.raises(
-        ValidationFailed, match="Customer Code acme-old is (already used by ACME-OLD|reserved)"
+        ValidationFailed, match=r"Customer Code acme-old is (already used by ACME-OLD|reserved)"
     ):
         create_customer({"contact_name": "New", "code": "acme-old"}, desk())
     assert Customer.select().count() == count

@@ -5,11 +5,11 @@ import json
 from datetime import datetime
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.pg import needs_pg, refused
+from support.portal import (
     NEW_PASSWORD,
     SENDER,
     desk,
-    fast_bcrypt,
     make_customer,
     secret_of,
 )
@@ -27,14 +27,10 @@ from models.portal.signin import sign_in
 from models.staff.session import identify
 from models.store.db import database, open_database
 from models.store.tables import AuditEvent, ParkedPortalAccount, PortalAccount
-from tests.domain.test_pg_roles import PG_URL, refused, team  # noqa: F401  (team: fixture, used by name)
 
 OTHER_PASSWORD = "violet trombone harbour 58"
 EMAILS = {"survivor": "ada@acme.example", "other": "accounts@acme.example"}
 PASSWORDS = {"survivor": NEW_PASSWORD, "other": OTHER_PASSWORD}
-needs_pg = pytest.mark.skipif(
-    not PG_URL, reason="PostgreSQL half skipped: set CUSTDESK_TEST_PG to a server URL to run it"
-)
 
 
 def with_password(side: str) -> int:
@@ -118,7 +114,7 @@ def test_a_merge_recorded_before_parking_still_undoes_from_its_snapshot(db):
 
 
 @needs_pg
-def test_a_manager_merges_and_undoes_two_portal_accounts_as_its_own_login(team):  # noqa: F811
+def test_a_manager_merges_and_undoes_two_portal_accounts_as_its_own_login(team):
     ids = {side: with_password(side) for side in ("survivor", "other")}
     before = accounts()
     manager = team.login("manager")
@@ -139,7 +135,7 @@ def test_a_manager_merges_and_undoes_two_portal_accounts_as_its_own_login(team):
 
 
 @needs_pg
-def test_no_staff_role_touches_parked_accounts_and_only_managers_move_them(team):  # noqa: F811
+def test_no_staff_role_touches_parked_accounts_and_only_managers_move_them(team):
     ids = {side: with_password(side) for side in ("survivor", "other")}
     result = merge_customers(ids["survivor"], ids["other"], {}, ids["survivor"], desk())
     logins = {role: team.login(role) for role in ("staff", "manager", "administrator")}

@@ -5,7 +5,6 @@ import re
 import unicodedata
 
 import pytest
-from support.portal import fast_bcrypt  # noqa: F401  (autouse fixture)
 
 from models.env import SettingError
 from models.portal.passwords import (

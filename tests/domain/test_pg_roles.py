@@ -1,90 +1,23 @@
 """PostgreSQL enforces the permission table: real login roles in the staff groups that
 `custdesk setup` creates, refused by the server itself where custdesk's own check is bypassed."""
 
-import os
 import uuid
-from collections.abc import Iterator
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import psycopg2
 import pytest
 from support.cli import run_custdesk
+from support.pg import PG_SKIPPED, PG_URL, refused, schema_url
 from support.portal import SENDER, desk, make_customer, seen
 
 from models.customers import create_customer
 from models.portal.actions import lock_account, portal_summary, send_activation
-from models.staff.admin import add_staff
 from models.staff.permissions import NotPermitted
 from models.staff.session import identify
-from models.store.db import close_database, database, open_database
+from models.store.db import database, open_database
 from models.store.tables import AuditEvent
-from models.store.upgrade import setup_database
 
-PG_URL = os.environ.get("CUSTDESK_TEST_PG", "")
-pytestmark = pytest.mark.skipif(
-    not PG_URL, reason="PostgreSQL half skipped: set CUSTDESK_TEST_PG to a server URL to run it"
-)
-
-
-def _url(base: str, schema: str, role: str | None = None) -> str:
-    """The server's URL for a schema, as `role` when given."""
-    if role:
-        base = base.replace("://postgres@", f"://{role}@", 1)
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options={quote(f'-csearch_path={schema},public')}"
-
-
-class Team:
-    """A schema set up by its owner, and uniquely named login roles in the staff groups."""
-
-    def __init__(self) -> None:
-        self.schema = f"t_{uuid.uuid4().hex[:12]}"
-        self.owner_url = _url(PG_URL, self.schema)
-        self.logins: list[str] = []
-
-    def login(self, role: str) -> str:
-        """A new login role in the `role` group; returns its name."""
-        name = f"{self.schema}_{role}"
-        add_staff(identify(), name, role)
-        self.logins.append(name)
-        return name
-
-    def url_for(self, login: str) -> str:
-        """The database URL a staff member with this login uses."""
-        return _url(PG_URL, self.schema, login)
-
-    def raw(self, login: str):
-        """A plain connection as `login`, to try what custdesk itself would never send."""
-        connection = psycopg2.connect(self.url_for(login))
-        connection.autocommit = True
-        return connection
-
-
-@pytest.fixture
-def team() -> Iterator[Team]:
-    """The owner runs setup on a fresh schema; every login role is dropped afterwards."""
-    made = Team()
-    with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
-        cur.execute(f"CREATE SCHEMA {made.schema}")
-    open_database(made.owner_url)
-    setup_database()
-    try:
-        yield made
-    finally:
-        if hasattr(database.obj, "close_all"):
-            database.obj.close_all()
-        close_database()
-        with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
-            cur.execute(f"DROP SCHEMA {made.schema} CASCADE")
-            for name in made.logins:
-                cur.execute(f'DROP ROLE IF EXISTS "{name}"')
-
-
-def refused(connection, sql: str) -> str:
-    """The server's refusal of one statement (the test fails if the server runs it)."""
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege) as caught, connection.cursor() as cur:
-        cur.execute(sql)
-    return str(caught.value)
+pytestmark = pytest.mark.skipif(not PG_URL, reason=PG_SKIPPED)
 
 
 def test_setup_creates_the_group_roles(team):
@@ -190,17 +123,17 @@ def test_a_staff_process_against_an_old_schema_asks_for_setup():
     with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
         cur.execute(f"CREATE SCHEMA {schema}")
     try:
-        old = run_custdesk("--db", _url(PG_URL, schema), "outbox")
+        old = run_custdesk("--db", schema_url(schema), "outbox")
         assert old.returncode == 2
         assert "an administrator must run 'custdesk setup'" in old.stderr
         assert old.stderr.count("\n") == 1
-        done = run_custdesk("--db", _url(PG_URL, schema), "setup")
+        done = run_custdesk("--db", schema_url(schema), "setup")
         assert done.returncode == 0, done.stderr
-        with psycopg2.connect(_url(PG_URL, schema)) as conn, conn.cursor() as cur:
+        with psycopg2.connect(schema_url(schema)) as conn, conn.cursor() as cur:
             cur.execute("SELECT staff, detail FROM audit_event WHERE action = 'setup'")
             owner = urlparse(PG_URL).username
             assert cur.fetchall() == [(owner, "Brought the schema, roles and grants up to date")]
-        assert run_custdesk("--db", _url(PG_URL, schema), "outbox").returncode == 0
+        assert run_custdesk("--db", schema_url(schema), "outbox").returncode == 0
     finally:
         with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
             cur.execute(f"DROP SCHEMA {schema} CASCADE")

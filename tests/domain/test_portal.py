@@ -7,14 +7,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     NEW_PASSWORD,
     SENDER,
     activated,
     desk,
-    fast_bcrypt,
     make_customer,
-    no_source_delays,
     secret_of,
     seen,
 )

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import PG_URL
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.pg import PG_URL
+from support.portal import (
     NEW_PASSWORD,
     SENDER,
     RecordingHandler,
     SmtpServer,
     desk,
-    fast_bcrypt,
     make_customer,
     secret_in,
     seen,

@@ -8,11 +8,10 @@ import time
 
 import bcrypt
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     SENDER,
     SmtpServer,
     desk,
-    fast_bcrypt,
     make_customer,
     named_staff,
     password_in,
@@ -164,7 +163,7 @@ def test_an_action_on_a_changed_account_is_refused_with_who_and_when(db):
     assert PortalAccount.get().status == PORTAL_LOCKED  # a staff lock is never undone silently
     assert PortalAccount.get().version == before.version
     assert OutboxMessage.select().count() == 1
-    with pytest.raises(PortalActionConflict, match="Lock Account by .* It is now locked"):
+    with pytest.raises(PortalActionConflict, match=r"Lock Account by .* It is now locked"):
         lock_account(customer_id, desk(), expected_version=0)
 
 
@@ -174,7 +173,7 @@ def test_a_second_send_says_an_email_is_on_its_way_and_sends_only_when_asked(db)
     summary = portal_summary(customer_id, desk())
     assert "already on its way: Send Activation Email by " in summary.on_its_way
     assert "queued at" in summary.on_its_way
-    with pytest.raises(PortalActionRefused, match="already on its way.*Send again"):
+    with pytest.raises(PortalActionRefused, match=r"already on its way.*Send again"):
         send_activation(customer_id, desk(), expected_version=summary.version, sender=SENDER)
     assert OutboxMessage.select().count() == 1
     again = send_activation(

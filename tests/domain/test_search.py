@@ -312,22 +312,21 @@ def _population() -> list[int]:
     """Customers with ties, blanks, accents and portal accounts, for every sort order."""
     names = ["Émile", "emile", "Zeta", "", "Acme", "acme", "Bravo", "Ärger", "Delta", "Echo"]
     cities = ["Paris", "", "Zürich", "Oslo", "Paris"]
-    made = []
-    for n in range(37):
-        made.append(
-            add(
-                code=f"P-{(n * 7) % 37:03d}",
-                business_name=names[n % len(names)],
-                contact_name=names[(n * 3) % len(names)],
-                billing_email=f"{names[(n * 5) % len(names)].lower()}{n % 4}@example.com"
-                if n % 6
-                else "",
-                billing_city=cities[n % len(cities)],
-                billing_country=["FR", "CH", "NO", ""][n % 4],
-                billing_phone=f"+4420{(n * 13) % 50:04d}" if n % 5 else "",
-                archived_at=utcnow() if n % 11 == 10 else None,
-            )
+    made = [
+        add(
+            code=f"P-{(n * 7) % 37:03d}",
+            business_name=names[n % len(names)],
+            contact_name=names[(n * 3) % len(names)],
+            billing_email=f"{names[(n * 5) % len(names)].lower()}{n % 4}@example.com"
+            if n % 6
+            else "",
+            billing_city=cities[n % len(cities)],
+            billing_country=["FR", "CH", "NO", ""][n % 4],
+            billing_phone=f"+4420{(n * 13) % 50:04d}" if n % 5 else "",
+            archived_at=utcnow() if n % 11 == 10 else None,
         )
+        for n in range(37)
+    ]
     for n, customer in enumerate(made[::4]):
         PortalAccount.insert(customer=customer, status=["active", "locked"][n % 2]).execute()
     return made

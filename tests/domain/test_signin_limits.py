@@ -11,12 +11,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     NEW_PASSWORD,
     activated,
     desk,
-    fast_bcrypt,
-    no_source_delays,
     seen,
 )
 

@@ -19,8 +19,9 @@ from pathlib import Path
 import peewee
 import pytest
 from support.cli import run_custdesk
-from support.detail import SAMPLE, DetailApp, settle
+from support.detail import SAMPLE, DetailApp
 from support.portal import desk
+from support.waiting import settle
 
 from models.customers import create_customer, load_customer
 from models.store.db import DatabaseUnavailable, close_database, database, open_database
@@ -190,7 +191,7 @@ def test_a_write_on_a_full_disk_raises_one_line_and_changes_nothing(small_disk):
     upgrade_database()
     record = create_customer(SAMPLE, desk())
     fill_disk(small_disk)
-    with pytest.raises(DatabaseUnavailable, match="^The disk holding .* is full"):
+    with pytest.raises(DatabaseUnavailable, match=r"^The disk holding .* is full"):
         create_customer({**SAMPLE, "business_name": "Second Ltd"}, desk())
     assert Customer.select().count() == 1
     assert load_customer(record.id).values == record.values

@@ -4,9 +4,12 @@ no animation, and NO_COLOR (in a real pseudo-terminal)."""
 import json
 import re
 import sys
-import time
 
 import pytest
+from support.customers import add
+from support.desk_app import make_app
+from support.screen import screen_text
+from support.waiting import settle
 from textual.command import CommandPalette
 from textual.widgets import Static
 
@@ -17,7 +20,6 @@ from models.store.upgrade import upgrade_database
 from screens.customer_detail import CustomerDetailScreen
 from screens.customer_list import CustomerListScreen
 from screens.help_screen import HelpScreen
-from tests.screens.test_customer_list import add, make_app, screen_text, settle
 from tui.error_log import error_log_path
 from tui.preferences import DARK_THEME, LIGHT_THEME, preferences_path
 
@@ -30,16 +32,6 @@ def help_text(app) -> str:
 
 def toasts(app) -> list:
     return list(app._notifications)
-
-
-async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
-    """Pause until `condition()` holds (the palette searches in a thread)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, (
-            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
-        )
-        await pilot.pause(0.05)
 
 
 # --- help ---
@@ -92,10 +84,10 @@ async def test_palette_opens_the_customer_found(db, db_url, typed):
         await pilot.press("ctrl+p")
         assert CommandPalette.is_open(app)
         await pilot.press(*typed)
-        await wait_for(pilot, lambda: "N-7  Northwind Traders · Nancy" in screen_text(app))
+        await settle(pilot, lambda: "N-7  Northwind Traders · Nancy" in screen_text(app))
         assert "Acme" not in screen_text(app)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CustomerDetailScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerDetailScreen))
         assert app.screen.customer_id == wanted
 
 
@@ -106,7 +98,7 @@ async def test_palette_runs_an_action_of_the_current_screen(db, db_url):
         await settle(pilot)
         before = str(app.screen.query_one("#sort-hint", Static).render())
         await pilot.press("ctrl+p", *"reverse")
-        await wait_for(pilot, lambda: "Key: S" in screen_text(app))
+        await settle(pilot, lambda: "Key: S" in screen_text(app))
         await pilot.press("enter")
         await settle(pilot, until=lambda: not CommandPalette.is_open(app))
         after = str(app.screen.query_one("#sort-hint", Static).render())
@@ -119,7 +111,7 @@ async def test_palette_shows_hostile_names_literally(db, db_url):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"acme")
-        await wait_for(pilot, lambda: "Acme [/] Ltd [@click=app.quit]x[/]" in screen_text(app))
+        await settle(pilot, lambda: "Acme [/] Ltd [@click=app.quit]x[/]" in screen_text(app))
         assert app.is_running and not toasts(app)
 
 
@@ -182,7 +174,7 @@ async def test_an_error_in_a_worker_is_logged_and_shown_and_the_app_goes_on(db, 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         worker = app.screen.run_worker(broken, thread=True)
-        await wait_for(pilot, lambda: worker.is_finished and toasts(app))
+        await settle(pilot, lambda: worker.is_finished and toasts(app))
         [toast] = toasts(app)
         assert toast.severity == "error" and toast.timeout >= 30 and not toast.markup
         assert "disk [b]on[/b] fire" in toast.message

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from support.clock import utc_zone  # noqa: F401  (a fixture)
-from support.detail import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
+from support.detail import SAMPLE, DetailApp, opened_sqlite
 from support.portal import desk
+from support.screen import screen_text
+from support.waiting import settle
 from textual import events
 from textual.widgets import Button, Checkbox, Input, RadioSet, Static, Switch, TabbedContent
 
@@ -571,30 +572,21 @@ async def test_conflict_reload_drops_my_edits_and_cancel_keeps_them(db_url_open,
 # ------------------------------------------------------------------------- actions
 
 
-async def wait_until(pilot, condition, seconds: float = 10) -> None:
-    """Pause until a condition holds (work in other threads and dialogs take their time)."""
-    for _ in range(int(seconds * 20)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    assert condition()
-
-
 async def test_actions_menu_runs_and_the_portal_status_refreshes(shown, monkeypatch):
     monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
     db_url_open, customer = shown
     async with detail(db_url_open, customer.id) as (app, pilot, screen):
         await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: isinstance(app.screen, ActionsMenu))
+        await settle(pilot, lambda: isinstance(app.screen, ActionsMenu), quiet=False)
         await pilot.press("s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog), quiet=False)
         await pilot.press("y")
-        await wait_until(pilot, lambda: header(screen, "portal") == "Portal: active")
+        await settle(pilot, lambda: header(screen, "portal") == "Portal: active", quiet=False)
         assert app.screen is screen
         await pilot.click("#actions")  # the button opens the same menu
-        await wait_until(pilot, lambda: isinstance(app.screen, ActionsMenu))
+        await settle(pilot, lambda: isinstance(app.screen, ActionsMenu), quiet=False)
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is screen)
+        await settle(pilot, lambda: app.screen is screen, quiet=False)
     with database.connection_context():
         assert PortalAccount.get(PortalAccount.customer == customer.id).status == PORTAL_ACTIVE
 

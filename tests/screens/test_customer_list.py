@@ -2,12 +2,15 @@
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from support.customers import add
+from support.desk_app import make_app
 from support.portal import desk
+from support.screen import screen_text, summary, table
+from support.waiting import settle
 from textual.widgets import Input
 
 from models.customers import create_customer
@@ -17,16 +20,9 @@ from screens.customer_detail import CustomerDetailScreen
 from screens.customer_list import CustomerListScreen
 from screens.dialogs.actions_menu import ActionsMenu
 from screens.widgets.customer_table import CustomerTable
-from tui.app import CustdeskApp
-from tui.settings import at_the_desk, resolve_settings
 
 REPO = Path(__file__).resolve().parents[2]
 SIZE = (80, 24)
-
-
-def add(code: str, **values) -> int:
-    """A customer inserted directly (the list does not care how it got there)."""
-    return Customer.insert(code=code, code_key=code.casefold(), **values).execute()
 
 
 def many(count: int) -> list[str]:
@@ -37,47 +33,6 @@ def many(count: int) -> list[str]:
         fields=[Customer.code, Customer.code_key, Customer.business_name],
     ).execute()
     return codes
-
-
-def make_app(db_url: str) -> CustdeskApp:
-    return CustdeskApp(at_the_desk(resolve_settings(db_url, None, False)))
-
-
-def screen_text(app) -> str:
-    """What the terminal shows, as plain text lines."""
-    return "\n".join(
-        "".join(segment.text for segment in strip)
-        for strip in app.screen._compositor.render_strips()
-    )
-
-
-def summary(app) -> str:
-    return str(app.screen.query_one("#summary").render())
-
-
-def table(app) -> CustomerTable:
-    return app.screen.query_one(CustomerTable)
-
-
-async def settle(pilot, until=lambda: True, timeout: float = 5.0) -> None:
-    """Let the list's reads finish (and a condition hold) and the screen catch up."""
-    deadline = time.monotonic() + timeout
-    while True:
-        await pilot.pause()
-        reading = [
-            worker
-            for worker in pilot.app.workers
-            if worker.group.startswith("customer-") and not worker.is_finished
-        ]
-        listing = isinstance(pilot.app.screen, CustomerListScreen)
-        counted = not listing or table(pilot.app).total is not None  # counts wait for a pause
-        if not reading and counted and until():
-            await pilot.pause()
-            return
-        assert time.monotonic() < deadline, (
-            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
-        )
-        await pilot.pause(0.02)
 
 
 async def type_search(pilot, text: str) -> None:
@@ -280,8 +235,8 @@ async def test_the_list_notices_changes_by_itself_and_only_then_reads_again(
     app = make_app(db_url)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.pause(0.5)  # the first check only takes note of the counter
-        await settle(pilot)
+        await settle(pilot, lambda: app.screen._changes_seen is not None)  # the first check
+        # only takes note of the counter
         reads = app.screen._generation
         await pilot.pause(0.7)
         await settle(pilot)

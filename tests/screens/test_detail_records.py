@@ -4,8 +4,10 @@ warning, driven by keys through Textual's pilot at 80×24 on a real database."""
 from contextlib import asynccontextmanager
 
 import pytest
-from support.detail import SAMPLE, DetailApp, screen_text, settle
-from support.portal import activated, desk, fast_bcrypt, seen  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.detail import SAMPLE, DetailApp
+from support.portal import activated, desk, seen
+from support.screen import screen_text
+from support.waiting import settle
 from textual.widgets import Input, TextArea
 
 from models.customers import create_customer, load_customer
@@ -235,15 +237,13 @@ async def test_typing_an_existing_billing_email_on_a_new_customer_warns(db_url, 
         field = screen.query_one("#row-billing_email", FieldRow).query(Input).first()
         field.focus()
         await pilot.press(*"JANE@example.com")
-        await pilot.pause(0.4)
-        await settle(pilot)
+        await settle(pilot, lambda: warning.display)  # the check waits for a pause in typing
         assert warning.display
         assert str(warning.render()) == (
             "Likely duplicate of CST-000001 (Maple Leaf Supplies): same billing email"
         )
         await pilot.press("backspace")
-        await pilot.pause(0.4)
-        await settle(pilot)
+        await settle(pilot, lambda: not warning.display)
         assert not warning.display
 
 
@@ -289,10 +289,9 @@ async def test_the_merge_dialog_picks_values_with_arrows_and_merges(db_url, cust
             desk(),
         )
     async with merging(db_url, customer.id, other.id) as (app, pilot, dialog):
-        await pilot.pause(0.1)
         text = screen_text(app)
         assert "CST-000001 survives" in text and "Maple Leaf Supply Co" in text
-        rows = [name for name in dialog.choices]
+        rows = list(dialog.choices)
         assert rows[:2] == ["business_name", "billing_contact_name"]
         await pilot.press("right")  # business name: keep the other's
         await pilot.press("down", "down")  # (billing contact name) → billing street
@@ -304,9 +303,7 @@ async def test_the_merge_dialog_picks_values_with_arrows_and_merges(db_url, cust
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
-        await settle(pilot)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, lambda: app.merged)
         assert app.merged == [customer.id]
         assert toasts(app)[-1] == f"Merged {other.code} into {customer.code}."
     with database.connection_context():
@@ -327,7 +324,7 @@ async def test_the_merge_dialog_swaps_the_survivor_and_cancels(db_url, customer)
         await pilot.pause()
         assert toasts(app)[-1] == "Nothing was merged."
         await pilot.press("escape")
-        await app.workers.wait_for_complete()
+        await settle(pilot, lambda: app.merged)
         assert app.merged == [None]
     with database.connection_context():
         assert not load_customer(other.id).archived
@@ -348,8 +345,7 @@ async def test_when_both_have_portal_accounts_the_clerk_picks_one(db_url, custom
         await pilot.press("ctrl+end", "right")  # the last row
         assert dialog.choices["portal account"] == "b"
         await pilot.press("enter", "y")
-        await settle(pilot)
-        await app.workers.wait_for_complete()
+        await settle(pilot, lambda: app.merged)
         assert app.merged == [customer.id]
     with database.connection_context():
         assert PortalAccount.get(PortalAccount.customer == customer.id).id == kept

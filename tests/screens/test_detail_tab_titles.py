@@ -2,9 +2,10 @@
 each form panel under its seed heading (issue 17)."""
 
 import pytest
-from support.desk_views import screen_lines, wait_until
+from support.desk_views import screen_lines
 from support.detail import SAMPLE, DetailApp, opened_sqlite
 from support.portal import desk
+from support.waiting import settle
 from textual.widgets import TabbedContent
 
 from models.customers import create_customer
@@ -32,7 +33,7 @@ async def test_tab_titles_by_width(customer, width, titles):
     url, customer_id = customer
     app = DetailApp(url, customer_id)
     async with app.run_test(size=(width, 24)) as pilot:
-        await wait_until(pilot, lambda: app.screen.query(TabbedContent))
+        await settle(pilot, lambda: app.screen.query(TabbedContent))
         assert tab_titles(app) == titles
         tab_row = next(line for line in screen_lines(app) if "Notes" in line)
         assert all(title in tab_row for title in titles), tab_row
@@ -43,11 +44,11 @@ async def test_tab_titles_switch_on_resize(customer):
     url, customer_id = customer
     app = DetailApp(url, customer_id)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.screen.query(TabbedContent))
+        await settle(pilot, lambda: app.screen.query(TabbedContent))
         await pilot.resize_terminal(120, 30)
-        await wait_until(pilot, lambda: tab_titles(app) == LONG)
+        await settle(pilot, lambda: tab_titles(app) == LONG)
         await pilot.resize_terminal(80, 24)
-        await wait_until(pilot, lambda: tab_titles(app) == SHORT)
+        await settle(pilot, lambda: tab_titles(app) == SHORT)
 
 
 @pytest.mark.parametrize("key", HEADINGS)
@@ -55,6 +56,6 @@ async def test_each_form_panel_carries_its_seed_heading(customer, key):
     url, customer_id = customer
     app = DetailApp(url, customer_id)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.screen.query(TabbedContent))
+        await settle(pilot, lambda: app.screen.query(TabbedContent))
         await pilot.press(key)
-        await wait_until(pilot, lambda: any(HEADINGS[key] in line for line in screen_lines(app)))
+        await settle(pilot, lambda: any(HEADINGS[key] in line for line in screen_lines(app)))

@@ -3,9 +3,13 @@ of a big terminal (issue 8): nothing is cut off without a way to scroll to it. D
 through Textual's pilot, on a SQLite file (what is shown is the same on every engine)."""
 
 import pytest
+from support.customers import MAPLE, MAPLE_AGAIN
+from support.desk_app import make_app
 from support.detail import SAMPLE, DetailApp, opened_sqlite
-from support.detail import settle as settle_detail
-from support.portal import desk, fast_bcrypt, make_customer, seen  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import desk, make_customer, seen
+from support.portal_app import app_for, choose
+from support.screen import shown, toasts
+from support.waiting import settle
 from textual.style import Style
 from textual.visual import RenderOptions
 from textual.widget import Widget
@@ -20,11 +24,6 @@ from screens.dialogs.conflict_dialog import ConflictDialog
 from screens.dialogs.csv_dialog import CsvImportDialog, ReportText
 from screens.dialogs.merge_dialog import MergeDialog
 from screens.dialogs.unsaved_dialog import UnsavedDialog
-from tests.screens.test_customer_list import make_app
-from tests.screens.test_portal_screens import app_for, choose, toasts, until
-from tests.snapshots.test_dialog_snapshots import MAPLE, MAPLE_AGAIN
-from tests.snapshots.test_dialog_snapshots import settle as settle_app
-from tests.snapshots.test_sixteen_colours import shown
 
 SMALL, BIG = (80, 24), (200, 60)
 LONG_NAME = (
@@ -81,7 +80,7 @@ async def test_a_long_question_scrolls_and_the_keys_stay(sqlite_db):
         assert end in squeezed(inside(app, scroll)) and KEYS in shown(app)
         assert squeezed(LONG_EMAIL) in squeezed(str(dialog.query_one("#confirm-question").render()))
         await pilot.press("y")
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         assert not isinstance(app.screen, ConfirmDialog)
         assert "has been unlocked" in toasts(app)[-1]
     assert OutboxMessage.select().count() == 2  # the activation, then the reset
@@ -111,11 +110,11 @@ def problem_file(path, rows: int) -> None:
 
 async def checked(pilot, name: str) -> CsvImportDialog:
     """The import dialog with the file checked."""
-    await settle_app(pilot)
+    await settle(pilot)
     await pilot.press("i")
-    await settle_app(pilot)
+    await settle(pilot)
     await pilot.press("ctrl+u", *name, "enter")
-    await settle_app(pilot)
+    await settle(pilot)
     dialog = pilot.app.screen
     assert isinstance(dialog, CsvImportDialog)
     return dialog
@@ -186,13 +185,13 @@ def test_a_wrapped_problem_hangs_under_its_line_number():
 async def open_merge(pilot) -> MergeDialog:
     """Mark the first customer, merge it with the second; the dialog once both are shown."""
     for key in ("m", "ctrl+x", "down", "m"):
-        await settle_app(pilot)
+        await settle(pilot)
         await pilot.press(key)
-    await until(
+    await settle(
         pilot,
         lambda: isinstance(pilot.app.screen, MergeDialog) and pilot.app.screen.preview is not None,
     )
-    await settle_app(pilot)
+    await settle(pilot)
     return pilot.app.screen
 
 
@@ -206,7 +205,7 @@ async def test_the_merge_dialog_shows_the_highlighted_values_in_full(sqlite_db):
         dialog = await open_merge(pilot)
         detail = dialog.query_one("#merge-detail")
         table = dialog.query_one("#merge-table")
-        assert dialog.choices and list(dialog.choices)[0] == "business_name"
+        assert dialog.choices and next(iter(dialog.choices)) == "business_name"
         shown_detail = squeezed(inside(app, detail))
         assert squeezed(f"● {first.code}: {LONG_NAME}") in shown_detail
         assert squeezed(f"{second.code}: {LONG_NAME[:-1]}X") in shown_detail
@@ -232,7 +231,7 @@ async def test_the_merge_columns_share_the_width_and_follow_a_resize(sqlite_db):
         assert "accounts@mapleleaf.example" not in inside(app, table)
         small = [column.width for column in table.columns.values()]
         await pilot.resize_terminal(*BIG)
-        await settle_app(pilot)
+        await settle(pilot)
         await pilot.pause()
         big = [column.width for column in table.columns.values()]
         assert big[0] == small[0] and big[1] == big[2] > 2 * small[1]
@@ -247,11 +246,11 @@ async def test_the_merge_columns_share_the_width_and_follow_a_resize(sqlite_db):
 
 async def detail_edited(app, pilot) -> CustomerDetailScreen:
     """The customer shown, with its business name changed (not saved)."""
-    await settle_detail(pilot)
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, CustomerDetailScreen)
     await pilot.press("tab", "end", *" Retail")
-    await settle_detail(pilot)
+    await settle(pilot)
     return screen
 
 
@@ -261,12 +260,12 @@ async def test_the_unsaved_dialog_shows_its_keys_over_the_customer(sqlite_db):
     async with app.run_test(notifications=True, size=SMALL) as pilot:
         await detail_edited(app, pilot)
         await pilot.press("escape")
-        await settle_detail(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, UnsavedDialog)
         assert "s Save · d Discard · Esc or c Cancel" in shown(app)
         assert "Customer Code" in shown(app)  # the form shows through
         await pilot.press("c")
-        await settle_detail(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, CustomerDetailScreen)
 
 
@@ -278,10 +277,10 @@ async def test_the_conflict_dialog_shows_its_keys_over_the_customer(sqlite_db):
         with database.connection_context():
             save_customer(load_customer(customer.id), {"business_name": LONG_NAME}, desk())
         await pilot.press("ctrl+s")
-        await settle_detail(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ConflictDialog)
         assert "s Save · r Reload theirs · Esc back to editing" in shown(app)
         assert "CST-000001" in shown(app).splitlines()[0]  # the header shows through
         await pilot.press("escape")
-        await settle_detail(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, CustomerDetailScreen)

@@ -2,8 +2,10 @@
 import preview (both engines), beside the field, and in a portal action's confirm dialog."""
 
 import pytest
-from support.detail import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
+from support.detail import SAMPLE, DetailApp, opened_sqlite
 from support.portal import desk
+from support.screen import screen_text
+from support.waiting import settle
 from textual.app import App
 
 from models.customers import create_customer, load_customer

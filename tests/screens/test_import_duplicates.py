@@ -2,12 +2,11 @@
 and identical rows within the file; skipped by default, created when chosen, in models, on the
 command line and in the dialog."""
 
-import asyncio
 import logging
-import time
 
 from support.cli import run_custdesk
 from support.portal import desk
+from support.waiting import settle
 from textual.widgets import Checkbox, SelectionList
 
 from models.archive import archive_customer
@@ -212,14 +211,6 @@ def test_a_bad_duplicates_choice_is_a_usage_error(db, db_url, tmp_path):
 # --- the dialog --------------------------------------------------------------------------
 
 
-async def until(pilot, condition, seconds: float = 20) -> None:
-    """Pause until a condition holds (the file's work runs in a thread)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        await pilot.pause(0.05)
-
-
 async def test_the_dialog_lists_duplicates_and_creates_the_ticked_ones(
     db, db_url, tmp_path, monkeypatch
 ):
@@ -229,12 +220,12 @@ async def test_the_dialog_lists_duplicates_and_creates_the_ticked_ones(
     close_database()
     app = CustdeskApp(at_the_desk(resolve_settings(db_url, None, False)))
     async with app.run_test(notifications=True, size=(80, 24)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, CustomerListScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen), quiet=False)
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, CsvImportDialog))
+        await settle(pilot, lambda: isinstance(app.screen, CsvImportDialog), quiet=False)
         dialog = app.screen
         await pilot.press("ctrl+u", *path.name, "enter")
-        await until(pilot, lambda: dialog.has_class("-can-import"))
+        await settle(pilot, lambda: dialog.has_class("-can-import"), quiet=False)
         report = str(dialog.query_one("#csv-report").render())
         assert report.startswith(
             "customers.csv: 5 rows: 0 to create, 5 likely duplicates, "
@@ -256,8 +247,8 @@ async def test_the_dialog_lists_duplicates_and_creates_the_ticked_ones(
         await pilot.press("tab", "up", "space")  # tick line 2
         assert rows.selected == [2]
         await pilot.press("tab", "tab", "enter")  # Check file → Import
-        await until(pilot, lambda: isinstance(app.screen, CustomerListScreen))
-        await asyncio.sleep(0)
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen), quiet=False)
+        await settle(pilot)
         toasts = [n.message for n in app._notifications]
         assert (
             "Imported customers.csv: 1 created, 0 updated, 0 unchanged, "
@@ -275,16 +266,16 @@ async def test_create_all_in_the_dialog_creates_every_duplicate(db, db_url, tmp_
     close_database()
     app = CustdeskApp(at_the_desk(resolve_settings(db_url, None, False)))
     async with app.run_test(notifications=True, size=(80, 24)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, CustomerListScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen), quiet=False)
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, CsvImportDialog))
+        await settle(pilot, lambda: isinstance(app.screen, CsvImportDialog), quiet=False)
         dialog = app.screen
         await pilot.press("ctrl+u", *path.name, "enter")
-        await until(pilot, lambda: dialog.has_class("-can-import"))
+        await settle(pilot, lambda: dialog.has_class("-can-import"), quiet=False)
         await pilot.press("shift+tab", "shift+tab", "shift+tab", "space")  # Create all
         assert dialog.query_one("#csv-dup-rows", SelectionList).selected == [2, 3, 4, 5, 6]
         await pilot.press("tab", "tab", "tab", "enter")  # the rows, Check file, Import
-        await until(pilot, lambda: isinstance(app.screen, CustomerListScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen), quiet=False)
         assert any("5 created" in n.message for n in app._notifications)
     open_database(db_url)
     assert Customer.select().count() == 9

@@ -6,7 +6,10 @@ make working code fail unexpectedly, and the point is what happens around the fa
 """
 
 import pytest
+from support.desk_app import make_app
 from support.portal import desk
+from support.screen import screen_text
+from support.waiting import settle
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -14,7 +17,6 @@ from models.customers import create_customer, load_customer
 from screens.customer_detail import CustomerDetailScreen
 from screens.customer_list import CustomerListScreen
 from screens.widgets.keep_running import KeepRunning
-from tests.screens.test_customer_list import make_app, screen_text, settle
 from tui.error_log import error_log_path
 
 SIZE = (80, 24)

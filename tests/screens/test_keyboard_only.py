@@ -4,17 +4,18 @@ Each test starts tui.app.CustdeskApp at 80×24 on both engines, presses keys (ty
 is typing too), then checks what the models stored or wrote and the toast the clerk saw.
 """
 
-import time
-
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.csv_files import write_csv
+from support.desk_app import make_app
+from support.portal import (
     NEW_PASSWORD,
     SmtpServer,
     desk,
-    fast_bcrypt,
     password_in,
     seen,
 )
+from support.screen import screen_text, table, toasts
+from support.waiting import settle
 from textual.command import CommandPalette
 from textual.widgets import Static
 
@@ -32,8 +33,6 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.csv_dialog import CsvDialog
 from screens.dialogs.merge_dialog import MergeDialog
 from screens.help_screen import HelpScreen
-from tests.screens.test_customer_list import make_app, screen_text, table
-from tests.screens.test_list_records import toasts, write_csv
 from tui.app import CustdeskApp
 from tui.settings import at_the_desk, resolve_settings
 
@@ -72,34 +71,14 @@ def on(app, screen_type) -> bool:
     return isinstance(app.screen, screen_type)
 
 
-def busy(app) -> bool:
-    """Whether a thread worker (a read, a save, a portal action, a file step) still runs, or
-    the list still waits for its count; a worker waiting on a dialog is not busy."""
-    working = any(worker._thread_worker and not worker.is_finished for worker in app.workers)
-    return working or (on(app, CustomerListScreen) and table(app).total is None)
-
-
-async def calm(pilot, until=lambda: True, timeout: float = 10.0) -> None:
-    """Wait until the app is not busy and `until` holds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        await pilot.pause()
-        if not busy(pilot.app) and until():
-            return
-        assert time.monotonic() < deadline, (
-            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
-        )
-        await pilot.pause(0.02)
-
-
 async def keys(pilot, *pressed: str, until=lambda: True) -> None:
     """Press keys one at a time, letting the app catch up after each named key (typed
     characters follow each other as fast as the pilot types); then wait for `until`."""
     for key in pressed:
         await pilot.press(key)
         if len(key) > 1:
-            await calm(pilot)
-    await calm(pilot, until)
+            await settle(pilot)
+    await settle(pilot, until)
 
 
 def toasted(app, text: str):
@@ -125,7 +104,7 @@ async def test_find_by_part_of_the_name_and_open(two_customers, db_url):
     _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await keys(pilot, *FIND_NORTHWIND)
         assert str(app.screen.query_one("#summary", Static).render()) == "1 match 'wind'"
         await keys(pilot, "enter", until=lambda: on(app, CustomerDetailScreen))
@@ -143,7 +122,7 @@ async def test_edit_a_field_and_save(two_customers, db_url):
     _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await open_northwind(pilot)
         await keys(
             pilot,
@@ -162,7 +141,7 @@ async def test_ctrl_x_dismisses_the_error_of_a_refused_save(two_customers, db_ur
     _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await open_northwind(pilot)
         await keys(
             pilot,
@@ -185,7 +164,7 @@ async def test_ctrl_x_dismisses_the_error_of_a_refused_save(two_customers, db_ur
 async def test_new_customer(two_customers, db_url):
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await keys(pilot, "n", until=lambda: on(app, CustomerDetailScreen))
         await keys(
             pilot,
@@ -210,7 +189,7 @@ async def test_send_activation_email(two_customers, db_url, tmp_path):
     _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await keys(pilot, *FIND_NORTHWIND, "ctrl+o", until=lambda: on(app, ActionsMenu))
         await keys(pilot, "s", until=lambda: on(app, ConfirmDialog))
         await keys(pilot, "y", until=lambda: toasts(app))
@@ -231,7 +210,7 @@ async def test_lock_with_a_reason(two_customers, db_url):
     send_activation(northwind, desk(), expected_version=seen(northwind), sender="desk@example.com")
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await open_northwind(pilot)
         await keys(pilot, "ctrl+o", until=lambda: on(app, ActionsMenu))
         await keys(pilot, "l", until=lambda: on(app, ConfirmDialog))
@@ -260,13 +239,15 @@ async def test_reset_password_and_unlock(two_customers, db_url):
     try:
         app = CustdeskApp(at_the_desk(resolve_settings(db_url, server.url, False)))
         async with app.run_test(size=SIZE, notifications=True) as pilot:
-            await calm(pilot)
+            await settle(pilot)
             await keys(pilot, *FIND_NORTHWIND, "ctrl+o", until=lambda: on(app, ActionsMenu))
             await keys(pilot, "r", until=lambda: on(app, ConfirmDialog))
             await keys(pilot, "y", until=lambda: toasts(app))
             assert toasts(app) == [
-                "The portal account of Northwind Traders (nancy@example.com) has been unlocked "
-                "and a new password email has been sent to them."
+                (
+                    "The portal account of Northwind Traders (nancy@example.com) has been "
+                    "unlocked and a new password email has been sent to them."
+                )
             ]
     finally:
         server.stop()
@@ -284,7 +265,7 @@ async def test_add_a_note_and_delete_one(two_customers, db_url):
     add_note(northwind, "old note", False, desk())
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await open_northwind(pilot)
         await keys(pilot, "f5", *"Rang back", "ctrl+n", until=toasted(app, "Internal note added."))
         assert [note.body for note in list_notes(northwind)] == ["Rang back", "old note"]
@@ -301,7 +282,7 @@ async def test_deleting_the_last_note_leaves_the_cursor_in_the_notes_tab(two_cus
     add_note(northwind, "only note", False, desk())
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await open_northwind(pilot)
         await keys(pilot, "f5", "tab", "tab", "delete", until=lambda: on(app, ConfirmDialog))
         await keys(pilot, "y", until=toasted(app, "Internal note deleted."))
@@ -316,7 +297,7 @@ async def test_merge_two_customers(two_customers, db_url):
     acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await keys(
             pilot,
             "m",
@@ -333,7 +314,7 @@ async def test_merge_two_customers(two_customers, db_url):
         await keys(pilot, "right")  # the first differing field (business name): keep Northwind's
         await keys(pilot, "ctrl+s", until=lambda: on(app, ConfirmDialog))
         await keys(pilot, "y", until=toasted(app, "Merged N-7 into A-1."))
-        await calm(pilot, lambda: on(app, CustomerListScreen))
+        await settle(pilot, lambda: on(app, CustomerListScreen))
         assert "1 customer" in screen_text(app)
     assert load_customer(acme).values["business_name"] == "Northwind Traders"
     assert load_customer(northwind).archived and not load_customer(acme).archived
@@ -346,7 +327,7 @@ async def test_archive_with_delete_and_restore_with_r(two_customers, db_url):
     acme, _northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await keys(pilot, "delete", until=lambda: on(app, ConfirmDialog))
         await keys(pilot, "y", until=toasted(app, "Archived A-1 (Acme Ltd)."))
         assert Customer.get_by_id(acme).archived_at is not None
@@ -367,7 +348,7 @@ async def test_import_a_csv_file_by_its_path(two_customers, db_url, tmp_path, mo
     )
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await type_path(pilot, "i", "in/new customers.csv")
         await keys(pilot, "enter", until=lambda: app.screen.has_class("-can-import"))
         await keys(pilot, "enter", until=lambda: on(app, CustomerListScreen))  # Import all
@@ -382,7 +363,7 @@ async def test_export_to_a_typed_path(two_customers, db_url, tmp_path, monkeypat
     (tmp_path / "out").mkdir()
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await type_path(pilot, "e", "out/customers.csv")
         await keys(pilot, "enter", until=lambda: on(app, CustomerListScreen))
         assert toasts(app) == ["Exported 2 customers to out/customers.csv."]
@@ -395,7 +376,7 @@ async def test_export_to_a_typed_path(two_customers, db_url, tmp_path, monkeypat
 async def test_escape_closes_a_csv_dialog_before_anything_runs(two_customers, db_url, key):
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await keys(pilot, key, until=lambda: on(app, CsvDialog))
         await keys(pilot, "escape")
         assert on(app, CustomerListScreen)
@@ -410,7 +391,7 @@ async def test_help_lists_every_list_task_and_the_palette_opens_a_customer(two_c
     _acme, northwind = two_customers
     app = make_app(db_url)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await calm(pilot)
+        await settle(pilot)
         await keys(pilot, "question_mark", until=lambda: on(app, HelpScreen))
         shown = str(app.screen.query_one("#help-keys", Static).render())
         for task in (

@@ -5,13 +5,16 @@ says so before the README does.
 """
 
 import pytest
+from support.desk_app import make_app
 from support.portal import desk, seen
+from support.screen import screen_text
+from support.waiting import settle
+from textual.command import CommandPalette
 
 from models.customers import create_customer, load_customer
 from models.portal.actions import send_activation
 from models.store.tables import OutboxMessage, PortalAccount
 from screens.customer_detail import CustomerDetailScreen
-from tests.screens.test_customer_list import make_app, settle
 
 SEARCH = ["slash", *"ørst"]  # part of the name: "Ørsted Fiskeri"
 LOCK = [*SEARCH, "ctrl+o", "l", "y"]
@@ -49,7 +52,6 @@ async def test_find_by_part_of_name_and_lock_in_eight_keys(customer, db_url):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await press_all(pilot, LOCK)
-        await app.workers.wait_for_complete()
         await settle(pilot)
     assert len(LOCK) == 8
     assert PortalAccount.get(PortalAccount.customer == customer).status == "locked"
@@ -60,7 +62,6 @@ async def test_send_activation_email_in_eight_keys(customer, db_url):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await press_all(pilot, SEND_ACTIVATION)
-        await app.workers.wait_for_complete()
         await settle(pilot)
     assert len(SEND_ACTIVATION) == 8
     assert OutboxMessage.select().where(OutboxMessage.customer == customer).count() == 1
@@ -75,7 +76,6 @@ async def test_correct_a_billing_postal_code(customer, db_url):
         await pilot.press("enter")
         await settle(pilot, until=lambda: isinstance(app.screen, CustomerDetailScreen))
         await press_all(pilot, keys[len(SEARCH) + 1 :])
-        await app.workers.wait_for_complete()
         await settle(pilot)
     assert load_customer(customer).values["billing_postal_code"] == "8200"
     assert len(keys) == 19  # 11 without the typed search term and postal code
@@ -90,13 +90,12 @@ async def test_correct_a_billing_postal_code_through_the_palette(customer, db_ur
         await pilot.press("enter")
         await settle(pilot, until=lambda: isinstance(app.screen, CustomerDetailScreen))
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: CommandPalette.is_open(app))
         await pilot.press(*"bill post")
-        await pilot.pause(0.5)
+        await settle(pilot, lambda: "Go to Billing Postal/Zip Code" in screen_text(app))
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: not CommandPalette.is_open(app))
         await press_all(pilot, [*"8200", "ctrl+s"])
-        await app.workers.wait_for_complete()
         await settle(pilot)
     assert load_customer(customer).values["billing_postal_code"] == "8200"
     assert len(keys) - len("ørst") - len("bill post") - len("8200") == 5

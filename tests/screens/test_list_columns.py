@@ -2,8 +2,9 @@
 preview line of the highlighted customer, telephones formatted for reading (issue 17)."""
 
 import pytest
-from support.desk_views import desk_app, screen_lines, wait_until
+from support.desk_views import desk_app, screen_lines
 from support.portal import desk
+from support.waiting import settle
 
 from models.customers import create_customer, load_customer
 from screens.widgets.customer_table import COLUMNS, CustomerTable, column_layout, shown_columns
@@ -66,7 +67,7 @@ async def test_the_list_shows_whole_names_and_the_columns_that_fit(
 ):
     app = desk_app(db_url)
     async with app.run_test(size=size) as pilot:
-        await wait_until(pilot, lambda: app.screen.query_one(CustomerTable).current_row)
+        await settle(pilot, lambda: app.screen.query_one(CustomerTable).current_row)
         lines = screen_lines(app)
         header = next(line for line in lines if "Code" in line and "Portal" in line)
         assert all(title in header for title in shown), header
@@ -82,7 +83,7 @@ async def test_the_list_shows_whole_names_and_the_columns_that_fit(
 async def test_the_preview_line_shows_email_telephone_and_city(customer, db_url):
     app = desk_app(db_url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.screen.query_one(CustomerTable).current_row)
+        await settle(pilot, lambda: app.screen.query_one(CustomerTable).current_row)
         preview = str(app.screen.query_one("#preview").render())
         assert preview == (
             "Email: einkauf@mueller-hofmann.example   Tel: +1 415-555-0100   "

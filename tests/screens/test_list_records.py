@@ -1,10 +1,13 @@
-from support.portal import desk
-
 """Archive, restore, duplicate flags, import and export from the customer list, by keys only."""
 
 import os
 import threading
-import time
+
+from support.csv_files import write_csv
+from support.desk_app import make_app
+from support.portal import desk
+from support.screen import screen_text, summary, toasts
+from support.waiting import settle
 
 from models.customers import create_customer
 from models.store.tables import AuditEvent, Customer
@@ -12,39 +15,13 @@ from models.transfer.csv_format import HEADER
 from screens.customer_list import CustomerListScreen
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.csv_dialog import CsvDialog
-from tests.screens.test_customer_list import make_app, screen_text, settle, summary
 
 SIZE = (80, 24)
-BUSY_GROUPS = ("customer-", "list-change", "csv-file")
 
 
 def customer(**values) -> int:
     """A customer saved the way the app saves one (search keys and all); its id."""
     return create_customer(values, desk()).id
-
-
-async def idle(pilot, until=lambda: True, timeout: float = 5.0) -> None:
-    """Wait until no list, change or file worker runs and a condition holds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        await pilot.pause()
-        busy = [
-            worker
-            for worker in pilot.app.workers
-            if not worker.is_finished and worker.group.startswith(BUSY_GROUPS)
-        ]
-        if not busy and until():
-            if isinstance(pilot.app.screen, CustomerListScreen):
-                await settle(pilot)
-            return
-        assert time.monotonic() < deadline, (
-            f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}"
-        )
-        await pilot.pause(0.02)
-
-
-def toasts(app) -> list[str]:
-    return [str(notification.message) for notification in app._notifications]
 
 
 def row_note(app) -> str:
@@ -66,22 +43,22 @@ async def test_delete_archives_after_a_confirm_and_a_restores_it(db, db_url):
     async with app.run_test(notifications=True, size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("delete")
-        await idle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert app.focused.id == "no"
         await pilot.press("enter")  # No has the focus: nothing happens
-        await idle(pilot)
+        await settle(pilot)
         assert listed_codes(app) == ["A-1", "B-2"]
         assert Customer.get(Customer.code == "A-1").archived_at is None
 
         await pilot.press("delete")
-        await idle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
-        await idle(pilot, lambda: listed_codes(app) == ["B-2"] and summary(app) == "1 customer")
+        await settle(pilot, lambda: listed_codes(app) == ["B-2"] and summary(app) == "1 customer")
         assert "Archived A-1 (Acme [/] Ltd)." in toasts(app)
         assert Customer.get(Customer.code == "A-1").archived_at is not None
 
         await pilot.press("a")  # show archived customers, marked
-        await idle(
+        await settle(
             pilot,
             lambda: (
                 listed_codes(app) == ["A-1", "B-2"]
@@ -93,12 +70,12 @@ async def test_delete_archives_after_a_confirm_and_a_restores_it(db, db_url):
         assert row_note(app) == "Archived: r restores"
 
         await pilot.press("r")
-        await idle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
-        await idle(pilot, lambda: "Restored A-1 (Acme [/] Ltd)." in toasts(app))
+        await settle(pilot, lambda: "Restored A-1 (Acme [/] Ltd)." in toasts(app))
         assert Customer.get(Customer.code == "A-1").archived_at is None
         await pilot.press("a")  # archived hidden again: A-1 is back as a live customer
-        await idle(
+        await settle(
             pilot, lambda: listed_codes(app) == ["A-1", "B-2"] and summary(app) == "2 customers"
         )
         actions = [event.action for event in AuditEvent.select().order_by(AuditEvent.id)]
@@ -111,15 +88,15 @@ async def test_restore_and_archive_refuse_rows_they_do_not_apply_to(db, db_url):
     async with app.run_test(notifications=True, size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("r")
-        await idle(pilot)
+        await settle(pilot)
         assert toasts(app) == ["A-1 (Acme) is not archived."]
         assert isinstance(app.screen, CustomerListScreen)
         # someone else archives it meanwhile: the list still shows it, archiving is refused
         Customer.update(archived_at=Customer.created_at).execute()
         await pilot.press("delete")
-        await idle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
-        await idle(pilot, lambda: len(toasts(app)) == 2)
+        await settle(pilot, lambda: len(toasts(app)) == 2)
         assert toasts(app)[1] == "A-1 (Acme) is already archived."
 
 
@@ -130,33 +107,27 @@ async def test_likely_duplicates_are_flagged_with_the_reason(db, db_url):
     app = make_app(db_url)
     async with app.run_test(notifications=True, size=SIZE) as pilot:
         await settle(pilot)
-        await idle(pilot, lambda: "≈" in screen_text(app))
+        await settle(pilot, lambda: "≈" in screen_text(app))
         lines = screen_text(app).splitlines()[3:6]
         assert [line[1 + 10] for line in lines] == ["≈", "≈", " "]  # the gap after the code
         assert row_note(app) == ("≈ Likely duplicate of B-2 (Bravo): same billing email")
         await pilot.press("slash", *"desk@acme.exa", "down")  # the count and the term still show
-        await idle(pilot, lambda: "match" in screen_text(app))
+        await settle(pilot, lambda: "match" in screen_text(app))
         assert app.screen.has_class("-row-note")
         assert "2 matches 'desk@acme.exa'" in screen_text(app).splitlines()[1]
         await pilot.press("escape", "home")
-        await idle(pilot)
+        await settle(pilot)
         await pilot.press("down", "down")
-        await idle(pilot)
+        await settle(pilot)
         assert not app.screen.has_class("-row-note")
         assert "Sorted by" in screen_text(app).splitlines()[1]
-
-
-def write_csv(path, rows: list[list[str]], header: list[str] | None = None) -> None:
-    header = header or ["Customer Code", "Business Name", "Billing Email", "Billing Country"]
-    lines = [",".join(header), *(",".join(row) for row in rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 async def open_dialog(pilot, key: str, path) -> None:
     """Open the import or export dialog and type the file's name (the tests run in its folder)
     in the emptied path field."""
     await pilot.press(key)
-    await idle(pilot, lambda: isinstance(pilot.app.screen, CsvDialog))
+    await settle(pilot, lambda: isinstance(pilot.app.screen, CsvDialog))
     await pilot.press("ctrl+u", *path.name)
 
 
@@ -176,14 +147,14 @@ async def test_import_a_csv_file_from_the_list(db, db_url, tmp_path, monkeypatch
         await settle(pilot)
         await open_dialog(pilot, "i", source)
         await pilot.press("enter")
-        await idle(pilot, lambda: app.screen.has_class("-can-import"))
+        await settle(pilot, lambda: app.screen.has_class("-can-import"))
         report = str(app.screen.query_one("#csv-report").render())
         assert report == "new.csv: 2 rows: 2 to create, 0 bad."
         assert app.focused.id == "csv-import"
         assert Customer.select().count() == 1  # the preview writes nothing
         await pilot.press("enter")
-        await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
-        await idle(pilot, lambda: summary(app) == "3 customers")
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
+        await settle(pilot, lambda: summary(app) == "3 customers")
         assert "Imported new.csv: 2 created, 0 updated, 0 unchanged." in toasts(app)
         assert listed_codes(app) == ["A-1", "N-1", "N-2"]
         assert Customer.get(Customer.code == "N-1").business_name == "Newco [b]x[/b]"
@@ -208,7 +179,7 @@ async def test_a_bad_csv_file_shows_why_and_changes_nothing(db, db_url, tmp_path
         await settle(pilot)
         await open_dialog(pilot, "i", unknown)
         await pilot.press("enter")
-        await idle(
+        await settle(
             pilot, lambda: "unknown column" in str(app.screen.query_one("#csv-report").render())
         )
         report = str(app.screen.query_one("#csv-report").render())
@@ -220,7 +191,7 @@ async def test_a_bad_csv_file_shows_why_and_changes_nothing(db, db_url, tmp_path
         assert app.focused is app.screen.query_one("#csv-path")  # enter checks again
 
         await pilot.press("ctrl+u", *bad_rows.name, "enter")
-        await idle(pilot, lambda: "bad" in str(app.screen.query_one("#csv-report").render()))
+        await settle(pilot, lambda: "bad" in str(app.screen.query_one("#csv-report").render()))
         report = str(app.screen.query_one("#csv-report").render())
         assert report.startswith("bad.csv: 3 rows: 0 to create, 3 bad.\nNothing can be imported")
         assert "tick Update" in report and "\n  Line 2, Billing Email:" in report
@@ -228,7 +199,7 @@ async def test_a_bad_csv_file_shows_why_and_changes_nothing(db, db_url, tmp_path
         assert not app.screen.has_class("-can-import")
         assert app.focused is app.screen.query_one("#csv-path")
         await pilot.press("escape")
-        await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
         assert Customer.select().count() == 1
         assert not toasts(app)
 
@@ -243,12 +214,12 @@ async def test_import_updates_existing_customers_when_asked(db, db_url, tmp_path
         await settle(pilot)
         await open_dialog(pilot, "i", source)
         await pilot.press("tab", "space", "tab", "enter")  # tick Update, press Check file
-        await idle(pilot, lambda: app.screen.has_class("-can-import"))
+        await settle(pilot, lambda: app.screen.has_class("-can-import"))
         assert str(app.screen.query_one("#csv-report").render()) == (
             "update.csv: 1 row: 0 to create, 1 to update, 0 unchanged, 0 bad."
         )
         await pilot.press("enter")
-        await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
         assert "Imported update.csv: 0 created, 1 updated, 0 unchanged." in toasts(app)
         assert Customer.get(Customer.code == "A-1").business_name == "Acme Renamed"
 
@@ -264,11 +235,11 @@ async def test_export_to_a_file_from_the_list(db, db_url, tmp_path, monkeypatch)
         await settle(pilot)
         await open_dialog(pilot, "e", target)
         await pilot.press("enter")
-        await idle(pilot, lambda: app.screen.has_class("-exists"))
+        await settle(pilot, lambda: app.screen.has_class("-exists"))
         assert "already exists" in str(app.screen.query_one("#csv-report").render())
         assert target.read_text(encoding="utf-8") == "keep me"
         await pilot.press("tab", "tab", "enter")  # Export, Overwrite
-        await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
         assert "Exported 2 customers to out.csv." in toasts(app)
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == ",".join(HEADER)
@@ -306,21 +277,20 @@ async def test_escape_cancels_a_running_check(db, db_url, tmp_path, monkeypatch)
         await open_dialog(pilot, "i", fifo)
         await pilot.press("enter")
         bar = app.screen.query_one("#csv-progress")
-        deadline = time.monotonic() + 10
-        while not app.screen.has_class("-running") or bar.total is None:
-            assert time.monotonic() < deadline, screen_text(app)
-            await pilot.pause(0.02)
+        await settle(
+            pilot, lambda: app.screen.has_class("-running") and bar.total is not None, quiet=False
+        )
         assert bar.display  # the progress bar shows while the file is read
         await pilot.press("escape")
         assert str(app.screen.query_one("#csv-report").render()) == "Cancelling…"
         go_on.set()
-        await idle(pilot, lambda: not app.screen.has_class("-running"))
+        await settle(pilot, lambda: not app.screen.has_class("-running"))
         assert (
             str(app.screen.query_one("#csv-report").render()) == "Cancelled: nothing was changed."
         )
         assert isinstance(app.screen, CsvDialog) and not app.screen.has_class("-can-import")
         await pilot.press("escape")
-        await idle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerListScreen))
         assert Customer.select().count() == 0 and not toasts(app)
     feeder.join(5)
 
@@ -328,7 +298,6 @@ async def test_escape_cancels_a_running_check(db, db_url, tmp_path, monkeypatch)
 async def test_marking_two_customers_with_m_merges_them(db, db_url):
     from models.customers import create_customer, load_customer
     from screens.dialogs.merge_dialog import MergeDialog
-    from tests.screens.test_customer_list import make_app, settle
 
     first = create_customer({"business_name": "Acme Ltd", "code": "A-1"}, desk())
     second = create_customer({"business_name": "ACME Limited", "code": "A-2"}, desk())
@@ -339,11 +308,9 @@ async def test_marking_two_customers_with_m_merges_them(db, db_url):
         assert "is marked" in list(app._notifications)[-1].message
         await pilot.press("down", "m")
         await settle(pilot, until=lambda: isinstance(app.screen, MergeDialog))
-        await pilot.pause(0.2)
         await pilot.press("ctrl+s")
-        await pilot.pause(0.1)
+        await settle(pilot)
         await pilot.press("y")
-        await app.workers.wait_for_complete()
         await settle(pilot)
     archived = [load_customer(first.id).archived, load_customer(second.id).archived]
     assert sorted(archived) == [False, True]

@@ -6,8 +6,10 @@ import sys
 import time
 
 import pytest
-from support.detail import SAMPLE, DetailApp, opened_sqlite, screen_text, settle
+from support.detail import SAMPLE, DetailApp, opened_sqlite
 from support.portal import desk
+from support.screen import screen_text
+from support.waiting import settle
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.app import App

@@ -1,22 +1,19 @@
 """The Actions menu, the confirm dialogs and the toasts, driven by keys through Textual's pilot,
 plus the app's background mail delivery."""
 
-import time
-from collections.abc import Callable
-
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     NEW_PASSWORD,
     SENDER,
     SmtpServer,
     activated,
     desk,
-    fast_bcrypt,
     make_customer,
     password_in,
 )
-from textual.app import App, ComposeResult
-from textual.binding import Binding
+from support.portal_app import CustomerScreen, app_for, choose, open_menu
+from support.screen import toasts
+from support.waiting import settle
 from textual.widgets import Button, Input, Static
 
 from models.portal.actions import send_activation
@@ -29,13 +26,7 @@ from models.store.tables import (
     OutboxMessage,
     PortalAccount,
 )
-from screens.dialogs.actions_menu import ActionsMenu
 from screens.dialogs.confirm import ConfirmDialog
-from screens.portal_actions import PortalActionsScreen
-from styles import APP_STYLESHEETS
-from tui.mail_host import MailDeliveryHost
-from tui.mail_worker import start_mail_delivery
-from tui.settings import at_the_desk, resolve_settings
 
 
 def queued_activation() -> None:
@@ -46,80 +37,10 @@ def queued_activation() -> None:
 NASTY_NAME = "Acme [/] Ltd [@click=app.quit]x[/] \x1b[2J \u202eevil"
 
 
-class CustomerScreen(PortalActionsScreen):
-    """A stand-in for the list and detail screens: ctrl+o opens the Actions menu."""
-
-    BINDINGS = [Binding("ctrl+o", "actions", "Actions")]  # noqa: RUF012
-
-    def __init__(self, customer_id: int):
-        super().__init__()
-        self.customer_id = customer_id
-
-    def compose(self) -> ComposeResult:
-        """Something to look at."""
-        yield Static("A customer", markup=False)
-
-    def action_actions(self) -> None:
-        """Open the menu for this customer, as the real screens do."""
-        self.open_portal_actions(self.customer_id)
-
-
-class PortalTestApp(MailDeliveryHost, App):
-    """The smallest app that has settings, a screen with the Actions menu, and (when asked)
-    background mail delivery."""
-
-    CSS_PATH = APP_STYLESHEETS  # as the real app: every dialog's styles
-
-    def __init__(self, settings, customer_id: int, deliver_in_background: bool = False):
-        super().__init__()
-        self.settings = settings
-        self.customer_id = customer_id
-        self.deliver_in_background = deliver_in_background
-
-    def on_mount(self) -> None:
-        """Show the customer; start mail delivery when asked."""
-        self.push_screen(CustomerScreen(self.customer_id))
-        if self.deliver_in_background:
-            start_mail_delivery(self)
-
-
-def app_for(db_url: str, customer_id: int, mail: str | None = None, **kwargs) -> PortalTestApp:
-    """An app on the test database, with the default Maildir unless a mail URL is given."""
-    return PortalTestApp(at_the_desk(resolve_settings(db_url, mail, False)), customer_id, **kwargs)
-
-
-async def until(pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
-    """Let the app run until a condition holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        await pilot.pause(0.05)
-
-
-def toasts(app: App) -> list[str]:
-    """The messages notified so far."""
-    return [n.message for n in app._notifications]
-
-
 def account_status(customer_id: int) -> str | None:
     """The portal account's status, or None before the first action."""
     account = PortalAccount.get_or_none(PortalAccount.customer == customer_id)
     return account.status if account else None
-
-
-async def open_menu(pilot) -> ActionsMenu:
-    """Press ctrl+o and wait for the menu."""
-    await pilot.press("ctrl+o")
-    await until(pilot, lambda: isinstance(pilot.app.screen, ActionsMenu))
-    return pilot.app.screen
-
-
-async def choose(pilot, key: str) -> ConfirmDialog:
-    """Open the menu, press an action's key and wait for its dialog."""
-    await open_menu(pilot)
-    await pilot.press(key)
-    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
-    return pilot.app.screen
 
 
 async def test_send_activation_with_keys_emails_a_password_that_signs_in(db, db_url):
@@ -133,7 +54,7 @@ async def test_send_activation_with_keys_emails_a_password_that_signs_in(db, db_
             question = str(dialog.query_one("#confirm-question", Static).render())
             assert "Acme Ltd" in question and "jo@example.com" in question
             await pilot.press("y")
-            await until(pilot, lambda: toasts(app))
+            await settle(pilot, lambda: toasts(app))
             assert toasts(app) == [
                 "A new password and activation email has been sent to Acme Ltd (jo@example.com)."
             ]
@@ -150,7 +71,7 @@ async def test_the_default_maildir_is_reported_honestly(db, db_url):
     async with app.run_test(notifications=True, size=(80, 24)) as pilot:
         await choose(pilot, "s")
         await pilot.press("enter")  # focus starts on Yes for Send
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         [toast] = toasts(app)
         assert "was saved in the Maildir" in toast and "has not left this machine" in toast
     assert account_status(customer_id) == PORTAL_ACTIVE
@@ -163,7 +84,7 @@ async def test_lock_starts_on_no_and_enter_cancels(db, db_url):
         dialog = await choose(pilot, "l")
         assert app.focused is dialog.query_one("#no", Button)
         await pilot.press("enter")
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         assert toasts(app) == ["Nothing was changed."]
     assert account_status(customer_id) == PORTAL_ACTIVE
 
@@ -175,7 +96,7 @@ async def test_n_and_escape_answer_no(db, db_url, key):
     async with app.run_test(notifications=True, size=(80, 24)) as pilot:
         await choose(pilot, "r")
         await pilot.press(key)
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         assert toasts(app) == ["Nothing was changed."]
     assert OutboxMessage.select().count() == 1  # only the activation email
 
@@ -191,7 +112,7 @@ async def test_lock_with_a_typed_reason(db, db_url):
         await pilot.press("enter")  # to Yes
         assert app.focused is dialog.query_one("#yes", Button)
         await pilot.press("enter")
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         assert toasts(app) == ["The portal account of Acme Ltd (jo@example.com) has been locked."]
     account = PortalAccount.get(PortalAccount.customer == customer_id)
     assert account.status == PORTAL_LOCKED and account.lock_reason == "fraud [/] yes no"
@@ -210,7 +131,7 @@ async def test_a_disabled_action_explains_itself(db, db_url):
         assert "Reset Password and Unlock is not available" in str(explain.render())
         assert app.screen is menu
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, CustomerScreen))
+        await settle(pilot, lambda: isinstance(app.screen, CustomerScreen))
     assert account_status(customer_id) is None and toasts(app) == []
 
 
@@ -220,9 +141,9 @@ async def test_arrows_and_enter_choose_an_action(db, db_url):
     async with app.run_test(notifications=True, size=(80, 24)) as pilot:
         await open_menu(pilot)
         await pilot.press("down", "enter")  # Send → Lock
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
     assert account_status(customer_id) == PORTAL_LOCKED
 
 
@@ -233,7 +154,7 @@ async def test_reset_with_the_server_down_says_queued(db, db_url):
     async with app.run_test(notifications=True, size=(80, 24)) as pilot:
         await choose(pilot, "r")
         await pilot.press("y")
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         [toast] = toasts(app)
         assert "has been unlocked with a new temporary password" in toast
         assert "queued, not sent yet" in toast and "refused the connection" in toast
@@ -253,9 +174,9 @@ async def test_hostile_names_show_literally(db, db_url):
         assert "[/] Ltd [@click=app.quit]x[/]" in title and "\x1b" not in title
         assert "\u202e" not in title
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         [toast] = toasts(app)
         assert "[@click=app.quit]x[/]" in toast and "\x1b" not in toast
         assert app.is_running
@@ -268,7 +189,7 @@ async def test_a_refused_action_is_explained(db, db_url):
         await choose(pilot, "l")
         PortalAccount.update(status=PORTAL_LOCKED).execute()  # another desk, meanwhile
         await pilot.press("y")
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         assert toasts(app) == ["Lock Account does not apply to Acme Ltd: account locked already."]
 
 
@@ -279,7 +200,7 @@ async def test_the_app_delivers_the_outbox_in_the_background(db, db_url, monkeyp
     try:
         app = app_for(db_url, 1, mail=server.url, deliver_in_background=True)
         async with app.run_test(notifications=True, size=(80, 24)) as pilot:
-            await until(pilot, lambda: OutboxMessage.get().status == "sent")
+            await settle(pilot, lambda: OutboxMessage.get().status == "sent")
     finally:
         server.stop()
     assert len(server.handler.messages) == 1
@@ -289,7 +210,7 @@ async def test_bad_mail_settings_are_reported_at_start(db, db_url):
     customer_id = make_customer()
     app = app_for(db_url, customer_id, mail="ftp://mail.example", deliver_in_background=True)
     async with app.run_test(notifications=True, size=(80, 24)) as pilot:
-        await until(pilot, lambda: toasts(app))
+        await settle(pilot, lambda: toasts(app))
         assert toasts(app)[0].startswith("Email will wait in the outbox: Unknown mail URL")
 
 
@@ -300,7 +221,7 @@ async def test_background_delivery_tells_staff_what_was_given_up(db, db_url):
     try:
         app = app_for(db_url, 1, mail=server.url, deliver_in_background=True)
         async with app.run_test(notifications=True, size=(80, 24)) as pilot:
-            await until(pilot, lambda: toasts(app))
+            await settle(pilot, lambda: toasts(app))
             [toast] = toasts(app)
             assert (
                 toast.startswith(

@@ -7,6 +7,7 @@ import time
 import pytest
 from support.detail import opened_sqlite
 from support.portal import desk
+from support.waiting import settle
 from textual.app import App, ComposeResult
 from textual.widgets import Input, ProgressBar
 
@@ -42,7 +43,7 @@ class GatedDialog(ProgressDialog[None]):
     def go(self) -> None:
         """Start the operation: it waits for the gate, then says whether it was cancelled."""
         self.begin("Working…")
-        self.run_operation(self._wait, lambda result: self.report(result))
+        self.run_operation(self._wait, self.report)
 
     def _wait(self) -> str:
         self.gate.wait(30)
@@ -70,14 +71,6 @@ class DialogApp(App):
             self.progress_messages.append(message)
 
 
-async def wait_until(pilot, condition, timeout: float = 60.0) -> None:
-    """Pause until `condition()` holds (the operation runs in a thread)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        await pilot.pause(0.02)
-
-
 def write_customers(path, count: int) -> None:
     """A clean customer CSV file of `count` new customers."""
     rows = [f"P-{n},Firm {n},p{n}@example.com" for n in range(count)]
@@ -88,10 +81,10 @@ def write_customers(path, count: int) -> None:
 
 async def checked(pilot, dialog: CsvImportDialog, path) -> None:
     """Type the file's path, check it, and wait for a clean preview."""
-    await wait_until(pilot, lambda: dialog.is_mounted)
+    await settle(pilot, lambda: dialog.is_mounted, quiet=False, seconds=60)
     dialog.field.value = str(path)
     await pilot.press("enter")
-    await wait_until(pilot, lambda: dialog.has_class("-can-import"))
+    await settle(pilot, lambda: dialog.has_class("-can-import"), quiet=False, seconds=60)
 
 
 def report(dialog: ProgressDialog) -> str:
@@ -103,7 +96,7 @@ async def test_the_running_class_follows_the_state_and_escape_closes_when_done(s
     dialog = GatedDialog(gate)
     app = DialogApp(dialog)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: dialog.is_mounted)
+        await settle(pilot, lambda: dialog.is_mounted, quiet=False, seconds=60)
         bar = dialog.query_one(".dialog-progress", ProgressBar)
         assert not dialog.running and not dialog.has_class("-running") and not bar.display
         assert app.focused is dialog.field
@@ -112,12 +105,12 @@ async def test_the_running_class_follows_the_state_and_escape_closes_when_done(s
         assert dialog.running and dialog.has_class("-running") and bar.display
         assert dialog.field.disabled and all(button.disabled for button in dialog.query("Button"))
         gate.set()
-        await wait_until(pilot, lambda: not dialog.running)
+        await settle(pilot, lambda: not dialog.running, quiet=False, seconds=60)
         assert not dialog.has_class("-running") and not bar.display
         assert report(dialog) == "done" and not dialog.cancel_event.is_set()
         assert not dialog.field.disabled and app.focused is dialog.field
         await pilot.press("escape")  # done: escape closes
-        await wait_until(pilot, lambda: app.screen is not dialog)
+        await settle(pilot, lambda: app.screen is not dialog, quiet=False, seconds=60)
     assert app.results == [None]
 
 
@@ -126,17 +119,17 @@ async def test_escape_stops_a_running_operation_and_the_dialog_stays(sqlite_db):
     dialog = GatedDialog(gate)
     app = DialogApp(dialog)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: dialog.is_mounted)
+        await settle(pilot, lambda: dialog.is_mounted, quiet=False, seconds=60)
         dialog.go()
         await pilot.pause()
         await pilot.press("escape")  # running: escape stops
         assert dialog.cancel_event.is_set() and report(dialog) == "Stopping…"
         assert dialog.running and app.screen is dialog
         gate.set()
-        await wait_until(pilot, lambda: not dialog.running)
+        await settle(pilot, lambda: not dialog.running, quiet=False, seconds=60)
         assert app.screen is dialog and report(dialog) == "stopped"  # the operation saw it
         await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is not dialog)
+        await settle(pilot, lambda: app.screen is not dialog, quiet=False, seconds=60)
     assert app.results == [None]
 
 
@@ -151,11 +144,11 @@ async def test_escape_stops_a_running_import_and_nothing_is_written(db, tmp_path
         await checked(pilot, dialog, source)
         app.progress_messages.clear()
         await pilot.press("enter")  # Import all
-        await wait_until(pilot, lambda: app.progress_messages)  # the import is writing
+        await settle(pilot, lambda: app.progress_messages, quiet=False, seconds=60)  # writing
         assert dialog.running
         await pilot.press("escape")
         assert dialog.cancel_event.is_set()
-        await wait_until(pilot, lambda: not dialog.running)
+        await settle(pilot, lambda: not dialog.running, quiet=False, seconds=60)
         assert report(dialog) == "Cancelled: nothing was changed."
         assert dialog.query_one(".dialog-report").has_class("-error")
         assert app.screen is dialog
@@ -181,7 +174,7 @@ async def test_a_large_import_posts_progress_at_most_every_tenth_of_a_second(
         app.progress_messages.clear()
         started = time.monotonic()
         await pilot.press("enter")  # Import all
-        await wait_until(pilot, lambda: app.screen is not dialog)
+        await settle(pilot, lambda: app.screen is not dialog, quiet=False, seconds=60)
         importing = time.monotonic() - started
     calls = rows // 10  # progress calls of each step (one a batch)
     for count, took in ((check_messages, checking), (len(app.progress_messages), importing)):

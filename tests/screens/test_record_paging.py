@@ -1,10 +1,10 @@
 """The Notes, History and Access log tabs page to the oldest row, saying "n of N" (issue 17)."""
 
 import pytest
-from support.desk_views import wait_until
 from support.detail import DetailApp, opened_sqlite
 from support.portal import desk
 from support.records import many_records
+from support.waiting import settle
 from textual.widgets import DataTable, OptionList
 
 from models.customers import create_customer
@@ -47,14 +47,14 @@ async def test_a_record_tab_pages_to_the_oldest_row_with_the_count(paged, name):
     url, customer_id = paged
     app = DetailApp(url, customer_id)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.screen.query(tab))
+        await settle(pilot, lambda: app.screen.query(tab))
         await pilot.press(key)
         first = f"{PAGE_ROWS} of {total:,} {noun} (older ones load at the end of the list)"
-        await wait_until(pilot, lambda: count_line(app, tab) == first)
+        await settle(pilot, lambda: count_line(app, tab) == first)
         assert oldest not in last_row_text(app, tab)
         app.screen.query_one(f"{tab} #access-table, {tab} OptionList").focus()
         for shown in (2 * PAGE_ROWS, total):
             await pilot.press(to_the_end)
-            await wait_until(pilot, lambda shown=shown: count_line(app, tab).startswith(f"{shown}"))
+            await settle(pilot, lambda shown=shown: count_line(app, tab).startswith(f"{shown}"))
         assert count_line(app, tab) == f"{total} of {total} {noun}"
         assert oldest in last_row_text(app, tab)

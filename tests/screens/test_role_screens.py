@@ -2,8 +2,10 @@
 and Actions menu; a refused attempt through the palette is audited (the real app, SQLite)."""
 
 import pytest
-from support.detail import opened_sqlite, screen_text
+from support.detail import opened_sqlite
 from support.portal import desk, make_customer, named_staff
+from support.screen import screen_text
+from support.waiting import settle
 from textual.command import CommandPalette
 from textual.widgets import Static
 
@@ -27,20 +29,10 @@ def readonly_app(sqlite_url):
         yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
 
 
-async def wait_for(pilot, condition, tries: int = 200) -> None:
-    """Let the app run until `condition()` holds (the list's change watch never finishes, so
-    this polls rather than waiting for every worker)."""
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if condition():
-            return
-    raise AssertionError(f"gave up waiting; the screen shows:\n{screen_text(pilot.app)}")
-
-
 async def test_unavailable_keys_are_dimmed_do_nothing_and_help_says_why(readonly_app):
     app = readonly_app
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(
+        await settle(
             pilot,
             lambda: isinstance(app.screen, CustomerListScreen) and "1 customer" in screen_text(app),
         )
@@ -49,10 +41,10 @@ async def test_unavailable_keys_are_dimmed_do_nothing_and_help_says_why(readonly
         assert screen.check_action("new_customer", ()) is None
         assert screen.check_action("focus_search", ()) is True
         await pilot.press("e", "n")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert app.screen is screen  # neither the export dialog nor a new customer opened
         await pilot.press("f1")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
         shown = str(app.screen.query_one("#help-keys", Static).render())
         assert "Export CSV (unavailable: your role (readonly) may not export customers)" in shown
         assert (
@@ -64,9 +56,9 @@ async def test_unavailable_keys_are_dimmed_do_nothing_and_help_says_why(readonly
 async def test_the_actions_menu_names_the_reason(readonly_app):
     app = readonly_app
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: "1 customer" in screen_text(app))
+        await settle(pilot, lambda: "1 customer" in screen_text(app))
         await pilot.press("down", "ctrl+o")
-        await wait_for(pilot, lambda: "Send Activation Email" in screen_text(app))
+        await settle(pilot, lambda: "Send Activation Email" in screen_text(app))
         shown = screen_text(app)
         assert "Send Activation Email — your role (readonly) may" in shown
         assert "Reset Password and Unlock — your role (readonly)" in shown
@@ -75,13 +67,13 @@ async def test_the_actions_menu_names_the_reason(readonly_app):
 async def test_a_refused_command_from_the_palette_is_said_and_audited(readonly_app):
     app = readonly_app
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: "1 customer" in screen_text(app))
+        await settle(pilot, lambda: "1 customer" in screen_text(app))
         await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: CommandPalette.is_open(app))
+        await settle(pilot, lambda: CommandPalette.is_open(app))
         await pilot.press(*"Export CSV")
-        await wait_for(pilot, lambda: "Unavailable: your role (readonly)" in screen_text(app))
+        await settle(pilot, lambda: "Unavailable: your role (readonly)" in screen_text(app))
         await pilot.press("enter")
-        await wait_for(
+        await settle(
             pilot, lambda: any("Not allowed" in str(n.message) for n in app._notifications)
         )
     refused = AuditEvent.get(AuditEvent.result == "refused")

@@ -3,8 +3,10 @@ the new address told by email (through a real SMTP server), History shows it; an
 is another account's sign-in, or a blank one, is refused naming the field."""
 
 import pytest
-from support.detail import DetailApp, screen_text, settle
+from support.detail import DetailApp
 from support.portal import SENDER, SmtpServer, activated, desk, make_customer
+from support.screen import screen_text
+from support.waiting import settle
 from textual.widgets import Input
 
 from models.customers import ValidationFailed, load_customer, save_customer

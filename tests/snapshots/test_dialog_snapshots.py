@@ -6,13 +6,13 @@ current one, so the paths the dialogs show are the same too. After a deliberate 
 the new pictures and accept them: pytest tests/test_dialog_snapshots.py --snapshot-update.
 """
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
 import pytest
-from support.detail import SAMPLE
+from support.customers import MAPLE, MAPLE_AGAIN
+from support.detail import FIXED_TIME
 from support.portal import desk, named_staff
+from support.waiting import settle
 
 from models.customers import create_customer, load_customer, save_customer
 from models.store.db import close_database, open_database
@@ -27,29 +27,10 @@ from screens.dialogs.demo_dialog import DemoDialog
 from screens.dialogs.merge_dialog import MergeDialog
 from screens.dialogs.pickers import CountryPicker, Picker, StatePicker
 from screens.dialogs.unsaved_dialog import UnsavedDialog
-from tests.screens.test_customer_list import settle as list_shown
 from tui.app import CustdeskApp
 from tui.settings import at_the_desk, resolve_settings
 
 SIZES = {"80x24": (80, 24), "200x60": (200, 60)}
-FIXED_TIME = datetime(2026, 3, 14, 9, 26)
-MAPLE = {
-    "code": "CST-000001",
-    **{
-        name: value
-        for name, value in SAMPLE.items()
-        if name not in ("tax_exempt", "accepts_marketing")
-    },
-}
-MAPLE_AGAIN = {
-    **MAPLE,
-    "code": "CST-000002",
-    "business_name": "Maple Leaf Supplies Inc.",
-    "contact_name": "J. Doe",
-    "billing_city": "Ottawa",
-    "billing_phone": "+1 613 555 0199",
-    "billing_email": "accounts@mapleleaf.example",
-}  # a likely duplicate, to merge
 OTHERS = [
     {
         "code": "CST-000003",
@@ -77,17 +58,6 @@ GOOD_CSV = (
     HEADER + "N-1,Nordic Timber,Nils Berg,nils@nordic.example,Sweden,Yes\n"
     "G-1,Globex,Hank Scorpio,,GB,no\n"
 )
-WAITING_ON_A_DIALOG = {
-    "actions-menu",
-    "list-archive",
-    "list-csv",
-    "list-merge",
-    "customer-actions",
-    "customer-leave",
-    "customer-conflict",
-    "merge-ask",
-}
-
 Step = str | Callable[..., Awaitable[None]]  # a key, or something done between keys
 
 
@@ -113,19 +83,6 @@ def app(sqlite_url, tmp_path, monkeypatch):
     ).execute()
     yield CustdeskApp(at_the_desk(resolve_settings(sqlite_url, None, False)))
     close_database()
-
-
-async def settle(pilot) -> None:
-    """Let the workers finish (not those waiting on a dialog) and the screen catch up."""
-    for _ in range(3):  # a finished worker may start the next one
-        working = [
-            worker
-            for worker in pilot.app.workers
-            if worker.group not in WAITING_ON_A_DIALOG and not worker.is_finished
-        ]
-        if working:  # (an empty list would mean every worker)
-            await asyncio.wait_for(pilot.app.workers.wait_for_complete(working), 20)
-        await pilot.pause()
 
 
 def typed(text: str) -> Step:
@@ -195,7 +152,7 @@ def driven(steps: list[Step], shown: list[bool], check: Callable[[object], bool]
     """A run_before step: wait for the list, do the steps, then note whether `check` holds."""
 
     async def run(pilot) -> None:
-        await list_shown(pilot)
+        await settle(pilot)
         for step in steps:
             if isinstance(step, str):
                 await pilot.press(step)

@@ -1,11 +1,11 @@
 """How the customer list looks on an 80×24 terminal (SVG snapshots; review them by eye)."""
 
 import pytest
+from support.waiting import settle
 
 from models.store.db import close_database, open_database
 from models.store.tables import Customer, PortalAccount
 from models.store.upgrade import upgrade_database
-from tests.screens.test_customer_list import settle
 from tui.app import CustdeskApp
 from tui.settings import at_the_desk, resolve_settings
 

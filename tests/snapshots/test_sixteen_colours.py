@@ -9,20 +9,18 @@ visible character keeps a WCAG contrast of 3:1 or more with its background, comp
 standard palette's RGB.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from rich.color import STANDARD_PALETTE, Color, ColorSystem
 from rich.style import Style
-from support.detail import SAMPLE
-from support.detail import settle as settle_detail
+from support.detail import SAMPLE, with_records
 from support.portal import (
     desk,
-    fast_bcrypt,  # noqa: F401  (autouse fixture)
 )
+from support.screen import shown, terminal_strips
+from support.waiting import settle
 from textual.screen import ModalScreen
-from textual.strip import Strip
 from textual.widgets import Checkbox, Input, RadioButton, TextArea
 
 from models.archive import archive_customer
@@ -37,8 +35,6 @@ from screens.dialogs.csv_dialog import CsvExportDialog, CsvImportDialog
 from screens.dialogs.demo_dialog import DemoDialog
 from screens.dialogs.unsaved_dialog import UnsavedDialog
 from screens.help_screen import HelpScreen
-from tests.screens.test_customer_list import settle as settle_list
-from tests.snapshots.test_detail_snapshots import with_records
 from tui.app import CustdeskApp
 from tui.preferences import DARK_THEME, LIGHT_THEME
 from tui.settings import at_the_desk, resolve_settings
@@ -77,25 +73,6 @@ def sixteen(color: Color | None) -> int | None:
     downgraded = color.downgrade(ColorSystem.STANDARD)
     assert downgraded.number is not None and downgraded.number < 16, color
     return downgraded.number
-
-
-def terminal_strips(app) -> Iterator[tuple[int, int, Strip]]:
-    """(row, column, strip) of the whole screen, as the driver writes it, with the screens
-    under a modal one blended in; a strip never crosses from one widget into another."""
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    for row, strips in enumerate(update.strips):
-        column = 0
-        for strip in strips:
-            yield row, column, strip
-            column += strip.cell_length
-
-
-def shown(app) -> str:
-    """The screen as plain text, for a failure message."""
-    lines: dict[int, str] = {}
-    for row, _column, strip in terminal_strips(app):
-        lines[row] = lines.get(row, "") + strip.text
-    return "\n".join(lines.values())
 
 
 def shows_a_letter(text: str) -> bool:
@@ -224,11 +201,8 @@ class Tour:
         await self.settle()
 
     async def settle(self) -> None:
-        """Let the database work of the screen (or of the detail screen under a dialog) end."""
-        if any(isinstance(screen, CustomerDetailScreen) for screen in self.app.screen_stack):
-            await settle_detail(self.pilot)
-        else:
-            await settle_list(self.pilot)
+        """Let the database work end and the screen catch up."""
+        await settle(self.pilot)
 
 
 async def list_screens(tour: Tour, tmp_path) -> None:

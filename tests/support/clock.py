@@ -5,8 +5,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
-
 
 @contextmanager
 def time_zone(name: str) -> Iterator[None]:
@@ -23,10 +21,3 @@ def time_zone(name: str) -> Iterator[None]:
         else:
             os.environ["TZ"] = before
         time.tzset()
-
-
-@pytest.fixture
-def utc_zone() -> Iterator[None]:
-    """The test sees times as a staff member whose zone is UTC (stable expected text)."""
-    with time_zone("UTC"):
-        yield

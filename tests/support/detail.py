@@ -1,17 +1,27 @@
-"""What the detail-screen tests share: a fixed customer and an app that shows only that screen."""
+"""What the detail-screen tests share: a fixed customer with fixed records, and an app that shows
+only that screen."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import ClassVar
 
 from textual.app import App
 
+from models.customers import load_customer, save_customer
+from models.notes import add_note
+from models.portal.actions import send_activation
+from models.portal.signin import sign_in
 from models.store.db import close_database, open_database
+from models.store.tables import AccessLogEntry, AuditEvent, Note
 from models.store.upgrade import upgrade_database
 from screens.customer_detail import CustomerDetailScreen
 from styles import APP_STYLESHEETS
+from support.portal import named_staff, seen
+from support.templates import copy_migrated
 from tui.settings import at_the_desk, resolve_settings
 
+FIXED_TIME = datetime(2026, 3, 14, 9, 26)  # every time the record tabs show, in pictures
 SAMPLE = {
     "business_name": "Maple Leaf Supplies",
     "contact_name": "Jane Doe",
@@ -54,6 +64,7 @@ class DetailApp(App):
 @contextmanager
 def opened_sqlite(url: str) -> Iterator[str]:
     """An open, migrated SQLite file for tests of what is only shown (one engine is enough)."""
+    copy_migrated(url)
     open_database(url)
     upgrade_database()
     try:
@@ -62,27 +73,24 @@ def opened_sqlite(url: str) -> Iterator[str]:
         close_database()
 
 
-ASKING = (
-    "customer-conflict",
-    "customer-leave",
-    "customer-actions",
-    "note-delete-ask",
-    "history-undo-ask",
-    "merge-ask",
-    "merge-flow",
-)  # workers waiting on a dialog
-
-
-async def settle(pilot) -> None:
-    """Let the database workers finish (not those waiting on a dialog) and the screen catch up."""
-    for _ in range(3):  # a finished worker may start the next one
-        working = [worker for worker in pilot.app.workers if worker.group not in ASKING]
-        if working:  # (an empty list would mean every worker)
-            await pilot.app.workers.wait_for_complete(working)
-        await pilot.pause()
-
-
-def screen_text(app) -> str:
-    """Every character the screen would send to the terminal."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+def with_records(customer_id: int) -> None:
+    """Give the customer notes, a change, and sign-in attempts, all at one fixed time."""
+    add_note(customer_id, "Prefers invoices by post.\nAsk for Jane.", False, named_staff("seed"))
+    add_note(customer_id, "Your order ships on Monday.", True, named_staff("seed"))
+    save_customer(load_customer(customer_id), {"contact_name": "Jane Roe"}, named_staff("seed"))
+    send_activation(
+        customer_id,
+        named_staff("seed"),
+        expected_version=seen(customer_id),
+        sender="Desk <desk@shop.example>",
+    )
+    sign_in("jane@example.com", "not the password", address="203.0.113.9")
+    sign_in("nobody@example.com", "guess", address="198.51.100.7")
+    # the activation's history line quotes the real expiry time of its temporary password
+    AuditEvent.delete().where(AuditEvent.action.startswith("portal_")).execute()
+    for table, column in (
+        (Note, Note.created_at),
+        (AuditEvent, AuditEvent.at),
+        (AccessLogEntry, AccessLogEntry.at),
+    ):
+        table.update({column: FIXED_TIME}).execute()

@@ -8,7 +8,6 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
 from aiosmtpd.controller import Controller
 
 from models.customers import create_customer
@@ -20,12 +19,6 @@ from models.store.tables import Staff
 
 SENDER = "Shop Desk <desk@shop.example>"
 NEW_PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def fast_bcrypt(monkeypatch):
-    """bcrypt at cost 4: the same code path, a few milliseconds a hash."""
-    monkeypatch.setenv("CUSTDESK_BCRYPT_COST", "4")
 
 
 def desk() -> StaffSession:
@@ -42,13 +35,6 @@ def named_staff(login: str, role: str = "administrator") -> StaffSession:
         conflict_target=[Staff.login], update={Staff.role: role}
     ).execute()
     return StaffSession(login)
-
-
-@pytest.fixture
-def no_source_delays(monkeypatch):
-    """Every failure from one source is free (no growing delay), for tests of the per-email
-    counts; the source limits have their own tests."""
-    monkeypatch.setattr("models.portal.signin_limits.SOURCE_FREE_FAILURES", 1000)
 
 
 def make_customer(
