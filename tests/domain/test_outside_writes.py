@@ -141,7 +141,7 @@ def test_upgrade_from_0010_with_data(db_url):
     close_database()
     open_database(db_url)  # a fresh handle: no function of the old triggers registered
     try:
-        assert upgrade_database() == ["0011_customer_refresh"]
+        assert upgrade_database() == ["0011_customer_refresh", "0012_import_run"]
         ids = {c.code: c.id for c in Customer.select()}
         assert found("creme brulee") == [ids["A-1"]]
         assert assert_flags_right() == {

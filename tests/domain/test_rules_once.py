@@ -6,10 +6,9 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from support.portal import (  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.portal import (
     SENDER,
     desk,
-    fast_bcrypt,
     make_customer,
     secret_in,
 )

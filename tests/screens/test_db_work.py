@@ -4,8 +4,9 @@ the UI side is a bug, never "could not be read or saved"."""
 
 from dataclasses import dataclass
 
-from support.detail import SAMPLE, DetailApp, opened_sqlite, settle
+from support.detail import SAMPLE, DetailApp, opened_sqlite
 from support.portal import desk, named_staff
+from support.waiting import settle
 from textual import on
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static

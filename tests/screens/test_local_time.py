@@ -4,8 +4,10 @@ from contextlib import asynccontextmanager
 
 import pytest
 from support.clock import time_zone
-from support.detail import SAMPLE, DetailApp, screen_text, settle
-from support.portal import activated, desk, fast_bcrypt  # noqa: F401  (fast_bcrypt: autouse fixture)
+from support.detail import SAMPLE, DetailApp
+from support.portal import activated, desk
+from support.screen import screen_text
+from support.waiting import settle
 
 from models.clock import shown_time
 from models.customers import create_customer
