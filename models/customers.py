@@ -47,6 +47,13 @@ class CustomerRecord:
     notice: str = ""  # what the save that returned this record also did, for the clerk
 
     @property
+    def saved_id(self) -> int:
+        """The id of a customer already saved (a new record has none yet: asking is an error)."""
+        if self.id is None:
+            raise ValueError("This customer is not saved yet, so it has no id.")
+        return self.id
+
+    @property
     def display_name(self) -> str:
         """The business name, or else the contact name."""
         return display_name(self.values.get("business_name"), self.values.get("contact_name"))
@@ -235,16 +242,16 @@ def save_customer(
         raise ValidationFailed(
             {"code": _code_holder_error(str(clean["code"]), loaded.id) or str(error)}
         ) from error
-    return replace(load_customer(loaded.id), notice=notice)
+    return replace(load_customer(loaded.saved_id), notice=notice)
 
 
 def _conflict(loaded: CustomerRecord, mine: dict[str, tuple[object, object]]) -> SaveConflict:
     """Describe what the other save changed, and who made it when (from the audit trail), for
     the clerk to compare with their own edits."""
-    current = load_customer(loaded.id)
+    current = load_customer(loaded.saved_id)
     theirs = {
         k: (loaded.values.get(k), v) for k, v in current.values.items() if loaded.values.get(k) != v
     }
     return SaveConflict(
-        current, theirs, mine, last_save(loaded.id), max(current.version - loaded.version, 1)
+        current, theirs, mine, last_save(loaded.saved_id), max(current.version - loaded.version, 1)
     )

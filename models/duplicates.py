@@ -18,7 +18,7 @@ name, each time the lowest id.
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -36,6 +36,7 @@ from models.store.engine import (
     take_refreshes,
     write_transaction,
 )
+from models.store.rows import tuple_rows
 from models.store.search_copy import refresh_search_copy
 from models.store.tables import Customer, CustomerDuplicate
 from models.text.characters import BLANK_LAST, digits, fold, strip_accents
@@ -161,7 +162,7 @@ _COLUMNS = (
 def _by_key(key_sql: pw.SQL, key: str, cap: int) -> list[tuple]:
     """Up to `cap` customers (archived too) whose key equals `key`, by the key's index, in id
     order."""
-    return sorted(Customer.select(*_COLUMNS).where(key_sql == key).limit(cap).tuples())
+    return sorted(tuple_rows(Customer.select(*_COLUMNS).where(key_sql == key).limit(cap)))
 
 
 @dataclass(frozen=True)
@@ -250,9 +251,8 @@ def _others_by_key(key_sql: pw.SQL, keys: set[str]) -> dict[str, tuple[int, int,
         Customer.select(key_sql, pw.fn.COUNT(_LIVE), pw.fn.MIN(_LIVE), pw.fn.MAX(_LIVE))
         .where(key_sql.in_(sorted(keys)))
         .group_by(key_sql)
-        .tuples()
     )
-    return {key: (count, low, high) for key, count, low, high in query}
+    return {key: (count, low, high) for key, count, low, high in tuple_rows(query)}
 
 
 # --- many rows at once (an import) ---
@@ -339,9 +339,8 @@ def _same_bare_names(
             Customer.select(sort_business, sort_contact, pw.fn.MIN(Customer.id))
             .where(column.in_(sorted(keys)) & _BLANK_KEYS & Customer.archived_at.is_null())
             .group_by(sort_business, sort_contact)
-            .tuples()
         )
-        for business, contact, low in query:
+        for business, contact, low in tuple_rows(query):
             pair = tuple("" if key == BLANK_LAST else key for key in (business, contact))
             if pair in pairs:
                 found[pair] = min(low, found.get(pair, low))
@@ -401,9 +400,11 @@ def duplicates_of_rows(
     holders = (
         {
             row[0]: row
-            for row in Customer.select(*_COLUMNS[:4])
-            .where(Customer.id.in_(sorted({pair[0] for pair in pairs if pair})))
-            .tuples()
+            for row in tuple_rows(
+                Customer.select(*_COLUMNS[:4]).where(
+                    Customer.id.in_(sorted({pair[0] for pair in pairs if pair}))
+                )
+            )
         }
         if any(pairs)
         else {}
@@ -588,7 +589,7 @@ def _offers(changed: list[_Changed], settled: set[int]) -> dict[int, Flag]:
     return {member: flag for member, flag in best.items() if flag != held.get(member)}
 
 
-def _store_flags(flags: dict[int, Flag | None]) -> None:
+def _store_flags(flags: Mapping[int, Flag | None]) -> None:
     """Replace the stored flags of these customers (None: no flag)."""
     ids = sorted(flags)
     for start in range(0, len(ids), SETTLE_BATCH):
@@ -652,16 +653,16 @@ def duplicate_flags(customer_ids: list[int]) -> dict[int, str]:
     other = Customer.alias("o")
     query = (
         CustomerDuplicate.select(
-            CustomerDuplicate.customer_id,
+            CustomerDuplicate.customer,
             other.code,
             other.business_name,
             other.contact_name,
             CustomerDuplicate.reason,
         )
         .join(other, on=(other.id == CustomerDuplicate.other_id))
-        .where(CustomerDuplicate.customer_id.in_(list(customer_ids)) & other.archived_at.is_null())
+        .where(CustomerDuplicate.customer.in_(list(customer_ids)) & other.archived_at.is_null())
     )
     return {
         row_id: flag_message(code, business or contact, reason)
-        for row_id, code, business, contact, reason in query.tuples()
+        for row_id, code, business, contact, reason in tuple_rows(query)
     }

@@ -124,6 +124,7 @@ def customer_history(
             for row in CustomerAlias.select(CustomerAlias.merge_event).where(
                 CustomerAlias.merge_event.in_(merges)
             )
+            if row.merge_event_id is not None  # never: the query asks for these events
         }
     return [_row(event, undoable) for event in events]
 

@@ -32,6 +32,7 @@ from models.fields import CUSTOMER_FIELDS
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
 from models.store.engine import park_portal_account, unpark_portal_account, write_transaction
+from models.store.rows import tuple_rows
 from models.store.tables import (
     PORTAL_NOT_ACTIVATED,
     PORTAL_STATUS_LABELS,
@@ -57,7 +58,8 @@ MERGE_FIELDS = tuple(spec.name for spec in CUSTOMER_FIELDS if spec.name != "code
 # The rows a merge gives the survivor. History and access-log rows stay with the customer they
 # are about (they are hash-chained and no staff role may update them); the survivor's History
 # and Access log tabs show those of the customers merged into it (models/aliases.merged_ids).
-MOVED_ROWS = (
+CustomerRows = type[Note] | type[OutboxMessage]  # a table whose rows belong to a customer
+MOVED_ROWS: tuple[tuple[str, CustomerRows, str, str], ...] = (
     ("notes", Note, "note", "notes"),
     ("outbox", OutboxMessage, "email", "emails"),
 )
@@ -115,7 +117,10 @@ class MergePreview:
     @property
     def versions(self) -> dict[int, int]:
         """The versions shown, to pass as merge_customers' expected_versions."""
-        return {self.a.record.id: self.a.record.version, self.b.record.id: self.b.record.version}
+        return {
+            self.a.record.saved_id: self.a.record.version,
+            self.b.record.saved_id: self.b.record.version,
+        }
 
 
 @dataclass(frozen=True)
@@ -200,17 +205,13 @@ def _chosen(survivor: CustomerRecord, chosen_values: dict[str, object]) -> dict[
     return result.values
 
 
-def _ids(model: type[pw.Model], customer_id: int) -> list[int]:
-    return [
-        row[0]
-        for row in model.select(model.id)
-        .where(model.customer == customer_id)
-        .order_by(model.id)
-        .tuples()
-    ]
+def _ids(model: CustomerRows, customer_id: int) -> list[int]:
+    """The ids of the customer's rows in this table, in id order."""
+    query = model.select(model.id).where(model.customer == customer_id).order_by(model.id)
+    return [row[0] for row in tuple_rows(query)]
 
 
-def _move(model: type[pw.Model], ids: list[int], from_id: int, to_id: int) -> None:
+def _move(model: CustomerRows, ids: list[int], from_id: int, to_id: int) -> None:
     """Give rows (by id, still on from_id) to another customer."""
     for start in range(0, len(ids), _ID_CHUNK):
         chunk = ids[start : start + _ID_CHUNK]
@@ -225,7 +226,7 @@ def _from_snapshot(snapshot: dict[str, object]) -> dict[str, object]:
     """A portal account's columns from the snapshot a merge recorded before migration 0010."""
     fields = PortalAccount._meta.fields
     return {
-        name: datetime.fromisoformat(value)
+        name: datetime.fromisoformat(str(value))
         if value is not None and isinstance(fields[name], pw.DateTimeField)
         else value
         for name, value in snapshot.items()

@@ -295,7 +295,7 @@ def _clean_phone(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str
     import phonenumbers
 
     country_field = _sibling(spec, "country")
-    region = known[country_field] or None
+    region = str(known[country_field] or "") or None
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -320,7 +320,7 @@ def _clean_vat(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str:
             f"{spec.label} may only contain letters and digits, at most {spec.max_length} of them."
         )
     typed_prefix = compact[:2] if compact[:2].isalpha() else ""
-    country = typed_prefix or known["billing_country"] or ""
+    country = typed_prefix or str(known["billing_country"] or "")
     prefix = _VAT_PREFIX_OF_COUNTRY.get(country, country)
     check = _vat_check(prefix)
     if check is None:
@@ -333,7 +333,7 @@ def _clean_vat(spec: FieldSpec, text: str, known: Mapping[str, object]) -> str:
     except stdnum.exceptions.ValidationError as error:
         place = _VAT_PREFIX_PLACES.get(prefix) or _country_name(prefix)
         raise _Invalid(
-            f"{spec.label} is not a valid VAT number for {place}: {error.message}"
+            f"{spec.label} is not a valid VAT number for {place}: {getattr(error, 'message', str(error))}"
         ) from None
 
 

@@ -9,7 +9,7 @@ new customer is typed, a line warns of likely duplicates.
 import time
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
+from pathlib import PurePath
 from typing import ClassVar
 
 from rich.text import Text
@@ -168,8 +168,12 @@ class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
     class PortalRead(WorkDone[str]):
         """The portal status, read again after an action."""
 
-    CSS_PATH: ClassVar[list[Path]] = [stylesheet("detail.tcss")]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    CSS_PATH: ClassVar[list[str | PurePath]] = [stylesheet("detail.tcss")]
+    # textual annotates this `ClassVar[...] | None`, which mypy reads as an instance variable
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [  # type: ignore[misc]
+        (0, "-narrow"),
+        (120, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "leave", "Back"),
@@ -605,6 +609,8 @@ class CustomerDetailScreen(RoleGated, PortalActionsScreen[int | None]):
         """Show the tab that holds a field and put the cursor in it (the palette's field jump)."""
         row = self.query_one(f"#row-{name}", FieldRow)
         pane = next(node for node in row.ancestors if isinstance(node, TabPane))
+        if pane.id is None:
+            raise ValueError("A tab of the detail screen has no id.")
         self.query_one(TabbedContent).active = pane.id
         self.call_after_refresh(row.focus_editor)
 

@@ -3,6 +3,7 @@
 import logging
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 from screens.widgets.safe_text import safe
 
@@ -60,7 +61,7 @@ def explain_failure(
     expected: tuple[type[BaseException], ...],
     *,
     title: str = "",
-    severity: str = "error",
+    severity: SeverityLevel = "error",
 ) -> None:
     """Say why `what` did not happen: an expected refusal in its own words; anything else is
     unexpected and goes through report_failure (logged with its traceback)."""

@@ -2,6 +2,7 @@
 for an action, and the toast that says honestly what happened."""
 
 from textual.content import Content
+from textual.notifications import SeverityLevel
 
 from models.customers import CustomerNotFound
 from models.portal.actions import (
@@ -99,7 +100,7 @@ def confirm_dialog(action: str, summary: PortalSummary, link_mode: bool) -> Conf
     )
 
 
-def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, str]:
+def outcome_message(report: ActionReport, link_mode: bool) -> tuple[str, SeverityLevel]:
     """The toast for a finished action and its severity: sent, saved locally, queued, or given
     up — never "sent" for an email that has not left."""
     who = f"{safe(report.result.name)} ({safe(report.result.email)})"

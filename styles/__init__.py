@@ -1,6 +1,6 @@
 """custdesk's stylesheets (.tcss): every colour and size lives here, not in Python."""
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 STYLES_DIR = Path(__file__).parent
 
@@ -10,5 +10,5 @@ def stylesheet(name: str) -> Path:
     return STYLES_DIR / name
 
 
-APP_STYLESHEETS = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
+APP_STYLESHEETS: list[str | PurePath] = [stylesheet("app.tcss"), stylesheet("dialogs.tcss")]
 """What every app that shows custdesk's screens loads: the shared styles, then every dialog's."""

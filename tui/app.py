@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.driver import Driver
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 from textual.worker import WorkerFailed
 
 from screens.error_report import LOGGER, report_failure
@@ -79,7 +79,7 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
         frame (in a worker) and returns them. An error it raises ends the app and is kept in
         `opening_error`."""
         super().__init__()
-        self.settings = settings
+        self._settings = settings
         self._opening = opening
         self.opening_error: Exception | None = None
         self.error_log = start_error_log()
@@ -97,6 +97,13 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
 
             return PasteFencedDriver
         return driver
+
+    @property
+    def settings(self) -> Settings:
+        """The settings of the open database (asking before it is open is an error)."""
+        if self._settings is None:
+            raise RuntimeError("The database is not open yet: no settings to read.")
+        return self._settings
 
     def copy_to_clipboard(self, text: str) -> None:
         """Copy text through the display sanitiser: a copied customer value carries no
@@ -120,8 +127,10 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
         """Open the database once the first frame is out; a failure ends the app (said by the
         CLI). Not in a thread worker: with nothing yet to answer, the imports and the opening
         run fastest on the app's own thread."""
+        if self._opening is None:
+            raise RuntimeError("No opening to run: the database was open from the start.")
         try:
-            self.settings = self._opening()
+            self._settings = self._opening()
         except Exception as error:  # noqa: BLE001 - kept, raised again by tui/cli.py
             self.opening_error = error
             self.exit(return_code=2)
@@ -194,7 +203,11 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A steady text cursor when animation is off: a blinking one repaints twice a second."""
         widget = event.widget
-        if self.animation_level == "none" and getattr(widget, "cursor_blink", False):
+        if (
+            self.animation_level == "none"
+            and isinstance(widget, Input | TextArea)
+            and widget.cursor_blink
+        ):
             widget.cursor_blink = False
 
     def notify(self, message, *, title="", severity="information", timeout=None, markup=True):

@@ -219,6 +219,7 @@ def _send_smtp(config: MailConfig, message: EmailMessage) -> smtplib.SMTP:
     """Hand a message to an SMTP server; returns the open connection once the server has
     accepted the message's data (250 after DATA), for `_say_goodbye`."""
     context = ssl.create_default_context()
+    client: smtplib.SMTP
     if config.scheme == "smtps":
         client = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)
     else:

@@ -102,8 +102,11 @@ def login_key(email: str) -> str:
     return email.strip().casefold()
 
 
-def when(moment: datetime) -> str:
-    """A stored moment for people, marked as UTC."""
+def when(moment: datetime | None) -> str:
+    """A stored moment for people, marked as UTC (one the state implies must be there: a sent
+    email's sending time, a sign-in lock's end)."""
+    if moment is None:
+        raise ValueError("A moment the account's state implies is missing from the database.")
     return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
@@ -236,7 +239,7 @@ def _send_reason(customer: Customer, account: PortalAccount | None, now: datetim
         return "the customer is archived"
     if status == PORTAL_LOCKED or _auto_locked(account, now):
         return "account locked (use Reset Password and Unlock)"
-    if status == PORTAL_ACTIVE and not account.must_change_password:
+    if status == PORTAL_ACTIVE and account is not None and not account.must_change_password:
         return (
             "already activated: the customer has chosen a password (use Reset Password and Unlock)"
         )
@@ -315,6 +318,7 @@ def on_its_way(customer_id: int, account: PortalAccount | None) -> str:
     message = _credential_message(account)
     if (
         message is None
+        or account is None
         or account.status != PORTAL_ACTIVE
         or not account.must_change_password
         or message.status not in (STATUS_PENDING, STATUS_SENT)

@@ -6,6 +6,8 @@ itself."""
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import peewee as pw
+
 from models.env import env_int
 from models.mail.outbox import IssuedSecret
 from models.portal.passwords import hash_password, temporary_password
@@ -78,7 +80,9 @@ def store_secret(
     it, the account was locked, or the customer has chosen a password), and nothing changes."""
     expires_at = now + _lifetime(message.credential)
     password = message.credential == CREDENTIAL_PASSWORD
-    changes = {PortalAccount.temp_password_expires_at: expires_at if password else None}
+    changes: dict[pw.Field, object] = {
+        PortalAccount.temp_password_expires_at: expires_at if password else None
+    }
     if password:
         changes[PortalAccount.password_hash] = prepared.stored_hash
     if not PortalAccount.update(changes).where(_current(message)).execute():

@@ -36,6 +36,8 @@ def _deliver_now(result: ActionResult, mail_url: str, sender: str) -> ActionRepo
         config = parse_mail_url(mail_url, sender)
     except MailConfigError as error:
         return ActionReport(result, problem=f"the mail settings are not usable: {error}")
+    if result.outbox_id is None:
+        raise ValueError(f"The portal action {result.action} queued no email to deliver.")
     try:
         outcome = deliver_message(result.outbox_id, config)
     except pw.DatabaseError as error:  # the change is made; the outbox still holds the email

@@ -128,7 +128,7 @@ def _accept(
 ) -> SignInResult:
     """Let the customer in, clearing failures; a new password replaces the old one for good, a
     rehash (the same password at the current bcrypt cost) replaces the stored hash."""
-    changes = {
+    changes: dict[pw.Field, object] = {
         PortalAccount.failed_attempts: 0,
         PortalAccount.locked_until: None,
         PortalAccount.last_sign_in_at: attempt.now,
@@ -272,6 +272,8 @@ def sign_in(
     if not_checked:
         timer.spend(password)
         return _count_failure(account, attempt, policy, not_checked)
+    if account is None:
+        raise ValueError("An unknown email reached the password check.")  # never: see above
     if not timer.check(password, account.password_hash):
         return _count_failure(account, attempt, policy, "wrong password")
     return _signed_in(account, attempt, password, new_password)

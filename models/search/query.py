@@ -154,6 +154,13 @@ class _Segment:
     walked: bool = False
     size: int | None = None
 
+    @property
+    def counted(self) -> int:
+        """The number of rows, once counted (asking before the count is an error)."""
+        if self.size is None:
+            raise ValueError("This part of the list is not counted yet.")
+        return self.size
+
 
 class CustomerResults:
     """The customers a ListQuery selects, in order, read a page at a time from any thread."""
@@ -198,8 +205,8 @@ class CustomerResults:
             for number, segment in enumerate(self._segments):
                 if count <= len(picked):
                     break
-                if offset >= segment.size:
-                    offset -= segment.size
+                if offset >= segment.counted:
+                    offset -= segment.counted
                     continue
                 picked += self._segment_slice(number, offset, count - len(picked))
                 offset = 0
@@ -211,7 +218,7 @@ class CustomerResults:
         with _connected(), self._cancellable():
             for number in range(len(self._segments)):
                 self._size(number)
-        return sum(segment.size for segment in self._segments)
+        return sum(segment.counted for segment in self._segments)
 
     def cancel(self) -> None:
         """Stop a count of this result that is running now, from any thread."""
@@ -242,7 +249,8 @@ class CustomerResults:
     def known_count(self) -> int | None:
         """The total when it is already known without further queries, else None."""
         sizes = [segment.size for segment in self._segments]
-        return None if None in sizes else sum(sizes)
+        known = [size for size in sizes if size is not None]
+        return sum(known) if len(known) == len(sizes) else None
 
     # --- segments ---
 
@@ -512,9 +520,10 @@ class CustomerResults:
             end = min(offset + count, len(segment.ids))
             return [(number, position, segment.ids[position]) for position in range(offset, end)]
         where, params = self._where(segment, with_candidates=False)
-        from_end = offset > segment.size - offset - count
-        skip = max(0, segment.size - offset - count) if from_end else offset
-        take = min(count, segment.size - offset)
+        size = segment.counted
+        from_end = offset > size - offset - count
+        skip = max(0, size - offset - count) if from_end else offset
+        take = min(count, size - offset)
         rows = self._fetch(
             f"SELECT {', '.join(self._keys)} FROM customer c WHERE {where} "
             f"ORDER BY {self._order(from_end)} LIMIT {int(take)} "
@@ -567,7 +576,8 @@ class CustomerResults:
 
     def _where(self, segment: _Segment, with_candidates: bool) -> tuple[str, tuple]:
         """A segment's WHERE clause over `customer c`, and its parameters."""
-        parts, params = [], []
+        parts: list[str] = []
+        params: list[object] = []
         if not self.query.include_archived:
             parts.append(self._live("c", indexed=False))
         if with_candidates and segment.candidates:

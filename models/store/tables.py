@@ -269,6 +269,7 @@ class ImportRun(BaseModel):
     """One CSV import as it writes (0012_import_run): while `state` is running others are told
     so; `last_line` is the last file line committed, so a stopped import can be resumed."""
 
+    id = pw.AutoField()
     staff = pw.CharField(max_length=64)
     source = pw.CharField(max_length=255)  # the file's name
     file_digest = pw.CharField(max_length=64)  # SHA-256 of the file: what --resume matches

@@ -6,13 +6,14 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from models.audit.events import record_event
 from models.staff.permissions import Permission, authorize
 from models.staff.session import StaffSession
 from models.store.db import database
 from models.store.engine import write_transaction
+from models.store.rows import tuple_rows
 from models.store.tables import Customer
 from models.transfer.csv_format import COLUMNS, HEADER, Progress, cell_formatter, check_cancelled
 
@@ -38,7 +39,7 @@ def exported_count() -> int:
 
 
 def write_customers(
-    out: TextIO,
+    out: IO[str],
     staff: StaffSession,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
@@ -87,7 +88,7 @@ def _pages() -> Iterator[list[tuple]]:
         query = Customer.select(Customer.code_key, Customer.archived_at, *_SELECTED)
         if last_key is not None:
             query = query.where(Customer.code_key > last_key)
-        rows = list(query.order_by(Customer.code_key).limit(EXPORT_BATCH).tuples())
+        rows = tuple_rows(query.order_by(Customer.code_key).limit(EXPORT_BATCH))
         if not rows:
             return
         yield [row[2:] for row in rows if row[1] is None]

@@ -254,6 +254,8 @@ class ImportPreview:
             self.duplicates_left_off += 1
 
     def _plan(self, operations: list[_Create | _Update]) -> None:
+        if self._spool is None:
+            raise ValueError("This import preview was closed; check the file again.")
         if self.ok and operations:  # once a row is bad nothing will be written: stop planning
             pickle.dump(operations, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -333,7 +335,8 @@ def _header_fields(header: CsvRecord, update: bool) -> list[str]:
             raise BadFile(f"Line {header.line}: column {position} of the header has no name.")
         if name is None:
             unknown.append(column.strip())
-        elif name in fields:
+            continue  # the header is refused below
+        if name in fields:
             raise BadFile(f"Line {header.line}: the column {COLUMN_OF_FIELD[name]} appears twice.")
         fields.append(name)
     if unknown:
@@ -446,8 +449,8 @@ class _RowChecker:
             )
         elif key:
             self.first_line_of_code[key] = record.line
-        updating = holder is not None and "code" not in errors
-        before = customer_values(holder) if updating else empty_values()
+        updated = holder if "code" not in errors else None
+        before = customer_values(updated) if updated is not None else empty_values()
         result = validate_customer({**before, **values})
         errors = {**result.errors, **errors}
         if errors:
@@ -456,8 +459,8 @@ class _RowChecker:
         for name in EMAIL_FIELDS:
             if warning := lookalike_warning(result.values.get(name)):
                 preview._add_warning(record.line, name, warning)
-        if updating:
-            return self._plan_update(record.line, holder, before, result.values)
+        if updated is not None:
+            return self._plan_update(record.line, updated, before, result.values)
         return self._plan_create(record.line, key, result.values)
 
     def _cell_values(self, record: CsvRecord) -> tuple[dict[str, object], dict[str, str]]:

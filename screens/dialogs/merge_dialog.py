@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -207,7 +208,7 @@ class MergeDialog(Dialog[int | None]):
         table = self.query_one(ChoiceTable)
         if self.preview is None or not table.row_count:
             return None
-        name = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        name = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return name if name in self.choices else None
 
     def _show_detail(self) -> None:
@@ -241,14 +242,15 @@ class MergeDialog(Dialog[int | None]):
 
     def _cells(self, name: str) -> tuple[Text, Text]:
         """The two values of a row, the kept one marked."""
-        return tuple(
-            Text(
-                (CHOSEN if self.choices[name] == side else NOT_CHOSEN) + self._value(name, side),
-                style="bold" if self.choices[name] == side else "",
-                no_wrap=True,
-                overflow="ellipsis",
-            )
-            for side in (A, B)
+        return self._cell(name, A), self._cell(name, B)
+
+    def _cell(self, name: str, side: str) -> Text:
+        """One side's value of a row, marked when it is the kept one."""
+        return Text(
+            (CHOSEN if self.choices[name] == side else NOT_CHOSEN) + self._value(name, side),
+            style="bold" if self.choices[name] == side else "",
+            no_wrap=True,
+            overflow="ellipsis",
         )
 
     def _show_survivor(self) -> None:

@@ -1,6 +1,6 @@
 """Country and State/Province pickers: type to narrow the list, arrows and enter to choose."""
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.text import Text
 from textual import on
@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import DescendantBlur
-from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -140,9 +139,10 @@ class Picker(KeepRunning, Vertical):
         names = {choice_code: name for name, choice_code in self.choices()}
         self._set_text(names.get(code, code))
 
-    def focus(self, scroll_visible: bool = True) -> Widget:
+    def focus(self, scroll_visible: bool = True) -> Self:
         """Focus the box."""
-        return self._input.focus(scroll_visible)
+        self._input.focus(scroll_visible)
+        return self
 
     def move(self, step: int) -> None:
         """Open the list, or move its highlight by `step`."""

@@ -15,7 +15,7 @@ from screens.widgets.safe_text import safe_text
 COLUMNS = ("Time", "Outcome", "Reason", "From", "Email")
 
 
-class AccessLogTab(RecordTab):
+class AccessLogTab(RecordTab[AccessRow]):
     """Read the customer's sign-in attempts."""
 
     EMPTY = "No portal sign-in attempts yet."
@@ -24,7 +24,7 @@ class AccessLogTab(RecordTab):
     def compose(self) -> ComposeResult:
         """The empty line and the table (shown even when empty: it holds the cursor)."""
         yield from self.compose_empty()
-        table = DataTable(id="access-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(id="access-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
 

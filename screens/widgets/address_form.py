@@ -5,7 +5,7 @@ from textual.containers import Vertical
 from textual.widgets import Label
 
 from models.fields import ADDRESS_PARTS, FIELDS_BY_NAME, address_field, label
-from screens.dialogs.pickers import CountryPicker, StatePicker
+from screens.dialogs.pickers import CountryPicker, Picker, StatePicker
 from screens.widgets.form_fields import FieldRow, TextEditor
 from screens.widgets.keep_running import KeepRunning
 
@@ -29,6 +29,7 @@ class AddressForm(KeepRunning, Vertical):
         country = CountryPicker(address_field(self.side, "country"), PLACEHOLDERS["country"])
         for part in ADDRESS_PARTS:
             name = address_field(self.side, part)
+            editor: TextEditor | Picker
             if part == "country":
                 editor = country
             elif part == "state":
@@ -46,4 +47,8 @@ class AddressForm(KeepRunning, Vertical):
         for part in ADDRESS_PARTS:
             mine = self.query_one(f"#row-{address_field(self.side, part)}", FieldRow).editor
             theirs = other.query_one(f"#row-{address_field(other.side, part)}", FieldRow).editor
+            if not isinstance(mine, TextEditor | Picker) or not isinstance(
+                theirs, TextEditor | Picker
+            ):
+                raise TypeError(f"The address part {part} is not edited as text.")
             mine.raw = theirs.raw

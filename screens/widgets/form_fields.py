@@ -1,13 +1,15 @@
 """The pieces of a customer form: a labelled row with its error mark, and one editor per kind."""
 
+from typing import Self
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widget import Widget
 from textual.widgets import Label, RadioButton, RadioSet, Static, Switch
 
 from models.fields import TAX_EXEMPT_CHOICES, FieldSpec, label
 from models.validation import display_phone
+from screens.dialogs.pickers import Picker
 from screens.widgets.keep_running import KeepRunning
 from screens.widgets.safe_editors import SafeInput
 from screens.widgets.safe_text import safe
@@ -68,9 +70,10 @@ class YesNoSwitch(KeepRunning, Horizontal):
         """Keep the word in step with the switch."""
         self._show_word()
 
-    def focus(self, scroll_visible: bool = True) -> Widget:
+    def focus(self, scroll_visible: bool = True) -> Self:
         """Focus the switch itself."""
-        return self._switch.focus(scroll_visible)
+        self._switch.focus(scroll_visible)
+        return self
 
     def _show_word(self) -> None:
         if self.is_mounted:
@@ -105,10 +108,13 @@ class TaxExemptChoice(KeepRunning, RadioSet):
             button.value = button.id == f"tax-{key}"
 
 
+FieldEditor = TextEditor | YesNoSwitch | TaxExemptChoice | Picker  # what a FieldRow edits with
+
+
 class FieldRow(KeepRunning, Horizontal):
     """One field: its label, its editor, and the validation message beside it when invalid."""
 
-    def __init__(self, field: str, editor: Widget, text: str | None = None):
+    def __init__(self, field: str, editor: FieldEditor, text: str | None = None):
         super().__init__(id=f"row-{field}", classes="field-row")
         self.field = field
         self.editor = editor

@@ -68,7 +68,7 @@ def history_prompt(row: HistoryRow) -> Text:
     return Text("\n").join(lines)
 
 
-class HistoryTab(RecordTab):
+class HistoryTab(RecordTab[HistoryRow]):
     """Read the customer's history; undo a merge."""
 
     EMPTY = "No history yet."

@@ -4,7 +4,7 @@ delete the highlighted one after a confirm. Also the base of the three record ta
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import ClassVar
+from typing import ClassVar, Generic
 
 from rich.text import Text
 from textual import on, work
@@ -26,7 +26,7 @@ from models.notes import (
     delete_note,
     notes_page,
 )
-from models.paging import PAGE_ROWS, RecordPage
+from models.paging import PAGE_ROWS, RecordPage, Row
 from models.staff.permissions import NotPermitted, Permission
 from models.staff.session import StaffSession
 from screens.db_work import Done, Refused, Unexpected, WorkDone, WorkerGroup, run_db
@@ -51,7 +51,7 @@ def safe_lines(text: str, indent: str = "") -> Text:
     return Text("\n".join(indent + safe(line) for line in text.split("\n")))
 
 
-class RecordTab(KeepRunning, Vertical):
+class RecordTab(KeepRunning, Vertical, Generic[Row]):
     """A tab of rows about a saved customer, newest first, read in a thread worker each time it
     is shown, a page at a time: the next (older) page is read when the cursor reaches the last
     row, and a line says how many of how many are shown."""
@@ -71,7 +71,7 @@ class RecordTab(KeepRunning, Vertical):
     def __init__(self, *, id: str):
         super().__init__(id=id)
         self.customer_id: int | None = None
-        self.rows: list = []  # the rows on show, newest first
+        self.rows: list[Row] = []  # the rows on show, newest first
         self.total = 0
         self._more = False  # whether older rows follow the last one on show
         self._generation = 0  # moves on with each reading from the newest; older pages drop
@@ -119,7 +119,7 @@ class RecordTab(KeepRunning, Vertical):
         count.update(Content(words))
         count.display = bool(self.rows)
 
-    def _read(self, customer_id: int, after: object | None, limit: int) -> None:
+    def _read(self, customer_id: int, after: Row | None, limit: int) -> None:
         self._reading = True
         run_db(
             self,
@@ -144,7 +144,7 @@ class RecordTab(KeepRunning, Vertical):
             case Refused(error) | Unexpected(error):
                 self.failed(error)
 
-    def _page_read(self, page: RecordPage, appended: bool) -> None:
+    def _page_read(self, page: RecordPage[Row], appended: bool) -> None:
         self.total, self._more = page.total, page.more
         if appended:
             self.rows += page.rows
@@ -156,17 +156,17 @@ class RecordTab(KeepRunning, Vertical):
         self._show_count()
 
     def fetch(
-        self, staff: StaffSession, customer_id: int, after: object | None, limit: int
-    ) -> RecordPage:
+        self, staff: StaffSession, customer_id: int, after: Row | None, limit: int
+    ) -> RecordPage[Row]:
         """A page of the customer's rows below `after` (runs in a worker thread, inside a
         connection)."""
         raise NotImplementedError
 
-    def show_rows(self, rows: list) -> None:
+    def show_rows(self, rows: list[Row]) -> None:
         """Put the rows on the screen, in place of those there."""
         raise NotImplementedError
 
-    def append_rows(self, rows: list) -> None:
+    def append_rows(self, rows: list[Row]) -> None:
         """Add older rows after those on the screen."""
         raise NotImplementedError
 
@@ -206,7 +206,7 @@ def note_prompt(note: NoteRow) -> Text:
     return Text("\n").join([head, safe_lines(note.body, "  ")])
 
 
-class NotesTab(RoleGated, RecordTab):
+class NotesTab(RoleGated, RecordTab[NoteRow]):
     """Add, read and delete a customer's notes."""
 
     EMPTY = "No notes yet."
