@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import peewee as pw
 
 from models.audit.events import record_event
-from models.clock import utcnow
+from models.clock import shown_time, utcnow
 from models.customers import CustomerNotFound
 from models.env import env_int
 from models.fields import MAX_REASON_CHARS, greeting_name
@@ -103,10 +103,15 @@ def login_key(email: str) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    """A stored moment for people, marked as UTC (one the state implies must be there: a sent
-    email's sending time, a sign-in lock's end)."""
+    """A stored moment as the staff member reads it, in their time zone with the zone named
+    (one the state implies must be there: a sent email's sending time, a sign-in lock's end)."""
     if moment is None:
         raise ValueError("A moment the account's state implies is missing from the database.")
+    return shown_time(moment)
+
+
+def stored_when(moment: datetime) -> str:
+    """A moment written into stored text (a withdrawal reason): UTC, whoever reads it later."""
     return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
@@ -483,7 +488,7 @@ def _emailed_action(
             cancel_open_tokens(account.id, now)
             _withdraw_waiting(
                 customer.id,
-                f"withdrawn: replaced by {ACTION_LABELS[action]} by {staff.login} at {when(now)}",
+                f"withdrawn: replaced by {ACTION_LABELS[action]} by {staff.login} at {stored_when(now)}",
             )
             name = greeting_name(
                 customer.billing_contact_name, customer.contact_name, customer.business_name
@@ -608,7 +613,8 @@ def lock_account(
             _update_account(account, now, status=PORTAL_LOCKED, lock_reason=reason)
             cancelled = cancel_open_tokens(account.id, now)
             withdrawn = _withdraw_waiting(
-                customer.id, f"withdrawn: the account was locked by {staff.login} at {when(now)}"
+                customer.id,
+                f"withdrawn: the account was locked by {staff.login} at {stored_when(now)}",
             )
             detail = f"Lock Account: was {was}; now locked by staff"
             if cancelled:

@@ -11,6 +11,7 @@ from support.portal import desk
 from models.audit.events import record_event
 from models.audit.trail import export_trail
 from models.clock import local, shown_time, utcnow
+from models.portal.actions import stored_when, when
 from models.save_conflict import OtherSave
 from models.store.engine import write_transaction
 from models.store.tables import AuditEvent
@@ -81,3 +82,9 @@ def test_the_audit_export_stays_utc_iso_whatever_the_zone(db):
         export_trail(desk(), out)
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert stored.isoformat() in [row["at"] for row in rows]
+
+
+def test_the_portal_summary_shows_the_staff_members_zone_and_stored_reasons_stay_utc():
+    with time_zone("Europe/Berlin"):
+        assert when(STORED) == "2026-12-08 14:03 CET"
+        assert stored_when(STORED) == "2026-12-08 13:03 UTC"
