@@ -16,7 +16,7 @@ from textual.command import Provider
 from textual.driver import Driver
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
-from textual.worker import WorkerFailed
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from screens.error_report import LOGGER, report_failure
 from screens.widgets.keep_running import KeepRunning
@@ -76,12 +76,13 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
 
     def __init__(self, settings: Settings | None, opening: Callable[[], Settings] | None = None):
         """`settings` of an open database; or none yet, and `opening` opens it after the first
-        frame (in a worker) and returns them. An error it raises ends the app and is kept in
+        frame (in a thread worker) and returns them. An error it raises ends the app and is kept in
         `opening_error`."""
         super().__init__()
         self._settings = settings
         self._opening = opening
         self.opening_error: Exception | None = None
+        self._opening_worker: Worker | None = None
         self.error_log = start_error_log()
         self._stopped_by = ""  # the line printed on stderr after an unexpected error
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -124,18 +125,23 @@ class CustdeskApp(KeepRunning, MailDeliveryHost, App):
             self.call_after_refresh(self._open_database)
 
     def _open_database(self) -> None:
-        """Open the database once the first frame is out; a failure ends the app (said by the
-        CLI). Not in a thread worker: with nothing yet to answer, the imports and the opening
-        run fastest on the app's own thread."""
+        """Open the database in a thread worker once the first frame is out: on SQLite this
+        migrates, which may take long, and the screen keeps answering (ctrl+q) meanwhile."""
         if self._opening is None:
             raise RuntimeError("No opening to run: the database was open from the start.")
-        try:
-            self._settings = self._opening()
-        except Exception as error:  # noqa: BLE001 - kept, raised again by tui/cli.py
-            self.opening_error = error
-            self.exit(return_code=2)
+        self._opening_worker = self.run_worker(self._opening, thread=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The opening ended: show the list, or end the app (the CLI says why in one line)."""
+        if event.worker is not self._opening_worker:
             return
-        self._show_list()
+        if event.state == WorkerState.SUCCESS:
+            self._settings = event.worker.result
+            self._show_list()
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.opening_error = error if isinstance(error, Exception) else RuntimeError(error)
+            self.exit(return_code=2)
 
     def _show_list(self) -> None:
         """Push the customer list, start delivering the outbox, offer the demo customers."""
